@@ -1,0 +1,39 @@
+# The two commands a new machine needs: `make site` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: site test lint format serve clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## Validate data/, run every notebook with papermill, build the book into _build/html.
+site: $(STAMP)
+	$(PY) -m hotline.build
+
+## Lint, then the whole pytest suite (it builds the site into a temporary folder of its own).
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Serve the built site on http://127.0.0.1:8000/ (Ctrl-C stops it).
+serve:
+	$(PYTHON) -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build

@@ -1,0 +1,27 @@
+"""Errors in staff-edited data, worded so that staff can find and fix the cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DataError(ValueError):
+    """A problem in a data file, located by file, line (1 = header) and column."""
+
+    def __init__(
+        self, path: Path | str, message: str, *, line: int | None = None, column: str | None = None, item: str = "列"
+    ):
+        self.path = Path(path)
+        self.item = item  # what the column is called in this file: a CSV column (列) or a TOML key (项)
+        self.line = line
+        self.column = column
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f" 第{self.line}行"
+        if self.column is not None:
+            where += f"「{self.column}」{self.item}"
+        return f"数据错误：{where}：{self.message}"

@@ -1,0 +1,40 @@
+"""Quarter ids (``2024Q1``) and how the circular names them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_QUARTER_ID = re.compile(r"^(\d{4})Q([1-4])$")
+_ZH_NUMERAL = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+@dataclass(frozen=True, order=True)
+class QuarterId:
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> QuarterId:
+        """Raises ValueError for anything but ``YYYYQn`` with n in 1–4."""
+        match = _QUARTER_ID.match(text)
+        if not match:
+            raise ValueError(f"季度编号“{text}”格式不对，应为“年份Q季度”，如 2024Q1（季度为1–4）")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @property
+    def zh(self) -> str:
+        """As the title says it: 2024年第一季度."""
+        return f"{self.year}年第{_ZH_NUMERAL[self.number]}季度"
+
+    @property
+    def zh_short(self) -> str:
+        """As the body says it: 一季度."""
+        return f"{_ZH_NUMERAL[self.number]}季度"
+
+    @property
+    def previous(self) -> QuarterId:
+        return QuarterId(self.year - 1, 4) if self.number == 1 else QuarterId(self.year, self.number - 1)

@@ -1,0 +1,77 @@
+"""The scoring rule and the ranking rule, the only place either is written down.
+
+The site's methodology page quotes these docstrings, so they are written for the public.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import schema
+
+MAX_SCORE = 100.0
+BASE_SCORE = 100.0
+BEST_UNITS_PER_KIND = {schema.TOWN: 2, schema.DEPARTMENT: 3}
+
+
+def top_level_unit(units: pd.DataFrame) -> pd.Series:
+    """The unit a row is scored under: itself, or its parent for a sub-unit."""
+    return units["parent"].where(units["parent"] != "", units["unit"])
+
+
+def composite_scores(units: pd.DataFrame) -> pd.DataFrame:
+    """综合得分 = min(100, 100 + 加分值合计 − 减分值合计)，合计范围为单位本身及其全部下属单位。
+
+    Returns one row per top-level unit, in file order, with its kind, the summed points, the
+    combined work orders (unit plus sub-units) and the score; rounded to 2 decimals so that
+    binary floating point never shows (the circular prints one decimal).
+    """
+    owner = top_level_unit(units)
+    grouped = units.assign(owner=owner).groupby("owner", sort=False)
+    scored = grouped.agg(
+        kind=("kind", "first"),
+        bonus_total=("bonus", "sum"),
+        penalty_total=("penalty", "sum"),
+        combined_work_orders=("work_orders", "sum"),
+    )
+    raw = BASE_SCORE + scored["bonus_total"] - scored["penalty_total"]
+    scored["composite_score"] = raw.clip(upper=MAX_SCORE).round(2)
+    published = units.loc[units["parent"] == "", ["unit", "published_score"]].set_index("unit")["published_score"]
+    scored["published_score"] = published.reindex(scored.index)
+    return scored.rename_axis("unit").reset_index()
+
+
+def rank(scored: pd.DataFrame) -> pd.DataFrame:
+    """排名：同类单位（镇办、部门分别排名）按综合得分从高到低，得分相同按合计工单量（含下属单位）从多到少；
+    仍相同的，按附件中的先后顺序。
+
+    Adds ``rank`` (1 = best) within each kind and returns the rows in ranking order.
+    """
+    ordered = scored.assign(
+        _attachment=scored["kind"].map(schema.ATTACHMENT_NO), _order=range(len(scored))
+    ).sort_values(
+        ["_attachment", "composite_score", "combined_work_orders", "_order"],
+        ascending=[True, False, False, True],
+        kind="stable",
+    )
+    ordered["rank"] = ordered.groupby("kind").cumcount() + 1
+    return ordered.drop(columns=["_attachment", "_order"]).reset_index(drop=True)
+
+
+def ranked_units(units: pd.DataFrame) -> pd.DataFrame:
+    return rank(composite_scores(units))
+
+
+def best_units(ranking: pd.DataFrame) -> list[str]:
+    """综合成绩较好的单位：排名前2的镇办和前3的部门（镇办在前）。"""
+    best = []
+    for kind in (schema.TOWN, schema.DEPARTMENT):
+        of_kind = ranking[ranking["kind"] == kind].sort_values("rank")
+        best += of_kind["unit"].head(BEST_UNITS_PER_KIND[kind]).tolist()
+    return best
+
+
+def most_work_orders(units: pd.DataFrame, count: int) -> list[tuple[str, int]]:
+    """工单量最多的单位：每个单位（含下属单位，各自计）按本身承办工单量从多到少；相同按附件顺序。"""
+    top = units.sort_values("work_orders", ascending=False, kind="stable").head(count)
+    return list(zip(top["unit"], top["work_orders"].astype(int), strict=True))
