@@ -155,7 +155,8 @@ def _score_checks(ranking) -> list[Check]:
         working = f"min(100, 100 + {points}) = {fmt.number(row.composite_score)}"
         note = ""
         if not agrees:
-            note = f"按规则计算为{fmt.number(row.composite_score)}分，与通报公布的{fmt.number(row.published_score)}分不一致。"
+            computed, published = fmt.number(row.composite_score), fmt.number(row.published_score)
+            note = f"按规则计算为{computed}分，与通报公布的{published}分不一致。"
         checks.append(
             Check(
                 SCORES,
