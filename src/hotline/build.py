@@ -1,0 +1,174 @@
+"""Build the public site: validate data/, run the notebooks with papermill, assemble with Jupyter Book.
+
+Nothing is written to the published folder unless every step succeeds: the book is built in a
+staging folder beside it and swapped in at the end, so a failed build leaves the previous site as
+it was. Usage: ``python -m hotline.build [--data DIR] [--output DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from . import provenance
+from .circular import page_title
+from .errors import DataError
+from .loading import Quarter, load_all, quarters_dir
+
+REPO = Path(__file__).resolve().parents[2]
+BOOK_FILES = ("_config.yml", "_toc.yml", "index.md")
+BOOK_DIRS = ("_static",)
+SEARCH_DICT = Path("_search") / "units.dict.txt"  # relative to the book; named in _config.yml
+GLYPH_WARNING = re.compile(r"Glyph \d+ .*missing from", re.IGNORECASE)
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message says which and where its log is."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    log: Path
+    quarters: list[str]
+    seconds: float
+
+
+def validate(data_dir: Path) -> list[Quarter]:
+    """Load every quarter and verify its checksums; the first problem stops the build."""
+    quarters = load_all(data_dir)
+    for quarter in quarters:
+        provenance.verify(quarters_dir(data_dir) / str(quarter.id))
+    return quarters
+
+
+def prepare_quarter_notebook(path: Path, quarter: Quarter) -> None:
+    """Give the executed page its title and hide the parameters papermill injected."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    first = notebook.cells[0]
+    if first.cell_type != "markdown" or not first.source.startswith("# "):
+        raise BuildError(f"{path}: 模板的第一个单元格应是一级标题")
+    first.source = f"# {page_title(quarter)}"
+    nbformat.write(notebook, path)
+
+
+def _execute(template: Path, target: Path, parameters: dict, log_dir: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(template),
+            str(target),
+            parameters=parameters,
+            cwd=str(target.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        kept = log_dir / target.name
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, kept)
+        raise BuildError(
+            f"笔记本执行失败：{template.name}（参数 {parameters}），第{exc.exec_count}个代码单元格："
+            f"{exc.ename}: {exc.evalue}\n已执行的笔记本保存在 {kept}"
+        ) from None
+
+
+def write_search_dictionary(quarters: list[Quarter], book: Path) -> Path:
+    """A jieba user dictionary of every unit name, so search indexes 劳动监察大队 as one word."""
+    names = sorted({name for q in quarters for name in q.units["unit"]})
+    path = book / SEARCH_DICT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{name} 100000 nt\n" for name in names), encoding="utf-8")
+    return path
+
+
+def _jupyter_book(book: Path, log: Path) -> None:
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--builder", "html", "-W", "-n"]
+    env = os.environ | {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200", "MPLBACKEND": "Agg"}
+    result = subprocess.run(command, cwd=book, env=env, capture_output=True, text=True)
+    log.write_text(result.stdout + result.stderr, encoding="utf-8")
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        raise BuildError(f"Jupyter Book 构建失败，完整日志见 {log}：\n{tail}")
+    glyphs = [line for line in log.read_text(encoding="utf-8").splitlines() if GLYPH_WARNING.search(line)]
+    if glyphs:
+        raise BuildError(f"图表中有字体缺字（会显示为方框），见 {log}：\n" + "\n".join(glyphs[:5]))
+
+
+def _publish(built: Path, output: Path) -> None:
+    """Swap the new site in; the old one is removed only after the new one is in place."""
+    previous = output.with_name(output.name + ".previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if output.exists():
+        output.rename(previous)
+    built.rename(output)
+    if previous.exists():
+        shutil.rmtree(previous)
+
+
+def build(data_dir: Path = REPO / "data", output: Path = REPO / "_build" / "html", root: Path = REPO) -> BuildResult:
+    started = time.monotonic()
+    data_dir, output = Path(data_dir).resolve(), Path(output).resolve()
+    quarters = validate(data_dir)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    log_dir = output.parent / "logs"
+    log_dir.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output.parent))
+    try:
+        book = staging / "book"
+        book.mkdir()
+        for name in BOOK_FILES:
+            shutil.copy2(root / name, book / name)
+        for name in BOOK_DIRS:
+            shutil.copytree(root / name, book / name)
+        for quarter in quarters:
+            target = book / "quarters" / f"{quarter.id}.ipynb"
+            parameters = {"quarter": str(quarter.id), "data_dir": str(data_dir)}
+            _execute(root / "notebooks" / "quarter.ipynb", target, parameters, log_dir)
+            prepare_quarter_notebook(target, quarter)
+        _execute(
+            root / "notebooks" / "methodology.ipynb", book / "methodology.ipynb", {"data_dir": str(data_dir)}, log_dir
+        )
+        write_search_dictionary(quarters, book)
+        log = log_dir / "jupyter-book.log"
+        _jupyter_book(book, log)
+        _publish(book / "_build" / "html", output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(output, log, [str(q.id) for q in quarters], time.monotonic() - started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="校验 data/ 并构建网站到 _build/html")
+    parser.add_argument("--data", type=Path, default=REPO / "data", help="数据文件夹（默认 data/）")
+    parser.add_argument("--output", type=Path, default=REPO / "_build" / "html", help="网站输出文件夹")
+    args = parser.parse_args(argv)
+    try:
+        result = build(args.data, args.output)
+    except (DataError, BuildError) as exc:
+        print(f"构建失败，网站未更新。\n{exc}", file=sys.stderr)
+        return 1
+    print(f"网站已构建：{result.output}（季度：{'、'.join(result.quarters)}；用时 {result.seconds:.0f} 秒）")
+    print("本地预览：make serve，然后打开 http://127.0.0.1:8000/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
