@@ -91,9 +91,11 @@ def test_attachment_tables_list_every_unit_with_sub_units_under_their_parent(q1_
     assert "总计" in table and "1170" in table
 
 
-def test_code_and_parameters_are_hidden(q1_html):
-    for code in ["QuarterPage", "page.chart", "injected-parameters", "data_dir", "import "]:
-        assert code not in q1_html
+def test_code_and_parameters_are_hidden_on_every_page(site):
+    for page in ["index.html", "methodology.html", "quarters/2024Q1.html"]:
+        html = (site.output / page).read_text(encoding="utf-8")
+        for code in ["QuarterPage", "page.chart", "methodology.", "# Parameters", "data_dir", "import "]:
+            assert code not in _text(html), (page, code)
 
 
 def test_three_charts_with_chinese_alt_text(site, q1_html):

@@ -53,21 +53,23 @@ def validate(data_dir: Path) -> list[Quarter]:
     return quarters
 
 
-def prepare_quarter_notebook(path: Path, quarter: Quarter) -> None:
-    """Give the executed page its title and hide the parameters papermill injected."""
-    notebook = nbformat.read(path, as_version=4)
+def hide_injected_parameters(notebook: nbformat.NotebookNode) -> None:
+    """papermill tags the cell it adds but does not hide it; the public never sees parameters."""
     for cell in notebook.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
+
+
+def retitle(notebook: nbformat.NotebookNode, title: str, path: Path) -> None:
+    """Replace the template's placeholder heading with the page's real title."""
     first = notebook.cells[0]
     if first.cell_type != "markdown" or not first.source.startswith("# "):
         raise BuildError(f"{path}: 模板的第一个单元格应是一级标题")
-    first.source = f"# {page_title(quarter)}"
-    nbformat.write(notebook, path)
+    first.source = f"# {title}"
 
 
-def _execute(template: Path, target: Path, parameters: dict, log_dir: Path) -> None:
+def _execute(template: Path, target: Path, parameters: dict, log_dir: Path) -> nbformat.NotebookNode:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
@@ -87,6 +89,9 @@ def _execute(template: Path, target: Path, parameters: dict, log_dir: Path) -> N
             f"笔记本执行失败：{template.name}（参数 {parameters}），第{exc.exec_count}个代码单元格："
             f"{exc.ename}: {exc.evalue}\n已执行的笔记本保存在 {kept}"
         ) from None
+    notebook = nbformat.read(target, as_version=4)
+    hide_injected_parameters(notebook)
+    return notebook
 
 
 def write_search_dictionary(quarters: list[Quarter], book: Path) -> Path:
@@ -141,11 +146,12 @@ def build(data_dir: Path = REPO / "data", output: Path = REPO / "_build" / "html
         for quarter in quarters:
             target = book / "quarters" / f"{quarter.id}.ipynb"
             parameters = {"quarter": str(quarter.id), "data_dir": str(data_dir)}
-            _execute(root / "notebooks" / "quarter.ipynb", target, parameters, log_dir)
-            prepare_quarter_notebook(target, quarter)
-        _execute(
-            root / "notebooks" / "methodology.ipynb", book / "methodology.ipynb", {"data_dir": str(data_dir)}, log_dir
-        )
+            notebook = _execute(root / "notebooks" / "quarter.ipynb", target, parameters, log_dir)
+            retitle(notebook, page_title(quarter), target)
+            nbformat.write(notebook, target)
+        target = book / "methodology.ipynb"
+        notebook = _execute(root / "notebooks" / "methodology.ipynb", target, {"data_dir": str(data_dir)}, log_dir)
+        nbformat.write(notebook, target)
         write_search_dictionary(quarters, book)
         log = log_dir / "jupyter-book.log"
         _jupyter_book(book, log)
