@@ -142,6 +142,16 @@ def test_site_is_chinese_and_loads_nothing_from_other_hosts(site):
         assert not external, (page, external)
 
 
+def test_every_internal_link_and_asset_exists(site):
+    pages = [p for p in site.output.rglob("*.html") if "_static" not in p.parts]
+    for page in pages:
+        for target in re.findall(r'(?:href|src)="([^"]+)"', page.read_text(encoding="utf-8")):
+            if re.match(r"^(?:[a-z]+:|//|#)", target):
+                continue
+            path = (page.parent / target.split("#")[0].split("?")[0]).resolve()
+            assert path.exists(), (page.relative_to(site.output), target)
+
+
 def test_build_log_has_no_missing_glyph_warning(site):
     log = site.log.read_text(encoding="utf-8")
     assert "build succeeded" in log or "Finished generating HTML" in log
@@ -155,6 +165,11 @@ def _tree_digest(folder: Path) -> str:
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def test_building_twice_gives_identical_bytes(site, tmp_path):
+    again = build.build(DATA, tmp_path / "_build" / "html")
+    assert _tree_digest(again.output) == _tree_digest(site.output)
 
 
 def test_bad_data_stops_the_build_and_keeps_the_published_site(site, data_copy, capsys):

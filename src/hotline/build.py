@@ -61,6 +61,14 @@ def hide_injected_parameters(notebook: nbformat.NotebookNode) -> None:
             tags.append("remove-cell")
 
 
+def strip_run_metadata(notebook: nbformat.NotebookNode) -> None:
+    """Drop papermill's timestamps and durations so the same data gives the same bytes."""
+    notebook.metadata.pop("papermill", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+
+
 def retitle(notebook: nbformat.NotebookNode, title: str, path: Path) -> None:
     """Replace the template's placeholder heading with the page's real title."""
     first = notebook.cells[0]
@@ -91,6 +99,7 @@ def _execute(template: Path, target: Path, parameters: dict, log_dir: Path) -> n
         ) from None
     notebook = nbformat.read(target, as_version=4)
     hide_injected_parameters(notebook)
+    strip_run_metadata(notebook)
     return notebook
 
 
