@@ -19,6 +19,7 @@ import pandas as pd
 from . import schema
 from .errors import DataError
 from .quarter import QuarterId
+from .registry import Registry
 
 CIRCULAR_FILE = "circular.toml"
 NARRATIVE_FILES = {
@@ -234,6 +235,40 @@ def _check_unique(units: pd.DataFrame, folder: Path) -> None:
         seen[row.unit] = (file, row.source_line)
 
 
+def _assign_ids(units: pd.DataFrame, registry: Registry, folder: Path, quarter: QuarterId) -> pd.DataFrame:
+    """Map each published name to its registry id; an unknown name is an error with suggestions."""
+    ids = []
+    for row in units.itertuples():
+        unit = registry.resolve(row.unit, quarter)
+        column = schema.SUB_UNIT.zh if row.parent else schema.UNIT.zh
+        path = folder / schema.ATTACHMENT_FILE[row.kind]
+        if unit is None:
+            close = registry.closest(row.unit)
+            hint = f"最接近的名称：{'、'.join(close)}" if close else "名录中没有相近的名称"
+            raise DataError(
+                path,
+                f"单位“{row.unit}”不在单位名录 data/units.csv 中（{hint}）。"
+                "若是新单位，请在名录中添加；若是改名，请在 data/unit_aliases.csv 中登记曾用名",
+                line=row.source_line,
+                column=column,
+            )
+        if (unit.category == "镇办") != (row.kind == schema.TOWN):
+            where = "附件1（镇办）" if row.kind == schema.TOWN else "附件2（部门）"
+            raise DataError(
+                path,
+                f"单位“{row.unit}”在名录中的类别是{unit.category}，不应出现在{where}",
+                line=row.source_line,
+                column=column,
+            )
+        if unit.id in ids:
+            other = units.iloc[ids.index(unit.id)]["unit"]
+            raise DataError(
+                path, f"“{row.unit}”与“{other}”在名录中是同一单位（{unit.id}）", line=row.source_line, column=column
+            )
+        ids.append(unit.id)
+    return units.assign(unit_id=ids)
+
+
 # --- circular.toml -----------------------------------------------------------------------------
 
 
@@ -375,7 +410,8 @@ def discover_quarters(data_dir: Path) -> list[QuarterId]:
     return sorted(found)
 
 
-def load_quarter(data_dir: Path, quarter: QuarterId | str) -> Quarter:
+def load_quarter(data_dir: Path, quarter: QuarterId | str, registry: Registry | None = None) -> Quarter:
+    registry = registry or Registry.load(data_dir)
     if isinstance(quarter, str):
         folder = quarters_dir(data_dir) / quarter
         try:
@@ -391,6 +427,7 @@ def load_quarter(data_dir: Path, quarter: QuarterId | str) -> Quarter:
         ignore_index=True,
     )
     _check_unique(units, folder)
+    units = _assign_ids(units, registry, folder, quarter)
     document, headline, totals, top_volume, best_units = _load_circular(folder / CIRCULAR_FILE, quarter)
     narrative = {key: (folder / file).read_text(encoding="utf-8-sig").strip() for key, file in NARRATIVE_FILES.items()}
     loaded = Quarter(quarter, folder, document, headline, units, totals, top_volume, best_units, narrative)
@@ -400,4 +437,5 @@ def load_quarter(data_dir: Path, quarter: QuarterId | str) -> Quarter:
 
 def load_all(data_dir: Path) -> list[Quarter]:
     """Validate and load every quarter: the first error stops everything."""
-    return [load_quarter(data_dir, quarter) for quarter in discover_quarters(data_dir)]
+    registry = Registry.load(data_dir)
+    return [load_quarter(data_dir, quarter, registry) for quarter in discover_quarters(data_dir)]

@@ -1,0 +1,124 @@
+"""The unit registry: a stable id for every unit, whatever name a circular printed it under.
+
+``data/units.csv`` lists each unit once under its current name; ``data/unit_aliases.csv`` lists
+former names with the quarters they were used in, so a renamed bureau stays one unit over time.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DataError
+from .quarter import QuarterId
+
+UNITS_FILE = "units.csv"
+ALIASES_FILE = "unit_aliases.csv"
+UNIT_HEADER = ["编号", "名称", "类别", "上级单位编号", "说明"]
+ALIAS_HEADER = ["曾用名", "编号", "起始季度", "截止季度", "说明"]
+CATEGORIES = ("镇办", "部门", "企业", "其他")
+_ID = re.compile(r"^[A-Z][0-9]{2,4}$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    category: str
+    parent_id: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    unit_id: str
+    first: QuarterId | None
+    last: QuarterId | None
+    note: str
+
+    def covers(self, quarter: QuarterId) -> bool:
+        return (self.first is None or self.first <= quarter) and (self.last is None or quarter <= self.last)
+
+
+def _rows(path: Path, header: list[str]):
+    if not path.is_file():
+        raise DataError(path, "缺少单位名录文件")
+    text = path.read_bytes().decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text))
+    found = [h.strip() for h in next(reader, [])]
+    if found != header:
+        raise DataError(path, f"表头应为：{','.join(header)}", line=1)
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise DataError(path, f"这一行有{len(cells)}个单元格，表头有{len(header)}个", line=line)
+        yield line, dict(zip(header, (c.strip() for c in cells), strict=True))
+
+
+def _quarter(text: str, path: Path, line: int, column: str) -> QuarterId | None:
+    if not text:
+        return None
+    try:
+        return QuarterId.parse(text)
+    except ValueError as exc:
+        raise DataError(path, str(exc), line=line, column=column) from None
+
+
+class Registry:
+    def __init__(self, units: list[Unit], aliases: list[Alias]):
+        self.units = {u.id: u for u in units}
+        self.by_name = {u.name: u for u in units}
+        self.aliases = aliases
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Registry:
+        path = Path(data_dir) / UNITS_FILE
+        units: list[Unit] = []
+        seen_ids: dict[str, int] = {}
+        seen_names: dict[str, int] = {}
+        for line, row in _rows(path, UNIT_HEADER):
+            uid, name, category, parent = row["编号"], row["名称"], row["类别"], row["上级单位编号"]
+            if not _ID.match(uid):
+                raise DataError(path, f"编号“{uid}”格式不对，应为大写字母加数字，如 D01", line=line, column="编号")
+            for key, seen, column in ((uid, seen_ids, "编号"), (name, seen_names, "名称")):
+                if key in seen:
+                    raise DataError(path, f"“{key}”重复（第一次在第{seen[key]}行）", line=line, column=column)
+                seen[key] = line
+            if category not in CATEGORIES:
+                raise DataError(path, f"类别应为{'、'.join(CATEGORIES)}之一", line=line, column="类别")
+            units.append(Unit(uid, name, category, parent, row["说明"]))
+        ids = {u.id for u in units}
+        for unit in units:
+            if unit.parent_id and unit.parent_id not in ids:
+                line = seen_ids[unit.id]
+                raise DataError(path, f"上级单位编号“{unit.parent_id}”不在名录中", line=line, column="上级单位编号")
+        alias_path = Path(data_dir) / ALIASES_FILE
+        aliases = []
+        for line, row in _rows(alias_path, ALIAS_HEADER):
+            if row["编号"] not in ids:
+                raise DataError(alias_path, f"编号“{row['编号']}”不在单位名录中", line=line, column="编号")
+            first = _quarter(row["起始季度"], alias_path, line, "起始季度")
+            last = _quarter(row["截止季度"], alias_path, line, "截止季度")
+            aliases.append(Alias(row["曾用名"], row["编号"], first, last, row["说明"]))
+        return cls(units, aliases)
+
+    def resolve(self, name: str, quarter: QuarterId) -> Unit | None:
+        """The unit a published name meant in a quarter: a former name in its period, else the current name."""
+        for alias in self.aliases:
+            if alias.name == name and alias.covers(quarter):
+                return self.units[alias.unit_id]
+        return self.by_name.get(name)
+
+    def closest(self, name: str, count: int = 3) -> list[str]:
+        names = list(self.by_name) + [a.name for a in self.aliases]
+        return difflib.get_close_matches(name, names, n=count, cutoff=0.3)
+
+    def names_of(self, unit_id: str) -> list[str]:
+        """Every name a unit has been published under, current name first."""
+        return [self.units[unit_id].name] + [a.name for a in self.aliases if a.unit_id == unit_id]
