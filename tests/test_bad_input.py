@@ -96,7 +96,7 @@ def test_malformed_quarter_folder(data_copy, name):
 def test_quarter_id_inside_the_file_must_match_its_folder(data_copy):
     path = data_copy / "quarters" / "2024Q1" / "circular.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('quarter = "2024Q1"', 'quarter = "2024Q2"'), "utf-8")
-    with pytest.raises(DataError, match=r"circular.toml 第5行「quarter」项"):
+    with pytest.raises(DataError, match=r"circular.toml 第6行「quarter」项"):
         _load(data_copy)
 
 
