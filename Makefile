@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint format serve clean venv
+.PHONY: site demo test lint format serve clean venv
 
 venv: $(STAMP)
 
@@ -17,6 +17,10 @@ $(STAMP): requirements.txt pyproject.toml
 ## Validate data/, run every notebook with papermill, build the book into _build/html.
 site: $(STAMP)
 	$(PY) -m hotline.build
+
+## The site from real 2024 Q1 plus three generated example quarters (marked 示例数据) → _build/demo/html.
+demo: $(STAMP)
+	$(PY) -m hotline.build --demo
 
 ## Lint, then the whole pytest suite (it builds the site into a temporary folder of its own).
 test: $(STAMP)
@@ -31,9 +35,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## Serve the built site on http://127.0.0.1:8000/ (Ctrl-C stops it).
+## Serve the built site on http://127.0.0.1:8000/ (Ctrl-C stops it); `make serve SITE=_build/demo/html` for the demo.
+SITE ?= _build/html
 serve:
-	$(PYTHON) -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+	$(PYTHON) -m http.server 8000 --bind 127.0.0.1 --directory $(SITE)
 
 clean:
 	rm -rf _build

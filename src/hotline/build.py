@@ -21,9 +21,10 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from . import provenance
+from . import provenance, site_pages
 from .circular import page_title
 from .errors import DataError
+from .history import History
 from .loading import Quarter, load_all, quarters_dir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -158,9 +159,11 @@ def build(data_dir: Path = REPO / "data", output: Path = REPO / "_build" / "html
             notebook = _execute(root / "notebooks" / "quarter.ipynb", target, parameters, log_dir)
             retitle(notebook, page_title(quarter), target)
             nbformat.write(notebook, target)
-        target = book / "methodology.ipynb"
-        notebook = _execute(root / "notebooks" / "methodology.ipynb", target, {"data_dir": str(data_dir)}, log_dir)
-        nbformat.write(notebook, target)
+        for name in ("comparison", "methodology"):
+            target = book / f"{name}.ipynb"
+            notebook = _execute(root / "notebooks" / f"{name}.ipynb", target, {"data_dir": str(data_dir)}, log_dir)
+            nbformat.write(notebook, target)
+        site_pages.write_all(History.load(data_dir), data_dir, book)
         write_search_dictionary(quarters, book)
         log = log_dir / "jupyter-book.log"
         _jupyter_book(book, log)
@@ -173,10 +176,21 @@ def build(data_dir: Path = REPO / "data", output: Path = REPO / "_build" / "html
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="校验 data/ 并构建网站到 _build/html")
     parser.add_argument("--data", type=Path, default=REPO / "data", help="数据文件夹（默认 data/）")
-    parser.add_argument("--output", type=Path, default=REPO / "_build" / "html", help="网站输出文件夹")
+    parser.add_argument("--output", type=Path, help="网站输出文件夹（默认 _build/html；--demo 时为 _build/demo/html）")
+    parser.add_argument(
+        "--demo", action="store_true", help="在真实数据之外加上3个程序生成的示例季度（标注“示例数据”），只用于演示"
+    )
     args = parser.parse_args(argv)
     try:
-        result = build(args.data, args.output)
+        data_dir = args.data
+        if args.demo:
+            from . import examples
+
+            data_dir = REPO / "_build" / "demo" / "data"
+            made = examples.generate(args.data, data_dir)
+            print(f"示例季度已生成到 {data_dir}：{'、'.join(map(str, made))}（不写入 data/）")
+        default = REPO / "_build" / ("demo/html" if args.demo else "html")
+        result = build(data_dir, args.output or default)
     except (DataError, BuildError) as exc:
         print(f"构建失败，网站未更新。\n{exc}", file=sys.stderr)
         return 1

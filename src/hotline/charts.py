@@ -162,3 +162,90 @@ def problems_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
         f"附件合计：" + "，".join(f"{k}{v}件" for k, v in totals.items()) + "。"
     )
     return Chart("problems", render_png(figure), alt, "有延期、重办、逾期工单的单位（附件表格数字）")
+
+
+def headline_trends(headline: pd.DataFrame, labels: dict[str, str]) -> Chart:
+    """Small multiples of the headline figures by quarter, one panel per figure."""
+    use_cjk_font()
+    keys = [k for k in labels if headline[k].notna().any()]
+    columns = 3
+    rows = -(-len(keys) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(WIDTH_IN, 2.4 * rows), squeeze=False)
+    quarters = headline["quarter"].tolist()
+    example = headline.get("example", pd.Series(["否"] * len(headline))).eq("是").tolist()
+    for axis, key in zip(axes.flat, keys, strict=False):
+        values = headline[key]
+        axis.plot(quarters, values, color=KIND_COLOURS[schema.DEPARTMENT], marker="o")
+        for x, y, is_example in zip(quarters, values, example, strict=True):
+            axis.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
+            if is_example:
+                axis.plot([x], [y], marker="o", color="white", markeredgecolor=KIND_COLOURS[schema.DEPARTMENT])
+        axis.set_title(labels[key], fontsize=9)
+        axis.tick_params(labelsize=8)
+        axis.margins(y=0.25)
+        axis.spines[["top", "right"]].set_visible(False)
+    for axis in list(axes.flat)[len(keys) :]:
+        axis.set_visible(False)
+    note = "（空心点为示例数据）" if any(example) else ""
+    figure.suptitle(f"各季度主要数字（通报公布）{note}", fontsize=11)
+    figure.tight_layout()
+    latest = headline.iloc[-1]
+    alt = f"折线图：{headline['quarter'].iloc[0]}至{latest['quarter']}各季度的" + "、".join(labels[k] for k in keys)
+    alt += f"。最近一季度受理{latest['received']:g}件，办结率{latest['completion_rate_pct']:g}%。{note}"
+    return Chart("headline-trends", render_png(figure), alt, "各季度主要数字（通报公布数）")
+
+
+def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
+    """Unit × quarter grid of rule scores; darker is lower, blank where the unit was not scored."""
+    use_cjk_font()
+    figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(len(matrix))))
+    low = max(0.0, (min(matrix.min(numeric_only=True).min(), 100) // 5) * 5)
+    image = axes.imshow(matrix.to_numpy(dtype=float), aspect="auto", cmap="cividis", vmin=low, vmax=100)
+    axes.set_yticks(range(len(matrix)), matrix.index, fontsize=8)
+    labels = [f"{q}\n（示例）" if q in example_quarters else q for q in matrix.columns]
+    axes.set_xticks(range(len(matrix.columns)), labels, fontsize=8)
+    axes.xaxis.tick_top()
+    for (row, column), value in pd.DataFrame(matrix.to_numpy()).stack().items():
+        colour = "black" if value > (low + 100) / 2 else "white"
+        axes.text(column, row, f"{value:g}", ha="center", va="center", fontsize=7, color=colour)
+    figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02, label="综合得分（按规则）")
+    axes.set_title("各单位各季度综合得分", pad=28)
+    below = int((matrix < 100).sum().sum())
+    alt = (
+        f"热力图：{len(matrix)}个参与考评单位（行）在{len(matrix.columns)}个季度（列）按计分规则的综合得分，"
+        f"颜色越深得分越低，空白表示该季度未参与考评。共有{below}个单位季度得分低于100分。"
+    )
+    return Chart("score-heatmap", render_png(figure), alt, "各单位各季度综合得分（空白：该季度未参与考评）")
+
+
+def unit_history(rows: pd.DataFrame, name: str) -> Chart:
+    """One unit over time: work orders as bars, rule score as a line (when scored)."""
+    use_cjk_font()
+    figure, bars_axis = plt.subplots(figsize=(5.5, 2.6))
+    quarters = rows["quarter"].tolist()
+    bars = bars_axis.bar(quarters, rows["work_orders"], color=KIND_COLOURS[schema.TOWN], width=0.5, label="承办工单量")
+    bars_axis.bar_label(bars, fontsize=8)
+    bars_axis.set_ylabel("承办工单量（件）", fontsize=8)
+    bars_axis.tick_params(labelsize=8)
+    bars_axis.spines[["top"]].set_visible(False)
+    scored = rows["composite_score"].notna()
+    if scored.any():
+        score_axis = bars_axis.twinx()
+        score_axis.plot(
+            rows.loc[scored, "quarter"],
+            rows.loc[scored, "composite_score"],
+            color="#000000",
+            marker="o",
+            label="综合得分",
+        )
+        score_axis.set_ylim(min(80.0, rows["composite_score"].min() - 2), 101)
+        score_axis.set_ylabel("综合得分", fontsize=8)
+        score_axis.tick_params(labelsize=8)
+    bars_axis.set_title(name, fontsize=10)
+    figure.tight_layout()
+    alt = f"{name}各季度的承办工单量（柱）" + ("和综合得分（折线）" if scored.any() else "") + "："
+    alt += "；".join(
+        f"{r.quarter}工单{r.work_orders}件" + (f"、得分{r.composite_score:g}" if pd.notna(r.composite_score) else "")
+        for r in rows.itertuples()
+    )
+    return Chart("history", render_png(figure), alt, f"{name}各季度承办工单量与综合得分")

@@ -23,9 +23,14 @@ def page_title(quarter: Quarter) -> str:
     return f"{quarter.id.zh}工单办理情况通报"
 
 
+EXAMPLE_BANNER = (
+    "```{warning}\n示例数据：本季度的数字由程序随机生成，仅用于演示网站的历史比较功能，不是真实通报。\n```\n"
+)
+
+
 def header(quarter: Quarter) -> str:
     d = quarter.document
-    return "\n".join(
+    return (EXAMPLE_BANNER if quarter.example else "") + "\n".join(
         [
             f"**{d.issuer}文件**　{d.number}",
             "",

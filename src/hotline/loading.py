@@ -85,6 +85,7 @@ class Quarter:
     published_top_volume: tuple[tuple[str, int], ...]
     published_best_units: tuple[str, ...]
     narrative: dict[str, str] = field(default_factory=dict)
+    example: bool = False  # synthetic data made by hotline.examples: every page says so
 
 
 # --- attachment tables -------------------------------------------------------------------------
@@ -308,8 +309,13 @@ class _Toml:
         return node
 
 
-def _load_circular(path: Path, quarter: QuarterId) -> tuple[Document, Headline, dict, tuple, tuple]:
+def _load_circular(path: Path, quarter: QuarterId) -> tuple[Document, Headline, dict, tuple, tuple, bool]:
     toml = _Toml(path)
+    example = toml.data.get("example", False)
+    if not isinstance(example, bool):
+        raise DataError(
+            path, "example 只能是 true 或 false", line=toml._line_of("example"), column="example", item="项"
+        )
     declared = toml.get("quarter", str)
     if declared != str(quarter):
         raise DataError(
@@ -373,7 +379,7 @@ def _load_circular(path: Path, quarter: QuarterId) -> tuple[Document, Headline, 
         for item in toml.get("lists.top_volume", list)
     )
     best_units = tuple(toml.get("lists.best_units", list))
-    return document, headline, totals, top_volume, best_units
+    return document, headline, totals, top_volume, best_units, example
 
 
 def _check_named_units(quarter: Quarter, path: Path) -> None:
@@ -428,9 +434,9 @@ def load_quarter(data_dir: Path, quarter: QuarterId | str, registry: Registry | 
     )
     _check_unique(units, folder)
     units = _assign_ids(units, registry, folder, quarter)
-    document, headline, totals, top_volume, best_units = _load_circular(folder / CIRCULAR_FILE, quarter)
+    document, headline, totals, top_volume, best_units, example = _load_circular(folder / CIRCULAR_FILE, quarter)
     narrative = {key: (folder / file).read_text(encoding="utf-8-sig").strip() for key, file in NARRATIVE_FILES.items()}
-    loaded = Quarter(quarter, folder, document, headline, units, totals, top_volume, best_units, narrative)
+    loaded = Quarter(quarter, folder, document, headline, units, totals, top_volume, best_units, narrative, example)
     _check_named_units(loaded, folder / CIRCULAR_FILE)
     return loaded
 

@@ -118,7 +118,108 @@ COMPOSITE_SCORE = Column(
 )
 RANK = Column("rank", "排名", "count", "在同类单位（镇办或部门）中的名次。", "Rank among units of the same kind.")
 
-DERIVED_COLUMNS: tuple[Column, ...] = (QUARTER, KIND, PARENT, COMBINED_WORK_ORDERS, COMPOSITE_SCORE, RANK)
+UNIT_ID = Column(
+    "unit_id",
+    "单位编号",
+    "name",
+    "单位名录（data/units.csv）中的稳定编号，改名后不变。",
+    "Stable id from the unit registry; unchanged by renames.",
+)
+CATEGORY = Column(
+    "category",
+    "单位类别",
+    "name",
+    "单位名录中的类别：镇办、部门、企业或其他。",
+    "Registry category: town office, department, enterprise or other.",
+)
+EXAMPLE = Column(
+    "example",
+    "示例数据",
+    "name",
+    "“是”表示该季度为程序生成的示例数据，不是真实通报。",
+    "“是” (yes) marks a synthetic example quarter, not a real circular.",
+)
+
+DERIVED_COLUMNS: tuple[Column, ...] = (
+    QUARTER,
+    UNIT_ID,
+    CATEGORY,
+    KIND,
+    PARENT,
+    COMBINED_WORK_ORDERS,
+    COMPOSITE_SCORE,
+    RANK,
+    EXAMPLE,
+)
+
+# The headline figures of each quarter, as published (the open-data headline table).
+HEADLINE_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "received", "受理", "count", "通报公布的本季度受理事项数。", "Requests received in the quarter, as published."
+    ),
+    Column(
+        "completed",
+        "办结",
+        "count",
+        "通报公布的截止日期前办结数。",
+        "Requests completed by the cut-off date, as published.",
+    ),
+    Column(
+        "completed_as_of", "办结统计截止日期", "name", "办结数的统计截止日期。", "Cut-off date of the completed count."
+    ),
+    Column("completion_rate_pct", "办结率（%）", "score", "通报公布的办结率。", "Completion rate as published (%)."),
+    Column(
+        "extended",
+        "延期",
+        "count",
+        "通报正文公布的延期件数。",
+        "Extended work orders, as stated in the circular's text.",
+    ),
+    Column(
+        "redone", "重办", "count", "通报正文公布的重办件数。", "Redone work orders, as stated in the circular's text."
+    ),
+    Column(
+        "overdue", "逾期", "count", "通报正文公布的逾期件数。", "Overdue work orders, as stated in the circular's text."
+    ),
+    Column(
+        "answered_directly", "电话直接答复", "count", "通过电话咨询直接答复的件数。", "Answered directly on the phone."
+    ),
+    Column(
+        "assigned_towns",
+        "交办各镇（办）",
+        "count",
+        "交办各镇办的件数（通报公布）。",
+        "Assigned to town offices, as published.",
+    ),
+    Column(
+        "assigned_departments",
+        "交办部门和单位",
+        "count",
+        "交办部门和单位的件数（通报公布）。",
+        "Assigned to departments, as published.",
+    ),
+    Column(
+        "joint_dispatch",
+        "联合派单",
+        "count",
+        "联合派单件数，已含在镇办、部门数中。",
+        "Joint dispatches, included in the assigned counts.",
+    ),
+    Column(
+        "overdue_rate_pct",
+        "逾期率（%）",
+        "score",
+        "通报公布的逾期率，计算口径未说明。",
+        "Overdue rate as published (%); its basis is not stated.",
+    ),
+    Column(
+        "satisfaction_change_pts",
+        "满意率变化（%）",
+        "score",
+        "满意率较上季度的变化，下降为负。",
+        "Change in satisfaction from the previous quarter; negative is a fall.",
+    ),
+)
 
 BY_KEY: dict[str, Column] = {c.key: c for c in FILE_COLUMNS + DERIVED_COLUMNS}
 
