@@ -152,6 +152,11 @@ def test_every_internal_link_and_asset_exists(site):
             assert path.exists(), (page.relative_to(site.output), target)
 
 
+def test_pages_claim_no_build_date(site):
+    for page in site.output.rglob("*.html"):
+        assert "最后更新" not in page.read_text(encoding="utf-8"), page
+
+
 def test_build_log_has_no_missing_glyph_warning(site):
     log = site.log.read_text(encoding="utf-8")
     assert "build succeeded" in log or "Finished generating HTML" in log

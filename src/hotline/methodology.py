@@ -8,7 +8,7 @@ from pathlib import Path
 
 from IPython.display import HTML, Markdown
 
-from . import provenance, reconcile, schema, scoring
+from . import opendata, provenance, reconcile, schema, scoring
 from .loading import discover_quarters, quarters_dir
 
 
@@ -55,16 +55,25 @@ def reconciliation_rules() -> Markdown:
     )
 
 
-def data_dictionary() -> HTML:
+def _dictionary_table(columns, caption: str) -> str:
     rows = "".join(
         f"<tr><td><code>{c.key}</code></td><td>{html.escape(c.zh)}</td><td>{html.escape(c.description_zh)}</td>"
         f"<td>{html.escape(c.description_en)}</td></tr>"
-        for c in schema.FILE_COLUMNS + schema.DERIVED_COLUMNS
+        for c in columns
     )
-    return HTML(
-        '<div class="table-scroll"><table class="dictionary"><caption>数据字典（附件表格与下载数据的各列）</caption>'
+    return (
+        f'<div class="table-scroll"><table class="dictionary"><caption>{html.escape(caption)}</caption>'
         '<thead><tr><th scope="col">字段</th><th scope="col">中文列名</th><th scope="col">含义</th>'
         '<th scope="col">Description</th></tr></thead><tbody>' + rows + "</tbody></table></div>"
+    )
+
+
+def data_dictionary() -> HTML:
+    """Generated from the same schema as the downloads' datapackage.json."""
+    return HTML(
+        _dictionary_table(opendata.unit_fields(), f"单位数据（{opendata.UNITS_CSV}，及每季度页面的 CSV）")
+        + _dictionary_table(opendata.HEADLINE_FIELDS, f"主要数字（{opendata.HEADLINE_CSV}）")
+        + _dictionary_table((schema.UNIT, schema.SUB_UNIT), "附件表格文件（towns.csv、departments.csv）中另有的列")
     )
 
 
