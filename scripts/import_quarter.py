@@ -46,13 +46,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         if folder.exists():
             shutil.rmtree(folder)
-        written = importer.write_quarter(imported, folder, quarter, source=args.source.name, entered_by=args.entered_by)
+        written = importer.write_quarter(imported, folder, quarter, source=args.source, entered_by=args.entered_by)
     except (DataError, ValueError) as exc:
         print(f"导入失败，没有写入任何文件。\n{exc}", file=sys.stderr)
         return 1
     print(f"已导入 {quarter.zh}，写入 {folder}：")
     for path in written:
-        print(f"  {path.name}")
+        print(f"  {path.relative_to(args.data)}")
     for kind, table in imported.tables.items():
         counts = {c.zh: sum(int(r[i + 2] or 0) for r in table.rows) for i, c in enumerate(schema.COUNT_COLUMNS)}
         subs = sum(1 for r in table.rows if r[1])

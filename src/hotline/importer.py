@@ -399,8 +399,10 @@ def render_table_csv(table: Table) -> str:
     return "\n".join([header] + [",".join(row) for row in table.rows]) + "\n"
 
 
-def write_quarter(imported: Imported, folder: Path, quarter: QuarterId, *, source: str, entered_by: str) -> list[Path]:
-    """Write every file of a new quarter folder, provenance included; returns the files written."""
+def write_quarter(imported: Imported, folder: Path, quarter: QuarterId, *, source: Path, entered_by: str) -> list[Path]:
+    """Write every file of a new quarter folder, provenance included, and keep a copy of the source
+    document in data/sources/; returns the files written."""
+    import shutil
     from . import provenance
     from .loading import NARRATIVE_FILES
 
@@ -413,13 +415,17 @@ def write_quarter(imported: Imported, folder: Path, quarter: QuarterId, *, sourc
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     document = imported.circular["document"]
+    kept = folder.parents[1] / "sources" / f"{quarter}-{source.name}"
+    kept.parent.mkdir(exist_ok=True)
+    shutil.copyfile(source, kept)
     record = [
         "# 本季度数据的来源记录。改动任何数据文件后，须在 data/corrections.csv 中登记改动内容和原因，",
         f"# 再运行 `.venv/bin/python scripts/record_checksums.py {quarter}` 更新下面的校验值。",
         "",
         f"document_number = {_toml_value(document.get('number', PLACEHOLDER))}",
         f"document_date = {document['date']}" if "date" in document else f'document_date = "{PLACEHOLDER}"',
-        f"source = {_toml_value(source)}",
+        f"source = {_toml_value(f'{source.name}（原件副本见 data/sources/{kept.name}）')}",
+        f'source_checksum = "{provenance.sha256(kept)}"',
         f"entered_by = {_toml_value(entered_by)}",
         f"entered_on = {dt.date.today()}",
         'notes = """',
@@ -431,4 +437,4 @@ def write_quarter(imported: Imported, folder: Path, quarter: QuarterId, *, sourc
     ]
     (folder / provenance.PROVENANCE_FILE).write_text("\n".join(record), encoding="utf-8")
     provenance.record_checksums(folder)
-    return [folder / name for name in files] + [folder / provenance.PROVENANCE_FILE]
+    return [folder / name for name in files] + [folder / provenance.PROVENANCE_FILE, kept]

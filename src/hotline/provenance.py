@@ -29,6 +29,7 @@ class Provenance:
     notes: str
     corrections: int  # how many corrections-log entries for this quarter the checksums account for
     checksums: dict[str, str]
+    source_checksum: str | None = None  # of the source document kept in data/sources/, if any
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def read(folder: Path) -> Provenance:
             notes=data.get("notes", ""),
             corrections=data.get("corrections", 0),
             checksums=dict(data["checksums"]),
+            source_checksum=data.get("source_checksum"),
         )
     except KeyError as exc:
         raise DataError(path, f"缺少必填项“{exc.args[0]}”", column=exc.args[0], item="项") from None
