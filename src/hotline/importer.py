@@ -403,6 +403,7 @@ def write_quarter(imported: Imported, folder: Path, quarter: QuarterId, *, sourc
     """Write every file of a new quarter folder, provenance included, and keep a copy of the source
     document in data/sources/; returns the files written."""
     import shutil
+
     from . import provenance
     from .loading import NARRATIVE_FILES
 
