@@ -4,9 +4,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site demo test lint format serve clean venv
+.PHONY: site demo test lint format serve clean venv browser
 
 venv: $(STAMP)
+
+# Debian's Chromium prints the quarter PDFs and runs the browser tests; fonts-noto-cjk lets it draw
+# Chinese. Installed once if missing (root, or sudo when there is one); nothing is downloaded at build time.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BROWSER_STAMP := $(VENV)/.browser
+
+browser: $(BROWSER_STAMP)
+
+$(BROWSER_STAMP): | $(STAMP)
+	@if command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		echo "chromium and fonts-noto-cjk are installed"; \
+	else \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+	touch $(BROWSER_STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,15 +31,15 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 ## Validate data/, run every notebook with papermill, build the book into _build/html.
-site: $(STAMP)
+site: $(STAMP) $(BROWSER_STAMP)
 	$(PY) -m hotline.build
 
 ## The site from real 2024 Q1 plus three generated example quarters (marked 示例数据) → _build/demo/html.
-demo: $(STAMP)
+demo: $(STAMP) $(BROWSER_STAMP)
 	$(PY) -m hotline.build --demo
 
 ## Lint, then the whole pytest suite (it builds the site into a temporary folder of its own).
-test: $(STAMP)
+test: $(STAMP) $(BROWSER_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest

@@ -140,6 +140,8 @@ def test_site_is_chinese_and_loads_nothing_from_other_hosts(site):
         assert '<html lang="zh-CN"' in text or '<html lang="zh_CN"' in text, page
         external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//[^"]+"', text)
         assert not external, (page, external)
+        scripted = re.findall(r"""["'](?:https?:)?//[^"']+\.(?:js|css|woff2?)["']""", text)  # URLs inside scripts
+        assert not scripted, (page, scripted)
 
 
 def test_every_internal_link_and_asset_exists(site):

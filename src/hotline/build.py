@@ -21,14 +21,14 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from . import provenance, site_pages
+from . import pdf, provenance, site_pages
 from .circular import page_title
 from .errors import DataError
 from .history import History
 from .loading import Quarter, load_all, quarters_dir
 
 REPO = Path(__file__).resolve().parents[2]
-BOOK_FILES = ("_config.yml", "_toc.yml", "index.md")
+BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIRS = ("_static",)
 SEARCH_DICT = Path("_search") / "units.dict.txt"  # relative to the book; named in _config.yml
 GLYPH_WARNING = re.compile(r"Glyph \d+ .*missing from", re.IGNORECASE)
@@ -126,6 +126,30 @@ def _jupyter_book(book: Path, log: Path) -> None:
         raise BuildError(f"图表中有字体缺字（会显示为方框），见 {log}：\n" + "\n".join(glyphs[:5]))
 
 
+def expand_quarter_navigation(toc: Path, quarters: list[Quarter]) -> None:
+    """List the quarter pages newest first in place of the glob, so adding a quarter updates the
+    navigation without anyone editing _toc.yml."""
+    text = toc.read_text(encoding="utf-8")
+    entries = "\n".join(f"      - file: quarters/{q.id}" for q in reversed(quarters))
+    if "      - glob: quarters/*" not in text:
+        raise BuildError(f"{toc.name} 中应有一行“      - glob: quarters/*”，用来放季度通报页面")
+    toc.write_text(text.replace("      - glob: quarters/*", entries), encoding="utf-8")
+
+
+def print_quarters(html: Path, quarters: list[Quarter]) -> None:
+    """A PDF of every quarter page, laid out by the print stylesheet, at pdf/<quarter>.pdf."""
+    browser = pdf.chromium()
+    if browser is None:
+        raise BuildError(
+            "找不到 Chromium，无法生成打印版 PDF：请用 make site 构建（会自动安装），或安装 chromium 与 fonts-noto-cjk"
+        )
+    for quarter in quarters:
+        try:
+            pdf.print_page(html / "quarters" / f"{quarter.id}.html", html / "pdf" / f"{quarter.id}.pdf", browser)
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            raise BuildError(f"{quarter.id} 的打印版 PDF 生成失败：{exc}") from None
+
+
 def _publish(built: Path, output: Path) -> None:
     """Swap the new site in; the old one is removed only after the new one is in place."""
     previous = output.with_name(output.name + ".previous")
@@ -151,6 +175,7 @@ def build(data_dir: Path = REPO / "data", output: Path = REPO / "_build" / "html
         book.mkdir()
         for name in BOOK_FILES:
             shutil.copy2(root / name, book / name)
+        expand_quarter_navigation(book / "_toc.yml", quarters)
         for name in BOOK_DIRS:
             shutil.copytree(root / name, book / name)
         for quarter in quarters:
@@ -159,15 +184,17 @@ def build(data_dir: Path = REPO / "data", output: Path = REPO / "_build" / "html
             notebook = _execute(root / "notebooks" / "quarter.ipynb", target, parameters, log_dir)
             retitle(notebook, page_title(quarter), target)
             nbformat.write(notebook, target)
-        for name in ("comparison", "methodology"):
-            target = book / f"{name}.ipynb"
-            notebook = _execute(root / "notebooks" / f"{name}.ipynb", target, {"data_dir": str(data_dir)}, log_dir)
+        for template, page in (("home", "index"), ("comparison", "comparison"), ("methodology", "methodology")):
+            target = book / f"{page}.ipynb"
+            notebook = _execute(root / "notebooks" / f"{template}.ipynb", target, {"data_dir": str(data_dir)}, log_dir)
             nbformat.write(notebook, target)
         site_pages.write_all(History.load(data_dir), data_dir, book)
         write_search_dictionary(quarters, book)
         log = log_dir / "jupyter-book.log"
         _jupyter_book(book, log)
-        _publish(book / "_build" / "html", output)
+        html = book / "_build" / "html"
+        print_quarters(html, quarters)
+        _publish(html, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(output, log, [str(q.id) for q in quarters], time.monotonic() - started)

@@ -32,7 +32,8 @@ def header(quarter: Quarter) -> str:
     d = quarter.document
     return (EXAMPLE_BANNER if quarter.example else "") + "\n".join(
         [
-            f"**{d.issuer}文件**　{d.number}",
+            f"**{d.issuer}文件**　{d.number}　"
+            f'<a class="print-hidden" href="../pdf/{quarter.id}.pdf">下载打印版（PDF）</a>',
             "",
             f"## {d.title}",
             "",
