@@ -124,6 +124,15 @@ def test_search_index_finds_the_q1_page_for_a_unit_name(site):
     assert q1 in (found if isinstance(found, list) else [found])
 
 
+def test_every_unit_name_leads_to_its_unit_page_in_the_search_index(site, q1):
+    text = (site.output / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    for row in q1.units.itertuples():
+        page = index["docnames"].index(f"units/unit-{row.unit_id}")
+        found = index["titleterms"].get(row.unit, [])
+        assert page in (found if isinstance(found, list) else [found]), row.unit
+
+
 def test_methodology_page_states_the_rules_and_every_column(site):
     page = _text((site.output / "methodology.html").read_text(encoding="utf-8"))
     assert "综合得分 = min(100, 100 + 加分值合计 − 减分值合计)" in page

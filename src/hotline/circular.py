@@ -182,7 +182,7 @@ def reconciliation_table(checks: list[reconcile.Check], group: str) -> str:
     rows = [
         f'<tr class="{"ok" if c.agrees else "mismatch"}"><td>{html.escape(c.label)}</td>'
         f"<td>{html.escape(c.published)}</td><td>{html.escape(c.computed)}</td>"
-        f'<td class="mark">{c.mark}</td><td>{html.escape(c.note)}</td></tr>'
+        f'<td class="result">{c.mark}</td><td>{html.escape(c.note)}</td></tr>'
         for c in checks
         if c.group == group
     ]
