@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site demo test lint format serve clean venv browser
+.PHONY: site demo quarter test lint format serve clean venv browser
 
 venv: $(STAMP)
 
@@ -33,6 +33,11 @@ $(STAMP): requirements.txt pyproject.toml
 ## Validate data/, run every notebook with papermill, build the book into _build/html.
 site: $(STAMP) $(BROWSER_STAMP)
 	$(PY) -m hotline.build
+
+## Re-run one quarter's notebook even if nothing changed, then rebuild: make quarter Q=2024Q1
+quarter: $(STAMP) $(BROWSER_STAMP)
+	@test -n "$(Q)" || { echo "用法：make quarter Q=2024Q1"; exit 2; }
+	$(PY) -m hotline.build --rerun $(Q)
 
 ## The site from real 2024 Q1 plus three generated example quarters (marked 示例数据) → _build/demo/html.
 demo: $(STAMP) $(BROWSER_STAMP)

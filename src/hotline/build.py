@@ -1,13 +1,23 @@
 """Build the public site: validate data/, run the notebooks with papermill, assemble with Jupyter Book.
 
-Nothing is written to the published folder unless every step succeeds: the book is built in a
-staging folder beside it and swapped in at the end, so a failed build leaves the previous site as
-it was. Usage: ``python -m hotline.build [--data DIR] [--output DIR]``.
+Fast and safe for staff who rebuild every quarter and after every correction:
+
+- Nothing changed (same data, notebooks, package and book files, by content hash): nothing runs.
+- A notebook runs again only when its inputs changed: its template, the package, and the data it
+  reads (a quarter's own folder and the unit registry; every quarter for the pages that span them).
+  Executed notebooks are cached by that hash, and the ones that must run go in parallel.
+- The Jupyter Book source folder persists between builds and only changed files are rewritten, so
+  Sphinx re-reads only what changed.
+- Nothing is published unless every step succeeds: the new site is assembled beside the published
+  one and swapped in at the end, so a failed build leaves the previous site byte for byte.
+
+Usage: ``python -m hotline.build [--data DIR] [--output DIR] [--rerun 2024Q1] [--demo]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -15,23 +25,27 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import papermill
 
 from . import pdf, provenance, site_pages
 from .circular import page_title
 from .errors import DataError
 from .history import History
 from .loading import Quarter, load_all, quarters_dir
+from .registry import ALIASES_FILE, UNITS_FILE
 
 REPO = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent
 BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIRS = ("_static",)
 SEARCH_DICT = Path("_search") / "units.dict.txt"  # relative to the book; named in _config.yml
 GLYPH_WARNING = re.compile(r"Glyph \d+ .*missing from", re.IGNORECASE)
+SPANNING_PAGES = (("home", "index"), ("comparison", "comparison"), ("methodology", "methodology"))
 
 
 class BuildError(RuntimeError):
@@ -41,17 +55,83 @@ class BuildError(RuntimeError):
 @dataclass(frozen=True)
 class BuildResult:
     output: Path
-    log: Path
+    log: Path | None
     quarters: list[str]
     seconds: float
+    executed: list[str] = field(default_factory=list)  # notebooks that ran (the others came from the cache)
+    up_to_date: bool = False
 
 
-def validate(data_dir: Path) -> list[Quarter]:
-    """Load every quarter and verify its checksums; the first problem stops the build."""
-    quarters = load_all(data_dir)
+# --- content hashes -----------------------------------------------------------------------------
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def digest(named_files: Iterable[tuple[str, Path]], *extra: str) -> str:
+    """sha256 over names and contents (never paths or times), so a key means the same everywhere."""
+    hasher = hashlib.sha256()
+    for name, path in named_files:
+        hasher.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for text in extra:
+        hasher.update(text.encode() + b"\0")
+    return hasher.hexdigest()
+
+
+def _tree(folder: Path, prefix: str) -> list[tuple[str, Path]]:
+    return [(f"{prefix}/{p.relative_to(folder).as_posix()}", p) for p in _files(folder)]
+
+
+def code_files(root: Path) -> list[tuple[str, Path]]:
+    """What every page depends on besides data: the package and the pinned environment."""
+    return [*_tree(PACKAGE, "hotline"), ("requirements.txt", root / "requirements.txt")]
+
+
+def site_key(root: Path, data_dir: Path) -> str:
+    named = code_files(root) + _tree(data_dir, "data") + _tree(root / "notebooks", "notebooks")
+    named += [(name, root / name) for name in BOOK_FILES]
+    for folder in BOOK_DIRS:
+        named += _tree(root / folder, folder)
+    return digest(named)
+
+
+# --- notebooks ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    name: str  # what staff call it: a quarter id, or home / comparison / methodology
+    template: Path
+    page: str  # path of the executed notebook in the book, e.g. quarters/2024Q1.ipynb
+    parameters: dict
+    key: str
+    title: str | None = None
+
+
+def notebook_jobs(root: Path, data_dir: Path, quarters: list[Quarter]) -> list[Job]:
+    code = code_files(root)
+    registry = [(name, data_dir / name) for name in (UNITS_FILE, ALIASES_FILE)]
+    jobs = []
     for quarter in quarters:
-        provenance.verify(quarters_dir(data_dir) / str(quarter.id))
-    return quarters
+        template = root / "notebooks" / "quarter.ipynb"
+        inputs = code + registry + _tree(quarters_dir(data_dir) / str(quarter.id), "quarter") + [("t", template)]
+        jobs.append(
+            Job(
+                str(quarter.id),
+                template,
+                f"quarters/{quarter.id}.ipynb",
+                {"quarter": str(quarter.id), "data_dir": str(data_dir)},
+                digest(inputs, str(quarter.id)),
+                page_title(quarter),
+            )
+        )
+    everything = code + _tree(data_dir, "data")
+    for template_name, page in SPANNING_PAGES:
+        template = root / "notebooks" / f"{template_name}.ipynb"
+        key = digest([*everything, ("t", template)], template_name)
+        jobs.append(Job(template_name, template, f"{page}.ipynb", {"data_dir": str(data_dir)}, key))
+    return jobs
 
 
 def hide_injected_parameters(notebook: nbformat.NotebookNode) -> None:
@@ -78,30 +158,76 @@ def retitle(notebook: nbformat.NotebookNode, title: str, path: Path) -> None:
     first.source = f"# {title}"
 
 
-def _execute(template: Path, target: Path, parameters: dict, log_dir: Path) -> nbformat.NotebookNode:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _run_in_worker(template: str, workdir: str, parameters: dict) -> dict | None:
+    """Run one notebook (in a worker process); report an error as data rather than raising."""
+    import papermill
+
     try:
         papermill.execute_notebook(
-            str(template),
-            str(target),
+            template,
+            str(Path(workdir) / "page.ipynb"),
             parameters=parameters,
-            cwd=str(target.parent),
+            cwd=workdir,
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
         )
     except papermill.PapermillExecutionError as exc:
-        kept = log_dir / target.name
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target, kept)
-        raise BuildError(
-            f"笔记本执行失败：{template.name}（参数 {parameters}），第{exc.exec_count}个代码单元格："
-            f"{exc.ename}: {exc.evalue}\n已执行的笔记本保存在 {kept}"
-        ) from None
-    notebook = nbformat.read(target, as_version=4)
-    hide_injected_parameters(notebook)
-    strip_run_metadata(notebook)
-    return notebook
+        return {"cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"}
+    except Exception as exc:  # the kernel died, or could not start
+        return {"cell": None, "error": f"{type(exc).__name__}: {exc}"}
+    return None
+
+
+def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rerun: Iterable[str] = ()) -> list[str]:
+    """Execute the notebooks whose inputs changed (and those named in ``rerun``), in parallel."""
+    rerun = set(rerun)
+    pending = [job for job in jobs if job.name in rerun or not (cache / job.key).is_dir()]
+    if not pending:
+        return []
+    failures = []
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending)))) as pool:
+        started = {}
+        for job in pending:
+            work = cache / f"{job.key}.running"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            started[job] = (work, pool.submit(_run_in_worker, str(job.template), str(work), job.parameters))
+        for job, (work, future) in started.items():
+            error = future.result()
+            if error:
+                kept = log_dir / f"{job.name}.ipynb"
+                if (work / "page.ipynb").exists():
+                    shutil.copyfile(work / "page.ipynb", kept)
+                cell = f"第{error['cell']}个代码单元格" if error["cell"] else "内核"
+                where = f"{job.name}（{job.template.name}），{cell}"
+                failures.append(f"笔记本执行失败：{where}：{error['error']}\n已执行部分保存在 {kept}")
+                shutil.rmtree(work, ignore_errors=True)
+                continue
+            notebook = nbformat.read(work / "page.ipynb", as_version=4)
+            hide_injected_parameters(notebook)
+            strip_run_metadata(notebook)
+            if job.title:
+                retitle(notebook, job.title, job.template)
+            nbformat.write(notebook, work / "page.ipynb")
+            shutil.rmtree(cache / job.key, ignore_errors=True)
+            work.rename(cache / job.key)
+    if failures:
+        raise BuildError("\n".join(failures))
+    return [job.name for job in pending]
+
+
+# --- assembling the book ------------------------------------------------------------------------
+
+
+def expand_quarter_navigation(toc: Path, quarters: list[Quarter]) -> None:
+    """List the quarter pages newest first in place of the glob, so adding a quarter updates the
+    navigation without anyone editing _toc.yml."""
+    text = toc.read_text(encoding="utf-8")
+    entries = "\n".join(f"      - file: quarters/{q.id}" for q in reversed(quarters))
+    if "      - glob: quarters/*" not in text:
+        raise BuildError(f"{toc.name} 中应有一行“      - glob: quarters/*”，用来放季度通报页面")
+    toc.write_text(text.replace("      - glob: quarters/*", entries), encoding="utf-8")
 
 
 def write_search_dictionary(quarters: list[Quarter], book: Path) -> Path:
@@ -111,6 +237,40 @@ def write_search_dictionary(quarters: list[Quarter], book: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f"{name} 100000 nt\n" for name in names), encoding="utf-8")
     return path
+
+
+def _copy_executed(job: Job, cache: Path, book: Path) -> None:
+    """The executed notebook and the files it wrote (charts, downloads), beside each other."""
+    source = cache / job.key
+    target = book / job.page
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source / "page.ipynb", target)
+    for path in _files(source):
+        if path.name != "page.ipynb":
+            destination = target.parent / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+
+
+def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> int:
+    """Make ``target`` hold exactly the files of ``source``, rewriting only files whose bytes
+    differ, so Sphinx's incremental build sees unchanged pages as unchanged. Returns files written."""
+    keep = set(keep)
+    wanted = {p.relative_to(source) for p in _files(source)}
+    written = 0
+    for path in _files(target):
+        relative = path.relative_to(target)
+        if relative.parts[0] not in keep and relative not in wanted:
+            path.unlink()
+    for relative in sorted(wanted):
+        new, old = source / relative, target / relative
+        data = new.read_bytes()
+        if old.is_file() and old.read_bytes() == data:
+            continue
+        old.parent.mkdir(parents=True, exist_ok=True)
+        old.write_bytes(data)
+        written += 1
+    return written
 
 
 def _jupyter_book(book: Path, log: Path) -> None:
@@ -126,28 +286,40 @@ def _jupyter_book(book: Path, log: Path) -> None:
         raise BuildError(f"图表中有字体缺字（会显示为方框），见 {log}：\n" + "\n".join(glyphs[:5]))
 
 
-def expand_quarter_navigation(toc: Path, quarters: list[Quarter]) -> None:
-    """List the quarter pages newest first in place of the glob, so adding a quarter updates the
-    navigation without anyone editing _toc.yml."""
-    text = toc.read_text(encoding="utf-8")
-    entries = "\n".join(f"      - file: quarters/{q.id}" for q in reversed(quarters))
-    if "      - glob: quarters/*" not in text:
-        raise BuildError(f"{toc.name} 中应有一行“      - glob: quarters/*”，用来放季度通报页面")
-    toc.write_text(text.replace("      - glob: quarters/*", entries), encoding="utf-8")
+def _article_key(html: Path) -> str:
+    """What a printed page shows: its article, the stylesheet and the images it draws."""
+    text = html.read_text(encoding="utf-8")
+    article = re.search(r"<article.*?</article>", text, re.S)
+    images = re.findall(r'<img[^>]+src="([^"]+)"', article.group(0) if article else "")
+    named = [(src, (html.parent / src).resolve()) for src in images]
+    named.append(("css", html.parents[1] / "_static" / "hotline.css"))
+    return digest(named, article.group(0) if article else text)
 
 
-def print_quarters(html: Path, quarters: list[Quarter]) -> None:
-    """A PDF of every quarter page, laid out by the print stylesheet, at pdf/<quarter>.pdf."""
+def print_quarters(html: Path, quarters: list[Quarter], cache: Path, workers: int) -> None:
+    """A PDF of every quarter page at pdf/<quarter>.pdf, printed again only when the page changed."""
     browser = pdf.chromium()
     if browser is None:
         raise BuildError(
             "找不到 Chromium，无法生成打印版 PDF：请用 make site 构建（会自动安装），或安装 chromium 与 fonts-noto-cjk"
         )
-    for quarter in quarters:
-        try:
-            pdf.print_page(html / "quarters" / f"{quarter.id}.html", html / "pdf" / f"{quarter.id}.pdf", browser)
-        except (RuntimeError, subprocess.TimeoutExpired) as exc:
-            raise BuildError(f"{quarter.id} 的打印版 PDF 生成失败：{exc}") from None
+    cache.mkdir(parents=True, exist_ok=True)
+    ids = [str(q.id) for q in quarters]
+    pages = {q: html / "quarters" / f"{q}.html" for q in ids}
+    keys = {q: cache / f"{_article_key(page)}.pdf" for q, page in pages.items()}
+    missing = [q for q in ids if not keys[q].exists()]
+    if missing:
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(missing)))) as pool:
+            futures = {q: pool.submit(pdf.print_page, pages[q], keys[q], browser) for q in missing}
+            for quarter, future in futures.items():
+                try:
+                    future.result()
+                except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                    raise BuildError(f"{quarter} 的打印版 PDF 生成失败：{exc}") from None
+    for quarter in ids:
+        target = html / "pdf" / f"{quarter}.pdf"
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(keys[quarter], target)
 
 
 def _publish(built: Path, output: Path) -> None:
@@ -162,48 +334,75 @@ def _publish(built: Path, output: Path) -> None:
         shutil.rmtree(previous)
 
 
-def build(data_dir: Path = REPO / "data", output: Path = REPO / "_build" / "html", root: Path = REPO) -> BuildResult:
+def validate(data_dir: Path) -> list[Quarter]:
+    """Load every quarter and verify its checksums; the first problem stops the build."""
+    quarters = load_all(data_dir)
+    for quarter in quarters:
+        provenance.verify(quarters_dir(data_dir) / str(quarter.id))
+    return quarters
+
+
+def build(
+    data_dir: Path = REPO / "data",
+    output: Path = REPO / "_build" / "html",
+    root: Path = REPO,
+    *,
+    rerun: Iterable[str] = (),
+    workers: int | None = None,
+) -> BuildResult:
     started = time.monotonic()
     data_dir, output = Path(data_dir).resolve(), Path(output).resolve()
+    rerun = list(rerun)
+    work = output.parent / f".work-{output.name}"  # cache and book source, kept between builds
+    key_file = work / "site.key"
+    key = site_key(root, data_dir)
+    if not rerun and output.is_dir() and key_file.is_file() and key_file.read_text() == key:
+        names = sorted(p.name for p in quarters_dir(data_dir).iterdir() if p.is_dir())
+        return BuildResult(output, None, names, time.monotonic() - started, up_to_date=True)
     quarters = validate(data_dir)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    unknown = set(rerun) - {str(q.id) for q in quarters} - {name for name, _ in SPANNING_PAGES}
+    if unknown:
+        raise BuildError(f"没有这样的季度或页面：{'、'.join(sorted(unknown))}")
+    workers = workers or os.cpu_count() or 1
     log_dir = output.parent / "logs"
-    log_dir.mkdir(exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output.parent))
-    try:
-        book = staging / "book"
-        book.mkdir()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    jobs = notebook_jobs(root, data_dir, quarters)
+    executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun)
+    book = work / "book"
+    with tempfile.TemporaryDirectory(prefix=".next-", dir=output.parent) as scratch:
+        source = Path(scratch) / "book"
+        source.mkdir()
         for name in BOOK_FILES:
-            shutil.copy2(root / name, book / name)
-        expand_quarter_navigation(book / "_toc.yml", quarters)
+            shutil.copy2(root / name, source / name)
         for name in BOOK_DIRS:
-            shutil.copytree(root / name, book / name)
-        for quarter in quarters:
-            target = book / "quarters" / f"{quarter.id}.ipynb"
-            parameters = {"quarter": str(quarter.id), "data_dir": str(data_dir)}
-            notebook = _execute(root / "notebooks" / "quarter.ipynb", target, parameters, log_dir)
-            retitle(notebook, page_title(quarter), target)
-            nbformat.write(notebook, target)
-        for template, page in (("home", "index"), ("comparison", "comparison"), ("methodology", "methodology")):
-            target = book / f"{page}.ipynb"
-            notebook = _execute(root / "notebooks" / f"{template}.ipynb", target, {"data_dir": str(data_dir)}, log_dir)
-            nbformat.write(notebook, target)
-        site_pages.write_all(History.load(data_dir), data_dir, book)
-        write_search_dictionary(quarters, book)
-        log = log_dir / "jupyter-book.log"
-        _jupyter_book(book, log)
-        html = book / "_build" / "html"
-        print_quarters(html, quarters)
-        _publish(html, output)
+            shutil.copytree(root / name, source / name)
+        expand_quarter_navigation(source / "_toc.yml", quarters)
+        for job in jobs:
+            _copy_executed(job, work / "notebooks", source)
+        site_pages.write_all(History.load(data_dir), data_dir, source, chart_cache=work / "charts")
+        write_search_dictionary(quarters, source)
+        sync_tree(source, book)
+    log = log_dir / f"jupyter-book-{output.name}.log"
+    _jupyter_book(book, log)
+    staged = output.parent / f".publish-{output.name}"
+    shutil.rmtree(staged, ignore_errors=True)
+    try:
+        shutil.copytree(book / "_build" / "html", staged)
+        print_quarters(staged, quarters, work / "pdf", workers)
+        _publish(staged, output)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(output, log, [str(q.id) for q in quarters], time.monotonic() - started)
+        shutil.rmtree(staged, ignore_errors=True)
+    key_file.write_text(key)
+    return BuildResult(output, log, [str(q.id) for q in quarters], time.monotonic() - started, executed)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="校验 data/ 并构建网站到 _build/html")
     parser.add_argument("--data", type=Path, default=REPO / "data", help="数据文件夹（默认 data/）")
     parser.add_argument("--output", type=Path, help="网站输出文件夹（默认 _build/html；--demo 时为 _build/demo/html）")
+    parser.add_argument(
+        "--rerun", action="append", default=[], help="无论有无改动都重新运行这个季度（如 2024Q1）的笔记本"
+    )
     parser.add_argument(
         "--demo", action="store_true", help="在真实数据之外加上3个程序生成的示例季度（标注“示例数据”），只用于演示"
     )
@@ -217,11 +416,16 @@ def main(argv: list[str] | None = None) -> int:
             made = examples.generate(args.data, data_dir)
             print(f"示例季度已生成到 {data_dir}：{'、'.join(map(str, made))}（不写入 data/）")
         default = REPO / "_build" / ("demo/html" if args.demo else "html")
-        result = build(data_dir, args.output or default)
+        result = build(data_dir, args.output or default, rerun=args.rerun)
     except (DataError, BuildError) as exc:
         print(f"构建失败，网站未更新。\n{exc}", file=sys.stderr)
         return 1
-    print(f"网站已构建：{result.output}（季度：{'、'.join(result.quarters)}；用时 {result.seconds:.0f} 秒）")
+    if result.up_to_date:
+        print(f"数据和代码都没有改动，网站已是最新：{result.output}（用时 {result.seconds:.1f} 秒）")
+        return 0
+    ran = "、".join(result.executed) or "无（全部取自缓存）"
+    quarters = "、".join(result.quarters)
+    print(f"网站已构建：{result.output}（季度：{quarters}；重新运行的笔记本：{ran}；用时 {result.seconds:.0f} 秒）")
     print("本地预览：make serve，然后打开 http://127.0.0.1:8000/")
     return 0
 

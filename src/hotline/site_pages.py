@@ -5,6 +5,7 @@ They are plain MyST Markdown written into the staging book; every name is escape
 
 from __future__ import annotations
 
+import hashlib
 import html
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def _quarter_link(quarter: str, example: bool, prefix: str = "../") -> str:
     return f"{{doc}}`{label} <{prefix}quarters/{quarter}>`"
 
 
-def unit_page(history: History, unit_id: str, chart_dir: Path) -> str:
+def unit_page(history: History, unit_id: str, chart_dir: Path, chart_cache: Path | None = None) -> str:
     unit = history.registry.units[unit_id]
     rows = history.units[history.units["unit_id"] == unit_id]
     examples = rows["example"].eq("是")
@@ -53,7 +54,7 @@ def unit_page(history: History, unit_id: str, chart_dir: Path) -> str:
     if rows.empty:
         lines += ["本单位尚未出现在已录入的通报中。"]
         return "\n".join(lines) + "\n"
-    chart = charts.unit_history(rows, unit.name)
+    chart = _cached_chart(rows, unit.name, chart_cache)
     path = chart_dir / f"{unit_id}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(chart.png)
@@ -85,6 +86,23 @@ def unit_page(history: History, unit_id: str, chart_dir: Path) -> str:
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _cached_chart(rows: pd.DataFrame, name: str, cache: Path | None) -> charts.Chart:
+    """A unit's chart is drawn again only when its rows or the chart code changed."""
+    if cache is None:
+        return charts.unit_history(rows, name)
+    code = Path(charts.__file__).read_bytes()
+    key = hashlib.sha256(code + name.encode() + rows.to_csv(index=False).encode()).hexdigest()
+    png, alt = cache / f"{key}.png", cache / f"{key}.txt"
+    if png.is_file() and alt.is_file():
+        caption, text = alt.read_text(encoding="utf-8").split("\n", 1)
+        return charts.Chart("history", png.read_bytes(), text, caption)
+    chart = charts.unit_history(rows, name)
+    cache.mkdir(parents=True, exist_ok=True)
+    png.write_bytes(chart.png)
+    alt.write_text(f"{chart.caption}\n{chart.alt}", encoding="utf-8")
+    return chart
 
 
 def unit_index(history: History) -> str:
@@ -158,12 +176,12 @@ def corrections_page(data_dir: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_all(history: History, data_dir: Path, book: Path) -> None:
+def write_all(history: History, data_dir: Path, book: Path, chart_cache: Path | None = None) -> None:
     """Write every generated page and the open-data files into the staging book."""
     unit_dir = book / UNIT_DIR
     unit_dir.mkdir(parents=True, exist_ok=True)
     for unit_id in dict.fromkeys(history.units["unit_id"]):
-        page = unit_page(history, unit_id, unit_dir / "charts")
+        page = unit_page(history, unit_id, unit_dir / "charts", chart_cache)
         (unit_dir / f"{unit_page_name(unit_id)}.md").write_text(page, encoding="utf-8")
     (unit_dir / "index.md").write_text(unit_index(history), encoding="utf-8")
     (book / "downloads.md").write_text(downloads_page(history), encoding="utf-8")
