@@ -179,6 +179,15 @@ def _run_in_worker(template: str, workdir: str, parameters: dict) -> dict | None
     return None
 
 
+def _failed_source(path: Path) -> str:
+    """The first line of the cell that raised, so staff can find it in the template."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            return f"“{cell.source.strip().splitlines()[0][:80]}”"
+    return ""
+
+
 def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rerun: Iterable[str] = ()) -> list[str]:
     """Execute the notebooks whose inputs changed (and those named in ``rerun``), in parallel."""
     rerun = set(rerun)
@@ -197,9 +206,10 @@ def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rer
             error = future.result()
             if error:
                 kept = log_dir / f"{job.name}.ipynb"
+                cell = f"第{error['cell']}个代码单元格（含papermill注入的参数格）" if error["cell"] else "内核"
                 if (work / "page.ipynb").exists():
                     shutil.copyfile(work / "page.ipynb", kept)
-                cell = f"第{error['cell']}个代码单元格" if error["cell"] else "内核"
+                    cell += _failed_source(kept)
                 where = f"{job.name}（{job.template.name}），{cell}"
                 failures.append(f"笔记本执行失败：{where}：{error['error']}\n已执行部分保存在 {kept}")
                 shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,135 @@
+"""The staff workflow: incremental rebuilds, clear failures that publish nothing, offline builds."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from hotline import build, provenance
+from hotline.errors import DataError
+
+from .conftest import DATA, REPO
+
+pytestmark = pytest.mark.site
+
+
+def _digest(folder: Path) -> str:
+    hasher = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        hasher.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """A private data copy and a site built from it once, for tests that change things."""
+    folder = tmp_path_factory.mktemp("workflow")
+    data = folder / "data"
+    shutil.copytree(DATA, data)
+    first = build.build(data, folder / "_build" / "html")
+    return folder, data, first
+
+
+def _correct(data: Path, file: str, old: str, new: str) -> None:
+    """A logged correction, as staff would make it."""
+    path = data / "quarters" / "2024Q1" / file
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    log = data / provenance.CORRECTIONS_FILE
+    log.write_text(log.read_text(encoding="utf-8") + f"2026-12-01,2024Q1,{file},测试更正,测试\n", encoding="utf-8")
+    provenance.record_checksums(data / "quarters" / "2024Q1")
+
+
+def test_first_build_runs_every_notebook_and_a_rebuild_with_nothing_changed_runs_none(workspace):
+    folder, data, first = workspace
+    assert sorted(first.executed) == ["2024Q1", "comparison", "home", "methodology"]
+    again = build.build(data, folder / "_build" / "html")
+    assert again.up_to_date and again.executed == []
+
+
+def test_rerun_executes_only_the_named_quarter(workspace):
+    folder, data, _ = workspace
+    result = build.build(data, folder / "_build" / "html", rerun=["2024Q1"])
+    assert result.executed == ["2024Q1"]
+
+
+def test_a_changed_quarter_reruns_it_and_the_pages_across_quarters_only(workspace):
+    folder, data, _ = workspace
+    _correct(data, "quality_remark.md", "大部分群众诉求", "多数群众诉求")
+    result = build.build(data, folder / "_build" / "html")
+    assert sorted(result.executed) == ["2024Q1", "comparison", "home", "methodology"]
+    page = (folder / "_build" / "html" / "quarters" / "2024Q1.html").read_text(encoding="utf-8")
+    assert "多数群众诉求" in page
+
+
+def _broken_root(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    root.mkdir()
+    for name in ("_config.yml", "_toc.yml", "requirements.txt"):
+        shutil.copy2(REPO / name, root / name)
+    for name in ("_static", "notebooks"):
+        shutil.copytree(REPO / name, root / name)
+    template = root / "notebooks" / "quarter.ipynb"
+    notebook = nbformat.read(template, as_version=4)
+    failing = nbformat.v4.new_code_cell('raise ValueError("测试：这一格出错")')
+    notebook.cells.insert(6, failing)
+    nbformat.write(notebook, template)
+    return root
+
+
+def test_a_notebook_error_names_the_quarter_cell_and_exception_and_publishes_nothing(workspace, tmp_path):
+    folder, data, _ = workspace
+    output = folder / "_build" / "html"
+    before = _digest(output)
+    with pytest.raises(build.BuildError) as caught:
+        build.build(data, output, _broken_root(tmp_path))
+    message = str(caught.value)
+    assert "2024Q1（quarter.ipynb）" in message
+    assert '第6个代码单元格（含papermill注入的参数格）“raise ValueError("测试：这一格出错")”' in message
+    assert "ValueError: 测试：这一格出错" in message
+    kept = folder / "_build" / "logs" / "2024Q1.ipynb"
+    assert kept.is_file() and str(kept) in message
+    assert _digest(output) == before
+
+
+def test_a_sphinx_warning_fails_the_build_and_publishes_nothing(workspace):
+    folder, data, _ = workspace
+    output = folder / "_build" / "html"
+    before = _digest(output)
+    _correct(data, "problems.md", "具体表现在以下几个方面：", "具体表现在以下几个方面（见{doc}`不存在的页面`）：")
+    with pytest.raises(build.BuildError, match="Jupyter Book 构建失败"):
+        build.build(data, output)
+    assert "不存在的页面" in (folder / "_build" / "logs" / "jupyter-book-html.log").read_text(encoding="utf-8")
+    assert _digest(output) == before
+
+
+def test_bad_data_after_a_good_build_keeps_the_published_site(workspace):
+    folder, data, _ = workspace
+    output = folder / "_build" / "html"
+    before = _digest(output)
+    towns = data / "quarters" / "2024Q1" / "towns.csv"
+    towns.write_text(towns.read_text(encoding="utf-8").replace("尧禾镇,,64", "尧禾镇,,-64"), encoding="utf-8")
+    with pytest.raises(DataError, match="负数"):
+        build.build(data, output)
+    assert _digest(output) == before
+
+
+def test_the_build_needs_no_network(tmp_path):
+    """Run the whole build in a network namespace that has only loopback."""
+    if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail("unshare -rn is not permitted here, so the offline build cannot be proven")
+        pytest.skip("unshare -rn is not permitted on this machine")
+    command = f"ip link set lo up && {sys.executable} -m hotline.build --output {tmp_path / 'html'}"
+    result = subprocess.run(["unshare", "-rn", "sh", "-c", command], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "html" / "quarters" / "2024Q1.html").is_file()
+    assert (tmp_path / "html" / "pdf" / "2024Q1.pdf").is_file()
