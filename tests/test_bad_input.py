@@ -104,7 +104,7 @@ def test_headline_figure_of_the_wrong_type(data_copy):
     path = data_copy / "quarters" / "2024Q1" / "circular.toml"
     text = path.read_text(encoding="utf-8").replace("received = 1615", 'received = "1615件"')
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(DataError, match=r"「headline.received」项.*类型不对"):
+    with pytest.raises(DataError, match=r"「headline.received」项：值“1615件”应为整数"):
         _load(data_copy)
 
 

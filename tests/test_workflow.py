@@ -133,3 +133,25 @@ def test_the_build_needs_no_network(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "html" / "quarters" / "2024Q1.html").is_file()
     assert (tmp_path / "html" / "pdf" / "2024Q1.pdf").is_file()
+
+
+def test_markup_in_a_unit_name_is_shown_as_text_and_a_wrong_total_row_is_flagged(tmp_path):
+    """Two inputs that are published, not refused: each must be shown plainly and safely."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    hostile = "尧禾镇<script>alert(1)</script>"
+    for path in [data / "units.csv", *(data / "quarters" / "2024Q1").iterdir()]:
+        if path.suffix in {".csv", ".toml", ".md"} and path.name != provenance.PROVENANCE_FILE:
+            path.write_text(path.read_text(encoding="utf-8").replace("尧禾镇", hostile), encoding="utf-8")
+    _correct(data, "circular.toml", "[totals.town]\nwork_orders = 389", "[totals.town]\nwork_orders = 390")
+    output = build.build(data, tmp_path / "_build" / "html").output
+    pages = [p for p in output.rglob("*.html") if "_static" not in p.parts]
+    for page in pages:
+        assert "<script>alert" not in page.read_text(encoding="utf-8"), page
+    shown = ("&lt;script&gt;alert(1)&lt;/script&gt;", "＜script＞alert(1)＜/script＞")  # as text, or in titles
+    for page in ["quarters/2024Q1.html", "units/unit-T02.html", "units/index.html", "index.html"]:
+        html = (output / page).read_text(encoding="utf-8")
+        assert any(form in html for form in shown), page
+    q1 = (output / "quarters" / "2024Q1.html").read_text(encoding="utf-8")
+    assert "390（✗ 各行之和389）" in q1
+    assert '<tr class="mismatch"><td>附件1总计·承办工单量</td><td>390</td><td>389</td>' in q1

@@ -9,14 +9,9 @@ import html
 
 import pandas as pd
 
-from . import fmt, reconcile, schema, scoring
+from . import fmt, markup, reconcile, schema, scoring
 from .loading import Quarter
 from .quarter import QuarterId
-
-
-def _esc(text: str) -> str:
-    """Escape data-derived text placed in Markdown, so a name can never become markup."""
-    return html.escape(str(text), quote=False)
 
 
 def page_title(quarter: Quarter) -> str:
@@ -32,14 +27,14 @@ def header(quarter: Quarter) -> str:
     d = quarter.document
     return (EXAMPLE_BANNER if quarter.example else "") + "\n".join(
         [
-            f"**{d.issuer}文件**　{d.number}　"
+            f"**{markup.escape(d.issuer)}文件**　{markup.escape(d.number)}　"
             f'<a class="print-hidden" href="../pdf/{quarter.id}.pdf">下载打印版（PDF）</a>',
             "",
-            f"## {d.title}",
+            f"## {markup.title(d.title)}",
             "",
-            f"{d.addressees}：",
+            f"{markup.escape(d.addressees)}：",
             "",
-            quarter.narrative["preamble"],
+            markup.escape(quarter.narrative["preamble"]),
         ]
     )
 
@@ -59,7 +54,7 @@ def basic_situation(quarter: Quarter, checks: list[reconcile.Check]) -> str:
     outstanding = {kind: [o for o in h.outstanding if kind_of[o.unit] == kind] for kind in schema.KIND_ZH}
 
     def not_completed(kind: str) -> str:
-        return "".join(f"，{_esc(o.unit)}{o.count}件尚未办结" for o in outstanding[kind])
+        return "".join(f"，{markup.escape(o.unit)}{o.count}件尚未办结" for o in outstanding[kind])
 
     joint = "全部办结" if h.joint_dispatch_outstanding == 0 else f"{h.joint_dispatch_outstanding}件尚未办结"
     as_of = f"{h.completed_as_of.month}月{h.completed_as_of.day}日"
@@ -76,16 +71,16 @@ def basic_situation(quarter: Quarter, checks: list[reconcile.Check]) -> str:
         f"联合派单{fmt.count(h.joint_dispatch)}{joint}。"
     )
     work_orders = dict(zip(quarter.units["unit"], quarter.units["work_orders"], strict=True))
-    named = "、".join(f"{_esc(u)}（{work_orders[u]}）" for u, _ in quarter.published_top_volume)
+    named = "、".join(f"{markup.escape(u)}（{work_orders[u]}）" for u, _ in quarter.published_top_volume)
     volume_check = c["top_volume"]
     second = f"从承办数量看，工单量较多的是{named}。" + (
         "" if volume_check.agrees else "<sup>[名单为通报所列，✗ 不是工单量最多的几个单位，见数据核对]</sup>"
     )
     best = scoring.best_units(scoring.ranked_units(quarter.units))
-    third = f"{q}综合成绩较好的单位有：{_esc(fmt.join_units(best))}。" + (
-        "" if c["best_units"].agrees else f"<sup>[✗ 通报公布为{_esc(c['best_units'].published)}]</sup>"
+    third = f"{q}综合成绩较好的单位有：{markup.escape(fmt.join_units(best))}。" + (
+        "" if c["best_units"].agrees else f"<sup>[✗ 通报公布为{markup.escape(c['best_units'].published)}]</sup>"
     )
-    return "\n\n".join([first, second + quarter.narrative["quality_remark"], third])
+    return "\n\n".join([first, second + markup.escape(quarter.narrative["quality_remark"]), third])
 
 
 def discrepancy_summary(checks: list[reconcile.Check]) -> str:
@@ -95,10 +90,8 @@ def discrepancy_summary(checks: list[reconcile.Check]) -> str:
         return "本季度通报公布的数字与附件表格、计分规则全部一致（见文末“数据核对”）。"
     lines = [f"**请注意：本季度通报中有{len(failed)}处数字与附件表格或计分规则不一致**（详见文末“数据核对”）："]
     for check in failed:
-        lines.append(
-            f"- {_esc(check.label)}：通报为 {_esc(check.published)}，按附件/规则为 {_esc(check.computed)}。"
-            f"{_esc(check.note)}"
-        )
+        label, published, computed = (markup.escape(t) for t in (check.label, check.published, check.computed))
+        lines.append(f"- {label}：通报为 {published}，按附件/规则为 {computed}。{markup.escape(check.note)}")
     return "\n".join(lines)
 
 
@@ -202,5 +195,5 @@ def reconciliation_table(checks: list[reconcile.Check], group: str) -> str:
 def closing(quarter: Quarter) -> str:
     d = quarter.document
     date = f"{d.date.year}年{d.date.month}月{d.date.day}日"
-    lines = [f"{d.issuer}　{date}", "", f"抄送：{'，'.join(d.cc)}。"]
+    lines = [f"{markup.escape(d.issuer)}　{date}", "", f"抄送：{markup.escape('，'.join(d.cc))}。"]
     return "\n".join(lines)

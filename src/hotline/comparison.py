@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from . import charts
+from . import charts, markup
 from .history import TREND_METRICS, History
 
 EXAMPLE_BANNER = (
@@ -34,7 +34,7 @@ def figure_markdown(chart: charts.Chart, folder: Path) -> str:
     path = folder / f"{chart.name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(chart.png)
-    return f"```{{figure}} {path.as_posix()}\n:alt: {chart.alt}\n:width: 100%\n\n{chart.caption}\n```"
+    return markup.figure(chart, path.as_posix())
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from IPython.display import HTML, Markdown
 
-from . import fmt, reconcile, schema, scoring
+from . import fmt, markup, reconcile, schema, scoring
 from .history import History
 from .site_pages import unit_page_name
 
@@ -42,7 +42,8 @@ class HomePage:
     def latest_heading(self) -> Markdown:
         q = self.latest
         example = "（示例数据）" if q.example else ""
-        return Markdown(f"## 最新一期：{q.id.zh}{example}\n\n{{doc}}`阅读全文 <quarters/{q.id}>`　{q.document.number}")
+        link = f"{{doc}}`阅读全文 <quarters/{q.id}>`"
+        return Markdown(f"## 最新一期：{q.id.zh}{example}\n\n{link}　{markup.escape(q.document.number)}")
 
     def key_figures(self) -> HTML:
         h, before = self.latest.headline, self.previous.headline if self.previous else None
@@ -75,8 +76,9 @@ class HomePage:
 
     def _link(self, name: str) -> str:
         unit = self.history.registry.resolve(name, self.latest.id)
-        label = html.escape(name, quote=False)
-        return f"{{doc}}`{label} <units/{unit_page_name(unit.id)}>`" if unit else label
+        if unit is None:
+            return markup.escape(name)
+        return f"{{doc}}`{markup.title(name)} <units/{unit_page_name(unit.id)}>`"
 
     def best_and_attention(self) -> Markdown:
         ranking = scoring.ranked_units(self.latest.units)
@@ -103,7 +105,5 @@ class HomePage:
         items = []
         for q in reversed(self.history.quarters):
             example = "（示例数据）" if q.example else ""
-            items.append(
-                f"- {{doc}}`{q.id.zh}{example} <quarters/{q.id}>`　{html.escape(q.document.number, quote=False)}"
-            )
+            items.append(f"- {{doc}}`{q.id.zh}{example} <quarters/{q.id}>`　{markup.escape(q.document.number)}")
         return Markdown("\n".join(items))

@@ -273,6 +273,18 @@ def _assign_ids(units: pd.DataFrame, registry: Registry, folder: Path, quarter: 
 # --- circular.toml -----------------------------------------------------------------------------
 
 
+def _type_zh(types: type | tuple[type, ...]) -> str:
+    names = {
+        int: "整数（不带单位）",
+        float: "数字",
+        str: "文字（加引号）",
+        dt.date: "日期（如 2024-05-11）",
+        list: "列表",
+    }
+    types = types if isinstance(types, tuple) else (types,)
+    return "或".join(dict.fromkeys(names.get(t, t.__name__) for t in types))
+
+
 class _Toml:
     """Typed access to circular.toml that reports the key and its line on error."""
 
@@ -303,7 +315,12 @@ class _Toml:
                 raise DataError(self.path, f"缺少必填项“{key}”", column=key, item="项")
             node = node[part]
         if isinstance(node, bool) or not isinstance(node, types):
-            raise DataError(self.path, f"“{key}”的值“{node}”类型不对", line=self._line_of(key), column=key, item="项")
+            line = self._line_of(key)
+            if node == "待填写":
+                raise DataError(
+                    self.path, "尚未填写（导入时未能从原文识别）：请按通报原文填写", line=line, column=key, item="项"
+                )
+            raise DataError(self.path, f"值“{node}”应为{_type_zh(types)}", line=line, column=key, item="项")
         if isinstance(node, int | float) and node < 0 and not key.endswith("change_pts"):
             raise DataError(self.path, f"“{key}”不能为负数", line=self._line_of(key), column=key, item="项")
         return node

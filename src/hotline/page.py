@@ -7,7 +7,7 @@ from pathlib import Path
 
 from IPython.display import HTML, Markdown
 
-from . import charts, circular, export, reconcile, scoring
+from . import charts, circular, export, markup, reconcile, scoring
 from .loading import Quarter, load_quarter
 
 CHART_DIR = Path("charts")
@@ -37,7 +37,8 @@ class QuarterPage:
         return Markdown(circular.published_only(self.quarter))
 
     def narrative(self, section: str) -> Markdown:
-        return Markdown(self.quarter.narrative[section])
+        """Staff-written Markdown: formatting such as **bold** works, HTML tags are shown as text."""
+        return Markdown(markup.escape(self.quarter.narrative[section]))
 
     def closing(self) -> Markdown:
         return Markdown(circular.closing(self.quarter))
@@ -59,8 +60,7 @@ class QuarterPage:
         path = CHART_DIR / f"{q.id}-{drawn.name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(drawn.png)
-        alt = drawn.alt.replace("\n", " ")
-        return Markdown(f"```{{figure}} {path.as_posix()}\n:alt: {alt}\n:width: 100%\n\n{drawn.caption}\n```")
+        return Markdown(markup.figure(drawn, path.as_posix()))
 
     def downloads(self) -> Markdown:
         path = export.write_csv(export.unit_table(self.quarter), DOWNLOAD_DIR / f"{self.quarter.id}-units.csv")

@@ -125,8 +125,8 @@ def verify(folder: Path) -> Provenance:
         if sha256(folder / name) != recorded:
             raise DataError(
                 folder / name,
-                "文件内容与来源记录中的校验值不一致：改动已发布的数据须在 provenance.toml 中说明，"
-                "然后运行 scripts/record_checksums.py 更新校验值",
+                "文件内容与来源记录中的校验值不一致：改动已发布的数据须先在 data/corrections.csv 登记"
+                f"改动内容和原因，再运行 scripts/record_checksums.py {folder.name} 更新校验值",
             )
     return record
 

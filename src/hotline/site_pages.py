@@ -6,21 +6,16 @@ They are plain MyST Markdown written into the staging book; every name is escape
 from __future__ import annotations
 
 import hashlib
-import html
 from pathlib import Path
 
 import pandas as pd
 
-from . import charts, fmt, opendata, provenance
+from . import charts, fmt, markup, opendata, provenance
 from .history import History
 from .registry import CATEGORIES
 
 UNIT_DIR = "units"
 EXAMPLE_WARNING = "```{warning}\n示例数据：标注“示例”的季度由程序生成，仅用于演示，不是真实通报。\n```\n"
-
-
-def _esc(text) -> str:
-    return html.escape(str(text), quote=False).replace("|", "&#124;")
 
 
 def unit_page_name(unit_id: str) -> str:
@@ -36,20 +31,24 @@ def unit_page(history: History, unit_id: str, chart_dir: Path, chart_cache: Path
     unit = history.registry.units[unit_id]
     rows = history.units[history.units["unit_id"] == unit_id]
     examples = rows["example"].eq("是")
-    lines = [f"# {_esc(unit.name)}", ""]
+    lines = [f"# {markup.title(unit.name)}", ""]
     if examples.any():
         lines += [EXAMPLE_WARNING]
     facts = [f"类别：{unit.category}", f"编号：{unit.id}"]
     if unit.parent_id:
         parent = history.registry.units[unit.parent_id]
-        facts.append(f"上级部门：{{doc}}`{_esc(parent.name)} <{unit_page_name(parent.id)}>`")
+        facts.append(f"上级部门：{{doc}}`{markup.title(parent.name)} <{unit_page_name(parent.id)}>`")
     former = [a for a in history.registry.aliases if a.unit_id == unit_id]
     if former:
-        names = "、".join(f"{_esc(a.name)}（{a.last or ''}及以前）" if a.last else _esc(a.name) for a in former)
+        names = "、".join(
+            f"{markup.escape(a.name)}（{a.last or ''}及以前）" if a.last else markup.escape(a.name) for a in former
+        )
         facts.append(f"曾用名：{names}")
     subs = [u for u in history.registry.units.values() if u.parent_id == unit_id]
     if subs:
-        facts.append("下属单位：" + "、".join(f"{{doc}}`{_esc(s.name)} <{unit_page_name(s.id)}>`" for s in subs))
+        facts.append(
+            "下属单位：" + "、".join(f"{{doc}}`{markup.title(s.name)} <{unit_page_name(s.id)}>`" for s in subs)
+        )
     lines += ["　".join(facts), ""]
     if rows.empty:
         lines += ["本单位尚未出现在已录入的通报中。"]
@@ -58,7 +57,7 @@ def unit_page(history: History, unit_id: str, chart_dir: Path, chart_cache: Path
     path = chart_dir / f"{unit_id}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(chart.png)
-    lines += [f"```{{figure}} charts/{unit_id}.png", f":alt: {chart.alt}", ":width: 100%", "", chart.caption, "```", ""]
+    lines += [markup.figure(chart, f"charts/{unit_id}.png"), ""]
     head = [
         "季度",
         "通报中的名称",
@@ -75,7 +74,7 @@ def unit_page(history: History, unit_id: str, chart_dir: Path, chart_cache: Path
         rank = f"{int(row.rank)}（{row.kind}）" if pd.notna(row.rank) else "计入上级部门"
         cells = [
             _quarter_link(row.quarter, row.example == "是"),
-            _esc(row.unit),
+            markup.escape(row.unit),
             fmt.number(row.work_orders),
             fmt.number(row.extended),
             fmt.number(row.redone),
@@ -133,7 +132,7 @@ def unit_index(history: History) -> str:
 def _index_line(unit, latest: pd.DataFrame) -> str:
     row = latest.loc[unit.id]
     score = f"综合得分{fmt.number(row['composite_score'])}" if pd.notna(row["composite_score"]) else "下属单位"
-    link = f"{{doc}}`{_esc(unit.name)} <{unit_page_name(unit.id)}>`"
+    link = f"{{doc}}`{markup.title(unit.name)} <{unit_page_name(unit.id)}>`"
     return f"- {link}（{row['quarter']}：工单{row['work_orders']}件，{score}）"
 
 
@@ -172,7 +171,7 @@ def corrections_page(data_dir: Path) -> str:
     lines += ["| 日期 | 季度 | 文件 | 改动内容 | 原因 |", "|---|---|---|---|---|"]
     for entry in log:
         cells = [entry.date.isoformat(), entry.quarter, entry.file, entry.change, entry.reason]
-        lines.append("| " + " | ".join(_esc(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(markup.escape(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
