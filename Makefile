@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site demo quarter test lint format serve clean venv browser
+.PHONY: site demo quarter benchmark test lint format serve clean venv browser
 
 venv: $(STAMP)
 
@@ -42,6 +42,10 @@ quarter: $(STAMP) $(BROWSER_STAMP)
 ## The site from real 2024 Q1 plus three generated example quarters (marked 示例数据) → _build/demo/html.
 demo: $(STAMP) $(BROWSER_STAMP)
 	$(PY) -m hotline.build --demo
+
+## Build speed on 40 generated quarters × 300 units (under _build/bench/); prints a table.
+benchmark: $(STAMP) $(BROWSER_STAMP)
+	$(PY) scripts/benchmark.py
 
 ## Lint, then the whole pytest suite (it builds the site into a temporary folder of its own).
 test: $(STAMP) $(BROWSER_STAMP)

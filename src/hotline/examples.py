@@ -196,3 +196,55 @@ def generate(real_data: Path, target: Path, count: int = 3, seed: int = 12345) -
         encoding="utf-8",
     )
     return made
+
+
+def generate_benchmark(target: Path, quarters: int = 40, units: int = 300, seed: int = 2024) -> list[QuarterId]:
+    """A large synthetic data folder (example quarters only) for measuring build speed.
+
+    About a tenth of the units are town offices; every tenth department has two sub-units.
+    """
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "quarters").mkdir(parents=True)
+    rng = random.Random(seed)
+    towns = max(2, units // 10)
+    registry = [["编号", "名称", "类别", "上级单位编号", "说明"]]
+    layout: dict[str, list[tuple[str, str]]] = {schema.TOWN: [], schema.DEPARTMENT: []}
+    for n in range(1, towns + 1):
+        registry.append([f"T{n:03d}", f"示例镇{n:03d}", "镇办", "", "基准测试用"])
+        layout[schema.TOWN].append((f"示例镇{n:03d}", ""))
+    number = 0
+    while len(registry) - 1 < units:
+        number += 1
+        parent_id, parent = f"D{number:03d}", f"示例局{number:03d}"
+        registry.append([parent_id, parent, "部门", "", "基准测试用"])
+        layout[schema.DEPARTMENT].append((parent, ""))
+        if number % 10 == 0:
+            for sub in (1, 2):
+                if len(registry) - 1 >= units:
+                    break
+                name = f"{parent}下属{sub}"
+                registry.append([f"S{number:03d}{sub}", name, "部门", parent_id, "基准测试用"])
+                layout[schema.DEPARTMENT].append((name, parent))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(registry)
+    (target / UNITS_FILE).write_text(out.getvalue(), encoding="utf-8")
+    (target / ALIASES_FILE).write_text("曾用名,编号,起始季度,截止季度,说明\n", encoding="utf-8")
+    (target / provenance.CORRECTIONS_FILE).write_text(",".join(provenance.CORRECTIONS_HEADER) + "\n", encoding="utf-8")
+    made = []
+    quarter = QuarterId(2024 - quarters // 4, 4)
+    for _ in range(quarters):
+        quarter = QuarterId(quarter.year + (quarter.number == 4), quarter.number % 4 + 1)
+        tables = {}
+        for kind, rows in layout.items():
+            tables[kind] = []
+            for name, parent in rows:
+                redone, overdue = (int(rng.random() < p) * rng.randint(1, 3) for p in (0.15, 0.1))
+                tables[kind].append(
+                    {"unit": name, "parent": parent, "work_orders": rng.randint(1, 150), "redone": redone}
+                    | {"extended": int(rng.random() < 0.15), "overdue": overdue}
+                    | {"bonus": _points(rng, 5), "penalty": _points(rng, 4 + 3 * (redone + overdue))}
+                )
+        _write_quarter(quarters_dir(target) / str(quarter), quarter, tables, answered=rng.randint(40, 80))
+        made.append(quarter)
+    return made

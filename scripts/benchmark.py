@@ -1,0 +1,143 @@
+"""Measure how fast the site builds on a large synthetic history, and print a table.
+
+Usage: .venv/bin/python scripts/benchmark.py [--quarters 40] [--units 300]
+
+(a) full build from nothing, (b) rebuild with nothing changed, (c) rebuild after one quarter's
+data changed, (d) peak memory (the largest single process), (e) the same pages built by plain
+`jupyter-book build` with `execute_notebooks: cache` executing the notebooks itself, from nothing.
+Everything is written under _build/bench/; data/ is not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from papermill.parameterize import parameterize_notebook
+
+from hotline import examples, provenance
+from hotline.loading import quarters_dir
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "_build" / "bench"
+TARGETS = {"full": 60.0, "unchanged": 3.0, "one_quarter": 15.0, "page_kb": 600.0}
+
+
+def timed(command: list[str], **kwargs) -> float:
+    started = time.monotonic()
+    subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
+    return time.monotonic() - started
+
+
+def build(data: Path, output: Path) -> float:
+    return timed([sys.executable, "-m", "hotline.build", "--data", str(data), "--output", str(output)], cwd=REPO)
+
+
+def change_one_quarter(data: Path) -> str:
+    folder = sorted(quarters_dir(data).iterdir())[len(list(quarters_dir(data).iterdir())) // 2]
+    towns = folder / "towns.csv"
+    lines = towns.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[2] = str(int(cells[2]) + 1)
+    lines[1] = ",".join(cells)
+    towns.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log = data / provenance.CORRECTIONS_FILE
+    log.write_text(
+        log.read_text(encoding="utf-8") + f"2026-01-01,{folder.name},towns.csv,基准测试改动,基准测试\n", "utf-8"
+    )
+    provenance.record_checksums(folder)
+    return folder.name
+
+
+def reference_book(work_book: Path, target: Path) -> Path:
+    """The same pages as our build, but unexecuted, for Jupyter Book to execute with its cache."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(work_book, target, ignore=shutil.ignore_patterns("_build"))
+    templates = {"index": "home", "comparison": "comparison", "methodology": "methodology"}
+    for page in target.rglob("*.ipynb"):
+        executed = nbformat.read(page, as_version=4)
+        injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+        namespace: dict = {}
+        exec(injected.source, namespace)  # the parameters papermill gave this page
+        parameters = {k: v for k, v in namespace.items() if not k.startswith("__")}
+        name = templates.get(page.stem, "quarter")
+        template = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+        nbformat.write(parameterize_notebook(template, parameters), page)
+    config = target / "_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('execute_notebooks: "off"', "execute_notebooks: cache")
+    )
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quarters", type=int, default=40)
+    parser.add_argument("--units", type=int, default=300)
+    args = parser.parse_args()
+    data, output = BENCH / "data", BENCH / "html"
+    shutil.rmtree(BENCH, ignore_errors=True)
+    examples.generate_benchmark(data, args.quarters, args.units)
+    print(f"{args.quarters} quarters × {args.units} units on {os.cpu_count()} cores; generated in {data}")
+
+    full = build(data, output)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    unchanged = build(data, output)
+    changed = change_one_quarter(data)
+    one_quarter = build(data, output)
+    latest = sorted((output / "quarters").glob("*.html"))[-1]
+    page_kb = latest.stat().st_size / 1024
+
+    book = reference_book(BENCH / ".work-html" / "book", BENCH / "reference")
+    jupyter_book = str(Path(sys.executable).parent / "jupyter-book")
+    reference = timed([jupyter_book, "build", str(book), "--builder", "html"], cwd=REPO)
+
+    rows = [
+        (
+            "(a) full build",
+            f"{full:.1f} s",
+            f"≤ {TARGETS['full']:.0f} s and ≥ 2× faster than (e)",
+            full <= TARGETS["full"] and reference / full >= 2,
+        ),
+        (
+            "(b) rebuild, nothing changed",
+            f"{unchanged:.1f} s",
+            f"≤ {TARGETS['unchanged']:.0f} s",
+            unchanged <= TARGETS["unchanged"],
+        ),
+        (
+            f"(c) rebuild, {changed} changed",
+            f"{one_quarter:.1f} s",
+            f"≤ {TARGETS['one_quarter']:.0f} s",
+            one_quarter <= TARGETS["one_quarter"],
+        ),
+        ("(d) peak memory (largest process)", f"{peak_mb:.0f} MB", "—", True),
+        (
+            "(e) plain jupyter-book, execute: cache",
+            f"{reference:.1f} s",
+            f"(a) is {reference / full:.1f}× faster",
+            True,
+        ),
+        (
+            f"quarter page {latest.name}",
+            f"{page_kb:.0f} KB",
+            f"≤ {TARGETS['page_kb']:.0f} KB",
+            page_kb <= TARGETS["page_kb"],
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure'.ljust(width)} | result   | target | met")
+    for name, result, target, met in rows:
+        print(f"{name.ljust(width)} | {result.ljust(8)} | {target} | {'yes' if met else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
