@@ -205,3 +205,14 @@ def test_unrecorded_change_to_published_data_stops_the_build(site, data_copy):
     edit_line(path, 3, "尧禾镇,,65,,,,3.4,1,100")
     with pytest.raises(DataError, match="校验值不一致"):
         build.build(data_copy, site.output)
+
+
+def test_unit_pages_are_reached_from_the_unit_index_not_the_sidebar(site, q1_html):
+    index = (site.output / "units" / "index.html").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in (site.output / "units").glob("unit-*.html"))
+    assert pages and all(f'href="{name}"' in index for name in pages)
+    sidebar = re.search(r'<nav class="bd-links bd-docs-nav".*?</nav>', q1_html, re.S).group(0)
+    assert "units/index.html" in sidebar and "unit-" not in sidebar
+    page = (site.output / "units" / pages[0]).read_text(encoding="utf-8")
+    article = re.search(r"<article.*?</article>", page, re.S).group(0)
+    assert 'href="index.html"' in article and "← 单位索引" in _text(article)

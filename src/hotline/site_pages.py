@@ -6,6 +6,7 @@ They are plain MyST Markdown written into the staging book; every name is escape
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,9 @@ def unit_page(history: History, unit_id: str, chart_dir: Path, chart_cache: Path
     unit = history.registry.units[unit_id]
     rows = history.units[history.units["unit_id"] == unit_id]
     examples = rows["example"].eq("是")
-    lines = [f"# {markup.title(unit.name)}", ""]
+    # Out of the sidebar (see _config.yml): linked from the unit index, which it links back to.
+    lines = ["---", "orphan: true", "---", "", f"# {markup.title(unit.name)}", ""]
+    lines += ["{doc}`← 单位索引 <index>`", ""]
     if examples.any():
         lines += [EXAMPLE_WARNING]
     facts = [f"类别：{unit.category}", f"编号：{unit.id}"]
@@ -87,21 +90,49 @@ def unit_page(history: History, unit_id: str, chart_dir: Path, chart_cache: Path
     return "\n".join(lines) + "\n"
 
 
-def _cached_chart(rows: pd.DataFrame, name: str, cache: Path | None) -> charts.Chart:
-    """A unit's chart is drawn again only when its rows or the chart code changed."""
-    if cache is None:
-        return charts.unit_history(rows, name)
+def _chart_files(rows: pd.DataFrame, name: str, cache: Path) -> tuple[Path, Path]:
+    """Where a unit's chart is cached: keyed by its rows, its name and the chart code."""
     code = Path(charts.__file__).read_bytes()
     key = hashlib.sha256(code + name.encode() + rows.to_csv(index=False).encode()).hexdigest()
-    png, alt = cache / f"{key}.png", cache / f"{key}.txt"
-    if png.is_file() and alt.is_file():
-        caption, text = alt.read_text(encoding="utf-8").split("\n", 1)
-        return charts.Chart("history", png.read_bytes(), text, caption)
+    return cache / f"{key}.png", cache / f"{key}.txt"
+
+
+def _draw_into_cache(rows: pd.DataFrame, name: str, cache: Path) -> None:
+    png, alt = _chart_files(rows, name, cache)
     chart = charts.unit_history(rows, name)
     cache.mkdir(parents=True, exist_ok=True)
     png.write_bytes(chart.png)
     alt.write_text(f"{chart.caption}\n{chart.alt}", encoding="utf-8")
-    return chart
+
+
+def _cached_chart(rows: pd.DataFrame, name: str, cache: Path | None) -> charts.Chart:
+    """A unit's chart is drawn again only when its rows or the chart code changed."""
+    if cache is None:
+        return charts.unit_history(rows, name)
+    png, alt = _chart_files(rows, name, cache)
+    if not (png.is_file() and alt.is_file()):
+        _draw_into_cache(rows, name, cache)
+    caption, text = alt.read_text(encoding="utf-8").split("\n", 1)
+    return charts.Chart("history", png.read_bytes(), text, caption)
+
+
+def draw_unit_charts(history: History, cache: Path, workers: int) -> int:
+    """Draw the unit charts missing from the cache over ``workers`` processes; returns how many.
+    Drawing is most of the cost of the unit pages, and each chart is independent."""
+    missing = []
+    for unit_id in dict.fromkeys(history.units["unit_id"]):
+        rows = history.units[history.units["unit_id"] == unit_id]
+        name = history.registry.units[unit_id].name
+        png, alt = _chart_files(rows, name, cache)
+        if not (png.is_file() and alt.is_file()):
+            missing.append((rows, name))
+    if workers > 1 and len(missing) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(missing))) as pool:
+            list(pool.map(_draw_into_cache, *zip(*missing, strict=True), [cache] * len(missing), chunksize=8))
+    else:
+        for rows, name in missing:
+            _draw_into_cache(rows, name, cache)
+    return len(missing)
 
 
 def unit_index(history: History) -> str:
@@ -175,8 +206,10 @@ def corrections_page(data_dir: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_all(history: History, data_dir: Path, book: Path, chart_cache: Path | None = None) -> None:
+def write_all(history: History, data_dir: Path, book: Path, chart_cache: Path | None = None, workers: int = 1) -> None:
     """Write every generated page and the open-data files into the staging book."""
+    if chart_cache is not None:
+        draw_unit_charts(history, chart_cache, workers)
     unit_dir = book / UNIT_DIR
     unit_dir.mkdir(parents=True, exist_ok=True)
     for unit_id in dict.fromkeys(history.units["unit_id"]):

@@ -1,0 +1,38 @@
+"""Run Jupyter Book's Sphinx build, as ``jupyter-book build . --builder html -W -n`` does, but
+reading and writing pages over several processes, which its command line cannot ask for.
+
+Usage (the site build runs it in a subprocess): ``python -m hotline.jupyterbook BOOK JOBS``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from jupyter_book.sphinx import build_sphinx
+
+
+def build_html(book: Path, jobs: int) -> int:
+    book = book.resolve()
+    result = build_sphinx(
+        book,
+        book / "_build" / "html",
+        noconfig=True,
+        path_config=book / "_config.yml",
+        confoverrides={
+            "nitpicky": True,
+            "external_toc_path": (book / "_toc.yml").as_posix(),
+            "latex_individualpages": False,
+        },
+        builder="html",
+        warningiserror=True,
+        jobs=jobs,
+    )
+    if result:  # build_sphinx returns the exception it caught, or Sphinx's status code
+        print(f"Sphinx 构建失败：{result}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(build_html(Path(sys.argv[1]), int(sys.argv[2])))
