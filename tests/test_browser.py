@@ -148,6 +148,10 @@ def test_the_q1_pdf_reads_like_the_circular(site, q1):  # noqa: F811
     raw = (site.output / "pdf" / "2024Q1.pdf").read_bytes()
     assert b"staging" not in raw and b"/URI" not in raw  # no links to paths on the build machine
     reader = PdfReader(site.output / "pdf" / "2024Q1.pdf")
+    box = reader.pages[0].mediabox
+    assert abs(box.width - 595) < 2 and abs(box.height - 842) < 2  # A4 (in points), like the circular
+    headings = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert headings and headings[0] == "2024年第一季度工单办理情况通报"  # a bookmark per heading
     text = unicodedata.normalize("NFKC", "".join(p.extract_text() for p in reader.pages)).translate(RADICALS)
     text = re.sub(r"\s+", "", text)
     assert q1.document.title in text

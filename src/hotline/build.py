@@ -48,6 +48,16 @@ GLYPH_WARNING = re.compile(r"Glyph \d+ .*missing from", re.IGNORECASE)
 SPANNING_PAGES = (("home", "index"), ("comparison", "comparison"), ("methodology", "methodology"))
 
 
+PHASE_LABELS = {
+    "validate": "校验数据",
+    "notebooks": "运行笔记本",
+    "unit_pages": "单位页面与图表",
+    "sphinx": "Jupyter Book",
+    "pdf": "打印版PDF",
+    "publish": "发布",
+}
+
+
 class BuildError(RuntimeError):
     """A build step failed; the message says which and where its log is."""
 
@@ -60,6 +70,7 @@ class BuildResult:
     seconds: float
     executed: list[str] = field(default_factory=list)  # notebooks that ran (the others came from the cache)
     up_to_date: bool = False
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for staff and the benchmark
 
 
 # --- content hashes -----------------------------------------------------------------------------
@@ -283,8 +294,8 @@ def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> 
     return written
 
 
-def _jupyter_book(book: Path, log: Path) -> None:
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--builder", "html", "-W", "-n"]
+def _jupyter_book(book: Path, log: Path, workers: int) -> None:
+    command = [sys.executable, "-m", "hotline.jupyterbook", ".", str(workers)]
     env = os.environ | {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200", "MPLBACKEND": "Agg"}
     result = subprocess.run(command, cwd=book, env=env, capture_output=True, text=True)
     log.write_text(result.stdout + result.stderr, encoding="utf-8")
@@ -317,15 +328,15 @@ def print_quarters(html: Path, quarters: list[Quarter], cache: Path, workers: in
     ids = [str(q.id) for q in quarters]
     pages = {q: html / "quarters" / f"{q}.html" for q in ids}
     keys = {q: cache / f"{_article_key(page)}.pdf" for q, page in pages.items()}
-    missing = [q for q in ids if not keys[q].exists()]
+    missing = [(pages[q], keys[q]) for q in ids if not keys[q].exists()]
     if missing:
-        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(missing)))) as pool:
-            futures = {q: pool.submit(pdf.print_page, pages[q], keys[q], browser) for q in missing}
-            for quarter, future in futures.items():
+        shares = [missing[i::workers] for i in range(min(workers, len(missing)))]  # one Chromium each
+        with ProcessPoolExecutor(max_workers=len(shares)) as pool:
+            for future in [pool.submit(pdf.print_pages, share, browser) for share in shares]:
                 try:
                     future.result()
-                except (RuntimeError, subprocess.TimeoutExpired) as exc:
-                    raise BuildError(f"{quarter} 的打印版 PDF 生成失败：{exc}") from None
+                except RuntimeError as exc:
+                    raise BuildError(f"打印版 PDF 生成失败：{exc}") from None
     for quarter in ids:
         target = html / "pdf" / f"{quarter}.pdf"
         target.parent.mkdir(exist_ok=True)
@@ -361,6 +372,14 @@ def build(
     workers: int | None = None,
 ) -> BuildResult:
     started = time.monotonic()
+    phases: dict[str, float] = {}
+    clock = [started]
+
+    def lap(name: str) -> None:
+        now = time.monotonic()
+        phases[name] = round(now - clock[0], 2)
+        clock[0] = now
+
     data_dir, output = Path(data_dir).resolve(), Path(output).resolve()
     rerun = list(rerun)
     work = output.parent / f".work-{output.name}"  # cache and book source, kept between builds
@@ -370,6 +389,7 @@ def build(
         names = sorted(p.name for p in quarters_dir(data_dir).iterdir() if p.is_dir())
         return BuildResult(output, None, names, time.monotonic() - started, up_to_date=True)
     quarters = validate(data_dir)
+    lap("validate")
     unknown = set(rerun) - {str(q.id) for q in quarters} - {name for name, _ in SPANNING_PAGES}
     if unknown:
         raise BuildError(f"没有这样的季度或页面：{'、'.join(sorted(unknown))}")
@@ -378,6 +398,7 @@ def build(
     log_dir.mkdir(parents=True, exist_ok=True)
     jobs = notebook_jobs(root, data_dir, quarters)
     executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun)
+    lap("notebooks")
     book = work / "book"
     with tempfile.TemporaryDirectory(prefix=".next-", dir=output.parent) as scratch:
         source = Path(scratch) / "book"
@@ -389,21 +410,25 @@ def build(
         expand_quarter_navigation(source / "_toc.yml", quarters)
         for job in jobs:
             _copy_executed(job, work / "notebooks", source)
-        site_pages.write_all(History.load(data_dir), data_dir, source, chart_cache=work / "charts")
+        site_pages.write_all(History.load(data_dir), data_dir, source, chart_cache=work / "charts", workers=workers)
         write_search_dictionary(quarters, source)
         sync_tree(source, book)
+    lap("unit_pages")
     log = log_dir / f"jupyter-book-{output.name}.log"
-    _jupyter_book(book, log)
+    _jupyter_book(book, log, workers)
+    lap("sphinx")
     staged = output.parent / f".publish-{output.name}"
     shutil.rmtree(staged, ignore_errors=True)
     try:
         shutil.copytree(book / "_build" / "html", staged)
         print_quarters(staged, quarters, work / "pdf", workers)
+        lap("pdf")
         _publish(staged, output)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     key_file.write_text(key)
-    return BuildResult(output, log, [str(q.id) for q in quarters], time.monotonic() - started, executed)
+    lap("publish")
+    return BuildResult(output, log, [str(q.id) for q in quarters], time.monotonic() - started, executed, phases=phases)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -436,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     ran = "、".join(result.executed) or "无（全部取自缓存）"
     quarters = "、".join(result.quarters)
     print(f"网站已构建：{result.output}（季度：{quarters}；重新运行的笔记本：{ran}；用时 {result.seconds:.0f} 秒）")
+    print("各步用时（秒）：" + "，".join(f"{PHASE_LABELS[name]} {sec:.1f}" for name, sec in result.phases.items()))
     print("本地预览：make serve，然后打开 http://127.0.0.1:8000/")
     return 0
 

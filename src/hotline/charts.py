@@ -28,6 +28,12 @@ PROBLEM_COLOURS = {"extended": "#56B4E9", "redone": "#E69F00", "overdue": "#0000
 MISMATCH_COLOUR = "#CC79A7"
 DPI = 110
 WIDTH_IN = 8.0
+# A bar chart of more units than this is too tall to read (and slow to draw): it shows the units
+# that matter most and says so; every unit is in the page's tables and on its own page.
+MAX_BARS = 60
+# Over more quarters than this a chart stops labelling every value (trends) or shows the latest
+# ones only (heatmap); the comparison tables keep every quarter.
+MAX_LABELLED_QUARTERS = 12
 
 
 @dataclass(frozen=True)
@@ -43,9 +49,15 @@ def font_path() -> str:
 
 
 def use_cjk_font() -> None:
-    """Register the bundled Noto Sans CJK SC and make it the default; no system font is consulted."""
-    if FONT_FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:
-        font_manager.fontManager.addfont(font_path())
+    """Register the bundled Noto Sans CJK SC and make it the default; no system font is consulted.
+
+    A system copy of Noto CJK (Debian's fonts-noto-cjk, which Chromium needs) has the same family
+    name; it is dropped from matplotlib's list so the charts are the same on every machine."""
+    manager, bundled = font_manager.fontManager, font_path()
+    same_name = [f.fname for f in manager.ttflist if f.name == FONT_FAMILY]
+    if same_name != [bundled]:
+        manager.ttflist = [f for f in manager.ttflist if f.name != FONT_FAMILY]
+        manager.addfont(bundled)  # also clears findfont's cache
     matplotlib.rcParams.update(
         {
             "font.family": "sans-serif",
@@ -57,12 +69,16 @@ def use_cjk_font() -> None:
     )
 
 
-def render_png(figure) -> bytes:
-    """PNG bytes of a figure, failing on any glyph the font lacks; byte-identical between runs."""
+def render_png(figure, laid_out: bool = False) -> bytes:
+    """PNG bytes of a figure, failing on any glyph the font lacks; byte-identical between runs.
+
+    A figure already ``laid_out`` by ``tight_layout`` is saved as it is, which saves drawing it
+    twice (the cost of most charts) to measure a tight bounding box."""
     buffer = io.BytesIO()
+    bbox = None if laid_out else "tight"
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
-        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches=bbox, metadata={"Software": None})
     plt.close(figure)
     return buffer.getvalue()
 
@@ -75,10 +91,23 @@ def _bar_height(rows: int) -> float:
     return max(3.0, 0.24 * rows + 1.2)
 
 
+def _name_some_quarters(axis, quarters: list[str]) -> None:
+    """At most about six quarter names under an axis, evenly spaced, so they never overlap."""
+    step = -(-len(quarters) // 6)
+    axis.set_xticks(range(0, len(quarters), step), quarters[::step])
+
+
+def _shown(total: int, which: str) -> str:
+    """What a capped chart leaves out, for its title, caption and alt text ("" when nothing is)."""
+    return f"（共{total}个单位，图中为{which}{MAX_BARS}个，全部见表格）" if total > MAX_BARS else ""
+
+
 def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     """Every unit and sub-unit by its own work orders, largest first, coloured by kind."""
     use_cjk_font()
-    ordered = units.sort_values("work_orders", ascending=True, kind="stable")
+    largest = units.sort_values("work_orders", ascending=False, kind="stable").head(MAX_BARS)
+    ordered = largest.iloc[::-1]
+    shown = _shown(len(units), "工单量最多的")
     figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(len(ordered))))
     bars = axes.barh(
         [_label(r) for r in ordered.itertuples()],
@@ -87,7 +116,7 @@ def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     )
     axes.bar_label(bars, padding=2, fontsize=8)
     axes.set_xlabel(schema.WORK_ORDERS.zh + "（件）")
-    axes.set_title(f"{quarter_zh}各单位承办工单量")
+    axes.set_title(f"{quarter_zh}各单位承办工单量" + (f"（工单量最多的{MAX_BARS}个）" if shown else ""))
     axes.tick_params(axis="y", labelsize=8)
     axes.margins(y=0.005)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in KIND_COLOURS.values()]
@@ -97,15 +126,17 @@ def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     leaders = "、".join(f"{r.unit}{r.work_orders}件" for r in top.itertuples())
     alt = (
         f"横向条形图：{quarter_zh}{len(units)}个单位（含下属单位，括号内为上级部门）的承办工单量，"
-        f"从多到少排列，镇办与部门用不同颜色区分。最多的是{leaders}。"
+        f"从多到少排列，镇办与部门用不同颜色区分。最多的是{leaders}。{shown}"
     )
-    return Chart("work-orders", render_png(figure), alt, "各单位承办工单量（下属单位单列，括号内为上级部门）")
+    caption = f"各单位承办工单量（下属单位单列，括号内为上级部门）{shown}"
+    return Chart("work-orders", render_png(figure), alt, caption)
 
 
 def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
     """Rule scores of every scored unit in ranking order, with the 100-point line and mismatches marked."""
     use_cjk_font()
-    ordered = ranking.iloc[::-1]
+    ordered = ranking.tail(MAX_BARS).iloc[::-1]
+    shown = _shown(len(ranking), "排名最后的")
     figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(len(ordered))))
     mismatch = ordered["published_score"].notna() & (ordered["published_score"] != ordered["composite_score"])
     colours = [MISMATCH_COLOUR if m else KIND_COLOURS[k] for k, m in zip(ordered["kind"], mismatch, strict=True)]
@@ -118,7 +149,7 @@ def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
     axes.text(100, len(ordered) - 0.3, " 满分100", fontsize=8, va="bottom", color="#444444")
     axes.set_xlim(floor, 103)
     axes.set_xlabel("综合得分（按计分规则）")
-    axes.set_title(f"{quarter_zh}综合得分（按排名顺序）")
+    axes.set_title(f"{quarter_zh}综合得分（按排名顺序" + (f"，排名最后的{MAX_BARS}个）" if shown else "）"))
     axes.tick_params(axis="y", labelsize=8)
     axes.margins(y=0.005)
     axes.spines[["top", "right"]].set_visible(False)
@@ -129,13 +160,15 @@ def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
         handles.append(plt.Rectangle((0, 0), 1, 1, color=MISMATCH_COLOUR))
     axes.legend(handles, entries, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize=9, frameon=False)
     below = ranking[ranking["composite_score"] < 100]
+    differs = ranking["published_score"].notna() & (ranking["published_score"] != ranking["composite_score"])
     alt = (
         f"横向条形图：{quarter_zh}{len(ranking)}个参与考评单位按计分规则算出的综合得分，按排名顺序排列，"
         f"虚线为满分100分。{len(below)}个单位低于100分，最低的是"
         f"{below.iloc[-1]['unit'] if len(below) else '—'}（{below['composite_score'].min():g}分）。"
-        + (f"与通报公布得分不一致的单位：{'、'.join(ordered.loc[mismatch, 'unit'][::-1])}。" if mismatch.any() else "")
+        + (f"与通报公布得分不一致的单位：{'、'.join(ranking.loc[differs, 'unit'])}。" if differs.any() else "")
+        + shown
     )
-    return Chart("composite-scores", render_png(figure), alt, "综合得分（虚线为满分100分）")
+    return Chart("composite-scores", render_png(figure), alt, f"综合得分（虚线为满分100分）{shown}")
 
 
 def problems_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
@@ -144,7 +177,9 @@ def problems_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     keys = [schema.EXTENDED.key, schema.REDONE.key, schema.OVERDUE.key]
     affected = units[units[keys].sum(axis=1) > 0].copy()
     affected["_total"] = affected[keys].sum(axis=1)
-    affected = affected.sort_values("_total", ascending=True, kind="stable")
+    count = len(affected)
+    shown = _shown(count, "最多的")
+    affected = affected.sort_values("_total", ascending=False, kind="stable").head(MAX_BARS).iloc[::-1]
     figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(max(len(affected), 4))))
     labels = [_label(r) for r in affected.itertuples()]
     left = pd.Series(0, index=affected.index)
@@ -153,15 +188,15 @@ def problems_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
         left = left + affected[key]
     axes.set_xlabel("工单数（件）")
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.set_title(f"{quarter_zh}延期、重办、逾期工单（按单位）")
+    axes.set_title(f"{quarter_zh}延期、重办、逾期工单（按单位" + (f"，最多的{MAX_BARS}个）" if shown else "）"))
     axes.legend(loc="lower right")
     axes.spines[["top", "right"]].set_visible(False)
     totals = {schema.zh(k): int(units[k].sum()) for k in keys}
     alt = (
-        f"堆叠条形图：{quarter_zh}有延期、重办或逾期工单的{len(affected)}个单位，每个单位的延期量、重办量、逾期量。"
-        f"附件合计：" + "，".join(f"{k}{v}件" for k, v in totals.items()) + "。"
+        f"堆叠条形图：{quarter_zh}有延期、重办或逾期工单的{count}个单位，每个单位的延期量、重办量、逾期量。"
+        f"附件合计：" + "，".join(f"{k}{v}件" for k, v in totals.items()) + f"。{shown}"
     )
-    return Chart("problems", render_png(figure), alt, "有延期、重办、逾期工单的单位（附件表格数字）")
+    return Chart("problems", render_png(figure), alt, f"有延期、重办、逾期工单的单位（附件表格数字）{shown}")
 
 
 def headline_trends(headline: pd.DataFrame, labels: dict[str, str]) -> Chart:
@@ -173,14 +208,17 @@ def headline_trends(headline: pd.DataFrame, labels: dict[str, str]) -> Chart:
     figure, axes = plt.subplots(rows, columns, figsize=(WIDTH_IN, 2.4 * rows), squeeze=False)
     quarters = headline["quarter"].tolist()
     example = headline.get("example", pd.Series(["否"] * len(headline))).eq("是").tolist()
+    labelled = len(quarters) <= MAX_LABELLED_QUARTERS
     for axis, key in zip(axes.flat, keys, strict=False):
         values = headline[key]
-        axis.plot(quarters, values, color=KIND_COLOURS[schema.DEPARTMENT], marker="o")
+        axis.plot(quarters, values, color=KIND_COLOURS[schema.DEPARTMENT], marker="o" if labelled else ".")
         for x, y, is_example in zip(quarters, values, example, strict=True):
-            axis.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
+            if labelled:
+                axis.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
             if is_example:
                 axis.plot([x], [y], marker="o", color="white", markeredgecolor=KIND_COLOURS[schema.DEPARTMENT])
         axis.set_title(labels[key], fontsize=9)
+        _name_some_quarters(axis, quarters)
         axis.tick_params(labelsize=8)
         axis.margins(y=0.25)
         axis.spines[["top", "right"]].set_visible(False)
@@ -198,6 +236,15 @@ def headline_trends(headline: pd.DataFrame, labels: dict[str, str]) -> Chart:
 def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
     """Unit × quarter grid of rule scores; darker is lower, blank where the unit was not scored."""
     use_cjk_font()
+    cut = matrix.shape[1] > MAX_LABELLED_QUARTERS
+    if cut:
+        matrix = matrix.iloc[:, -MAX_LABELLED_QUARTERS:]
+        matrix = matrix[matrix.notna().any(axis=1)]
+    total = len(matrix)
+    shown = _shown(total, "平均得分最低的")
+    if shown:
+        lowest = matrix.mean(axis=1).sort_values(kind="stable").index[:MAX_BARS]
+        matrix = matrix[matrix.index.isin(lowest)]
     figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(len(matrix))))
     low = max(0.0, (min(matrix.min(numeric_only=True).min(), 100) // 5) * 5)
     image = axes.imshow(matrix.to_numpy(dtype=float), aspect="auto", cmap="cividis", vmin=low, vmax=100)
@@ -209,13 +256,16 @@ def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
         colour = "black" if value > (low + 100) / 2 else "white"
         axes.text(column, row, f"{value:g}", ha="center", va="center", fontsize=7, color=colour)
     figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02, label="综合得分（按规则）")
-    axes.set_title("各单位各季度综合得分", pad=28)
+    latest = f"最近{MAX_LABELLED_QUARTERS}个季度" if cut else "各季度"
+    lowest = f"，平均得分最低的{MAX_BARS}个单位" if shown else ""
+    axes.set_title(f"各单位{latest}综合得分{lowest}", pad=28)
     below = int((matrix < 100).sum().sum())
     alt = (
         f"热力图：{len(matrix)}个参与考评单位（行）在{len(matrix.columns)}个季度（列）按计分规则的综合得分，"
-        f"颜色越深得分越低，空白表示该季度未参与考评。共有{below}个单位季度得分低于100分。"
+        f"颜色越深得分越低，空白表示该季度未参与考评。图中共有{below}个单位季度得分低于100分。{shown}"
     )
-    return Chart("score-heatmap", render_png(figure), alt, "各单位各季度综合得分（空白：该季度未参与考评）")
+    caption = f"各单位{latest}综合得分（空白：该季度未参与考评）{shown}"
+    return Chart("score-heatmap", render_png(figure), alt, caption)
 
 
 def unit_history(rows: pd.DataFrame, name: str) -> Chart:
@@ -224,7 +274,13 @@ def unit_history(rows: pd.DataFrame, name: str) -> Chart:
     figure, bars_axis = plt.subplots(figsize=(5.5, 2.6))
     quarters = rows["quarter"].tolist()
     bars = bars_axis.bar(quarters, rows["work_orders"], color=KIND_COLOURS[schema.TOWN], width=0.5, label="承办工单量")
-    bars_axis.bar_label(bars, fontsize=8)
+    labelled = len(quarters) <= MAX_LABELLED_QUARTERS
+    if labelled:
+        bars_axis.bar_label(bars, fontsize=8)
+    _name_some_quarters(bars_axis, quarters)
+    pad = max(0.0, (4 - len(quarters)) / 2)  # one or two quarters: bars as wide as with four
+    bars_axis.set_xlim(-0.5 - pad, len(quarters) - 0.5 + pad)
+    bars_axis.set_ylim(0, max(1, rows["work_orders"].max()) * 1.25)  # bar labels below the score line
     bars_axis.set_ylabel("承办工单量（件）", fontsize=8)
     bars_axis.tick_params(labelsize=8)
     bars_axis.spines[["top"]].set_visible(False)
@@ -235,7 +291,7 @@ def unit_history(rows: pd.DataFrame, name: str) -> Chart:
             rows.loc[scored, "quarter"],
             rows.loc[scored, "composite_score"],
             color="#000000",
-            marker="o",
+            marker="o" if labelled else ".",
             label="综合得分",
         )
         score_axis.set_ylim(min(80.0, rows["composite_score"].min() - 2), 101)
@@ -248,4 +304,4 @@ def unit_history(rows: pd.DataFrame, name: str) -> Chart:
         f"{r.quarter}工单{r.work_orders}件" + (f"、得分{r.composite_score:g}" if pd.notna(r.composite_score) else "")
         for r in rows.itertuples()
     )
-    return Chart("history", render_png(figure), alt, f"{name}各季度承办工单量与综合得分")
+    return Chart("history", render_png(figure, laid_out=True), alt, f"{name}各季度承办工单量与综合得分")

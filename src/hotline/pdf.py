@@ -11,8 +11,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -52,7 +50,7 @@ def _without_links(pdf: bytes) -> bytes:
 
 def normalise(pdf: bytes) -> bytes:
     """Fixed dates and node ids (same-length replacements, so the cross-reference offsets stay
-    valid), then no link annotations."""
+    valid), then no link annotations if any are left."""
     pdf = re.sub(rb"D:\d{14}", b"D:20000101000000", pdf)
     ids: dict[bytes, int] = {}
 
@@ -60,15 +58,39 @@ def normalise(pdf: bytes) -> bytes:
         ids.setdefault(match.group(1), len(ids) + 1)
         return b"(node%08d)" % ids[match.group(1)]
 
-    return _without_links(re.sub(rb"\(node(\d{8})\)", renumber, pdf))
+    pdf = re.sub(rb"\(node(\d{8})\)", renumber, pdf)
+    return _without_links(pdf) if b"/Annots" in pdf else pdf
 
 
-def print_page(html: Path, target: Path, browser: str) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as profile:
-        command = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={target}", html.as_uri()]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    if result.returncode != 0 or not target.is_file():
-        raise RuntimeError(f"Chromium 未能生成 {target.name}：{result.stderr.strip()[-500:]}")
-    target.write_bytes(normalise(target.read_bytes()))
-    return target
+# A4 like the circular itself; Chromium keeps a heading with what follows it (see hotline.css).
+PAGE = {"format": "A4", "margin": {"top": "18mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}}
+UNLINK = "document.querySelectorAll('a[href]').forEach(a => a.removeAttribute('href'))"
+
+
+def print_pages(pages: list[tuple[Path, Path]], browser: str) -> list[Path]:
+    """Print each (html, pdf) pair with one Chromium, started once for all of them.
+
+    Links are taken out before printing: printed from the staging folder they would point at
+    file:// paths on the build machine, which mean nothing to a reader and differ between builds.
+    The PDF is tagged and has an outline of the page's headings, for screen readers and navigation.
+    """
+    from playwright.sync_api import Error, sync_playwright
+
+    done = []
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=browser, args=CHROMIUM_FLAGS[1:-1])
+        try:
+            page = chromium.new_page()
+            for html, target in pages:
+                try:
+                    page.goto(html.as_uri(), wait_until="load")
+                    page.evaluate(UNLINK)
+                    pdf = page.pdf(**PAGE, print_background=True, tagged=True, outline=True)
+                except Error as exc:
+                    raise RuntimeError(f"Chromium 未能打印 {html.name}：{exc.message.splitlines()[0]}") from None
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(normalise(pdf))
+                done.append(target)
+        finally:
+            chromium.close()
+    return done

@@ -1,0 +1,97 @@
+"""What keeps the site readable and the build fast with many units and quarters."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from PIL import Image
+from sphinx.search.zh import SearchChinese
+
+from hotline import charts, examples, schema, scoring
+from hotline.history import History
+from hotline.loading import load_quarter
+from hotline.sphinx_ext import FastSearchChinese
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """14 generated quarters of 300 units, the size of a city rather than a county."""
+    data = tmp_path_factory.mktemp("large") / "data"
+    made = examples.generate_benchmark(data, quarters=14, units=300)
+    return data, str(made[-1])
+
+
+def _height(chart: charts.Chart) -> int:
+    return Image.open(io.BytesIO(chart.png)).height
+
+
+def test_quarter_charts_of_many_units_show_sixty_and_say_so(large):
+    data, latest = large
+    quarter = load_quarter(data, latest)
+    drawn = [
+        charts.work_orders_by_unit(quarter.units, quarter.id.zh),
+        charts.composite_scores(scoring.ranked_units(quarter.units), quarter.id.zh),
+        charts.problems_by_unit(quarter.units, quarter.id.zh),
+    ]
+    tallest = (charts._bar_height(charts.MAX_BARS) + 1.5) * charts.DPI
+    for chart in drawn:
+        assert _height(chart) <= tallest
+    assert "共300个单位，图中为工单量最多的60个，全部见表格" in drawn[0].caption
+    assert "排名最后的60个" in drawn[1].caption and "排名最后的60个" in drawn[1].alt
+    largest = quarter.units.sort_values("work_orders", ascending=False).iloc[0]
+    assert f"{largest['unit']}{largest['work_orders']}件" in drawn[0].alt
+
+
+def test_the_real_quarter_charts_show_every_unit(q1):
+    chart = charts.work_orders_by_unit(q1.units, q1.id.zh)
+    assert "共" not in chart.caption
+    assert f"{len(q1.units)}个单位" in chart.alt
+
+
+def test_heatmap_over_many_quarters_shows_the_latest_twelve_and_the_lowest_units(large):
+    data, _ = large
+    matrix = History.load(data).score_matrix()
+    assert matrix.shape[1] == 14 and len(matrix) > charts.MAX_BARS
+    chart = charts.score_heatmap(matrix, [])
+    assert chart.caption.startswith("各单位最近12个季度综合得分")
+    assert f"图中为平均得分最低的{charts.MAX_BARS}个" in chart.caption
+    assert "在12个季度（列）" in chart.alt
+
+
+def test_trend_chart_of_many_quarters_stays_one_screen_high(large):
+    data, _ = large
+    history = History.load(data)
+    from hotline.history import TREND_METRICS
+
+    chart = charts.headline_trends(history.headline(), TREND_METRICS)
+    assert _height(chart) < 700
+
+
+def test_unit_history_of_one_quarter_is_not_one_wide_bar():
+    rows = pd.DataFrame({"quarter": ["2024Q1"], "work_orders": [81], "composite_score": [100.0]})
+    image = Image.open(io.BytesIO(charts.unit_history(rows, "城关街道办").png)).convert("RGB")
+    bar = tuple(int(charts.KIND_COLOURS[schema.TOWN][i : i + 2], 16) for i in (1, 3, 5))
+    columns = [x for x in range(image.width) if image.getpixel((x, image.height // 2)) == bar]
+    assert columns and max(columns) - min(columns) < image.width / 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "劳动监察大队139件，2024Q1综合得分99.5分",
+        "市场局 market 2024Q2 and running runs ran; 城关街道办81件",
+    ],
+)
+def test_fast_chinese_search_indexes_exactly_as_sphinx_does(text):
+    upstream, ours = SearchChinese({}), FastSearchChinese({})
+    words = upstream.split(text)
+    assert ours.split(text) == words
+    assert [ours.stem(w) for w in words] == [upstream.stem(w) for w in words]
+
+
+def test_fast_chinese_search_keeps_its_terms_per_index():
+    first, second = FastSearchChinese({}), FastSearchChinese({})
+    first.split("Quarter 2024Q1")
+    assert "Quarter" in first.latin_terms and "Quarter" not in second.latin_terms
