@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from hotline import examples, provenance
@@ -30,14 +31,19 @@ BENCH = REPO / "_build" / "bench"
 TARGETS = {"full": 60.0, "unchanged": 3.0, "one_quarter": 15.0, "page_kb": 600.0}
 
 
-def timed(command: list[str], **kwargs) -> float:
+def timed(command: list[str], **kwargs) -> tuple[float, str]:
     started = time.monotonic()
-    subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
-    return time.monotonic() - started
+    result = subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
+    return time.monotonic() - started, result.stdout
 
 
-def build(data: Path, output: Path) -> float:
-    return timed([sys.executable, "-m", "hotline.build", "--data", str(data), "--output", str(output)], cwd=REPO)
+def build(data: Path, output: Path) -> tuple[float, str]:
+    """Seconds, and the build's own line of seconds per step (empty when nothing ran)."""
+    seconds, printed = timed(
+        [sys.executable, "-m", "hotline.build", "--data", str(data), "--output", str(output)], cwd=REPO
+    )
+    steps = next((line for line in printed.splitlines() if line.startswith("各步用时")), "")
+    return seconds, steps
 
 
 def change_one_quarter(data: Path) -> str:
@@ -69,7 +75,7 @@ def reference_book(work_book: Path, target: Path) -> Path:
         exec(injected.source, namespace)  # the parameters papermill gave this page
         parameters = {k: v for k, v in namespace.items() if not k.startswith("__")}
         name = templates.get(page.stem, "quarter")
-        template = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+        template = load_notebook_node(str(REPO / "notebooks" / f"{name}.ipynb"))
         nbformat.write(parameterize_notebook(template, parameters), page)
     config = target / "_config.yml"
     config.write_text(
@@ -88,17 +94,20 @@ def main() -> None:
     examples.generate_benchmark(data, args.quarters, args.units)
     print(f"{args.quarters} quarters × {args.units} units on {os.cpu_count()} cores; generated in {data}")
 
-    full = build(data, output)
+    full, full_steps = build(data, output)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    unchanged = build(data, output)
+    print(f"(a) full build: {full:.1f} s; {full_steps}", flush=True)
+    unchanged, _ = build(data, output)
+    print(f"(b) nothing changed: {unchanged:.1f} s", flush=True)
     changed = change_one_quarter(data)
-    one_quarter = build(data, output)
+    one_quarter, one_quarter_steps = build(data, output)
+    print(f"(c) {changed} changed: {one_quarter:.1f} s; {one_quarter_steps}", flush=True)
     latest = sorted((output / "quarters").glob("*.html"))[-1]
     page_kb = latest.stat().st_size / 1024
 
     book = reference_book(BENCH / ".work-html" / "book", BENCH / "reference")
     jupyter_book = str(Path(sys.executable).parent / "jupyter-book")
-    reference = timed([jupyter_book, "build", str(book), "--builder", "html"], cwd=REPO)
+    reference, _ = timed([jupyter_book, "build", str(book), "--builder", "html"], cwd=REPO)
 
     rows = [
         (

@@ -155,3 +155,24 @@ def test_markup_in_a_unit_name_is_shown_as_text_and_a_wrong_total_row_is_flagged
     q1 = (output / "quarters" / "2024Q1.html").read_text(encoding="utf-8")
     assert "390（✗ 各行之和389）" in q1
     assert '<tr class="mismatch"><td>附件1总计·承办工单量</td><td>390</td><td>389</td>' in q1
+
+
+def _run_alone(template: Path, work: Path, parameters: dict) -> nbformat.NotebookNode:
+    work.mkdir()
+    assert build._run_in_worker(str(template), str(work), parameters) is None
+    notebook = nbformat.read(work / "page.ipynb", as_version=4)
+    build.hide_injected_parameters(notebook)
+    build.strip_run_metadata(notebook)
+    return notebook
+
+
+def test_a_notebook_run_in_a_kernel_that_ran_others_gives_the_same_page(tmp_path):
+    """Workers reuse their kernel; each notebook must still start from an empty session."""
+    quarter = REPO / "notebooks" / "quarter.ipynb"
+    parameters = {"quarter": "2024Q1", "data_dir": str(DATA)}
+    first = _run_alone(quarter, tmp_path / "first", parameters)
+    _run_alone(REPO / "notebooks" / "comparison.ipynb", tmp_path / "between", {"data_dir": str(DATA)})
+    again = _run_alone(quarter, tmp_path / "again", parameters)
+    assert nbformat.writes(again) == nbformat.writes(first)
+    assert next(c.execution_count for c in again.cells if c.cell_type == "code") == 1
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == ["charts", "downloads", "page.ipynb"]

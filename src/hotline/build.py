@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from .circular import page_title
 from .errors import DataError
 from .history import History
 from .loading import Quarter, load_all, quarters_dir
+from .parallel import process_pool
 from .registry import ALIASES_FILE, UNITS_FILE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,7 +52,7 @@ SPANNING_PAGES = (("home", "index"), ("comparison", "comparison"), ("methodology
 PHASE_LABELS = {
     "validate": "校验数据",
     "notebooks": "运行笔记本",
-    "unit_pages": "单位页面与图表",
+    "unit_pages": "单位页面与图表（与笔记本同时进行，此处为多等的时间）",
     "sphinx": "Jupyter Book",
     "pdf": "打印版PDF",
     "publish": "发布",
@@ -149,8 +150,10 @@ def hide_injected_parameters(notebook: nbformat.NotebookNode) -> None:
     """papermill tags the cell it adds but does not hide it; the public never sees parameters."""
     for cell in notebook.cells:
         tags = cell.metadata.setdefault("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            tags.append("remove-cell")
+        if "injected-parameters" in tags:
+            cell.id = "injected-parameters"  # papermill gives it a random id on every run
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
 
 
 def strip_run_metadata(notebook: nbformat.NotebookNode) -> None:
@@ -169,11 +172,54 @@ def retitle(notebook: nbformat.NotebookNode, title: str, path: Path) -> None:
     first.source = f"# {title}"
 
 
+_kernel = None  # the kernel of this worker process, kept for the notebooks it runs next
+
+# Before each notebook: a new IPython session (empty namespace, execution counts from 1) in the
+# notebook's own folder. Only the imported modules stay, which is what saves the time.
+FRESH_SESSION = """get_ipython().reset(new_session=True)
+import os as _os
+_os.chdir({workdir!r})
+del _os
+"""
+
+
+def _worker_kernel():
+    """Starting a kernel and importing pandas and matplotlib in it costs about a second per
+    notebook; a worker starts one kernel and runs each of its notebooks in a fresh session of it."""
+    from multiprocessing.util import Finalize
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    global _kernel
+    if _kernel is None or not run_sync(_kernel.is_alive)():
+        _kernel = AsyncKernelManager(kernel_name="python3")
+        run_sync(_kernel.start_kernel)()
+        Finalize(_kernel, run_sync(_kernel.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
+    return _kernel
+
+
+def _fresh_session(kernel, workdir: str) -> None:
+    from jupyter_core.utils import run_sync
+
+    client = kernel.client()
+    client.start_channels()
+    try:
+        run_sync(client.wait_for_ready)(timeout=60)
+        reply = run_sync(client.execute_interactive)(FRESH_SESSION.format(workdir=workdir), timeout=60)
+    finally:
+        client.stop_channels()
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"内核未能开始新的会话：{reply['content'].get('evalue', '')}")
+
+
 def _run_in_worker(template: str, workdir: str, parameters: dict) -> dict | None:
     """Run one notebook (in a worker process); report an error as data rather than raising."""
     import papermill
 
     try:
+        kernel = _worker_kernel()
+        _fresh_session(kernel, workdir)
         papermill.execute_notebook(
             template,
             str(Path(workdir) / "page.ipynb"),
@@ -182,6 +228,7 @@ def _run_in_worker(template: str, workdir: str, parameters: dict) -> dict | None
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
+            km=kernel,  # passed on to nbclient, which then leaves the kernel running
         )
     except papermill.PapermillExecutionError as exc:
         return {"cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"}
@@ -205,8 +252,10 @@ def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rer
     pending = [job for job in jobs if job.name in rerun or not (cache / job.key).is_dir()]
     if not pending:
         return []
+    spanning = {name for name, _ in SPANNING_PAGES}
+    pending.sort(key=lambda job: job.name not in spanning)  # the longest runs first, so no core idles at the end
     failures = []
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending)))) as pool:
+    with process_pool(min(workers, len(pending))) as pool:
         started = {}
         for job in pending:
             work = cache / f"{job.key}.running"
@@ -331,7 +380,7 @@ def print_quarters(html: Path, quarters: list[Quarter], cache: Path, workers: in
     missing = [(pages[q], keys[q]) for q in ids if not keys[q].exists()]
     if missing:
         shares = [missing[i::workers] for i in range(min(workers, len(missing)))]  # one Chromium each
-        with ProcessPoolExecutor(max_workers=len(shares)) as pool:
+        with process_pool(len(shares)) as pool:
             for future in [pool.submit(pdf.print_pages, share, browser) for share in shares]:
                 try:
                     future.result()
@@ -397,8 +446,6 @@ def build(
     log_dir = output.parent / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     jobs = notebook_jobs(root, data_dir, quarters)
-    executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun)
-    lap("notebooks")
     book = work / "book"
     with tempfile.TemporaryDirectory(prefix=".next-", dir=output.parent) as scratch:
         source = Path(scratch) / "book"
@@ -408,9 +455,16 @@ def build(
         for name in BOOK_DIRS:
             shutil.copytree(root / name, source / name)
         expand_quarter_navigation(source / "_toc.yml", quarters)
+        # The unit pages, charts and open data need the data only, not the notebooks: they are
+        # written (in a thread; the kernels are other processes) while the notebooks run.
+        with ThreadPoolExecutor(max_workers=1) as side:
+            history = History.load(data_dir)
+            pages = side.submit(site_pages.write_all, history, data_dir, source, work / "charts", workers)
+            executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun)
+            lap("notebooks")
+            pages.result()
         for job in jobs:
             _copy_executed(job, work / "notebooks", source)
-        site_pages.write_all(History.load(data_dir), data_dir, source, chart_cache=work / "charts", workers=workers)
         write_search_dictionary(quarters, source)
         sync_tree(source, book)
     lap("unit_pages")

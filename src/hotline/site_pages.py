@@ -6,13 +6,13 @@ They are plain MyST Markdown written into the staging book; every name is escape
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
 from . import charts, fmt, markup, opendata, provenance
 from .history import History
+from .parallel import process_pool
 from .registry import CATEGORIES
 
 UNIT_DIR = "units"
@@ -127,7 +127,7 @@ def draw_unit_charts(history: History, cache: Path, workers: int) -> int:
         if not (png.is_file() and alt.is_file()):
             missing.append((rows, name))
     if workers > 1 and len(missing) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(missing))) as pool:
+        with process_pool(min(workers, len(missing))) as pool:
             list(pool.map(_draw_into_cache, *zip(*missing, strict=True), [cache] * len(missing), chunksize=8))
     else:
         for rows, name in missing:

@@ -1,0 +1,20 @@
+"""Worker processes for the build's independent tasks (notebooks, unit charts, PDFs).
+
+The build runs some of these at the same time from two threads, and forking a process while
+another thread holds a lock can hang the child; so workers start from a clean forkserver process
+instead of copying the builder. The forkserver imports the heavy libraries once, so each worker
+starts with them loaded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+PRELOAD = ["papermill", "hotline.site_pages", "hotline.pdf"]
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context)
