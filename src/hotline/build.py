@@ -32,12 +32,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import pdf, provenance, site_pages
+from . import parallel, pdf, provenance, site_pages
 from .circular import page_title
 from .errors import DataError
 from .history import History
 from .loading import Quarter, load_all, quarters_dir
-from .parallel import process_pool
 from .registry import ALIASES_FILE, UNITS_FILE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -255,7 +254,7 @@ def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rer
     spanning = {name for name, _ in SPANNING_PAGES}
     pending.sort(key=lambda job: job.name not in spanning)  # the longest runs first, so no core idles at the end
     failures = []
-    with process_pool(min(workers, len(pending))) as pool:
+    with parallel.process_pool(min(workers, len(pending))) as pool:
         started = {}
         for job in pending:
             work = cache / f"{job.key}.running"
@@ -380,7 +379,7 @@ def print_quarters(html: Path, quarters: list[Quarter], cache: Path, workers: in
     missing = [(pages[q], keys[q]) for q in ids if not keys[q].exists()]
     if missing:
         shares = [missing[i::workers] for i in range(min(workers, len(missing)))]  # one Chromium each
-        with process_pool(len(shares)) as pool:
+        with parallel.process_pool(len(shares)) as pool:
             for future in [pool.submit(pdf.print_pages, share, browser) for share in shares]:
                 try:
                     future.result()
@@ -437,6 +436,7 @@ def build(
     if not rerun and output.is_dir() and key_file.is_file() and key_file.read_text() == key:
         names = sorted(p.name for p in quarters_dir(data_dir).iterdir() if p.is_dir())
         return BuildResult(output, None, names, time.monotonic() - started, up_to_date=True)
+    parallel.start_early()
     quarters = validate(data_dir)
     lap("validate")
     unknown = set(rerun) - {str(q.id) for q in quarters} - {name for name, _ in SPANNING_PAGES}

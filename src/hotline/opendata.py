@@ -75,7 +75,7 @@ def datapackage(history: History) -> dict:
 
 def _fixed_zip(path: Path, when: dt.datetime) -> None:
     """Rewrite a zip (an .xlsx) with fixed entry times and a fixed document date, so the same data
-    gives the same bytes (openpyxl stamps the time of saving into docProps/core.xml)."""
+    gives the same bytes (the writer stamps the time of saving into docProps/core.xml)."""
     source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
@@ -109,12 +109,12 @@ def write(history: History, folder: Path) -> list[Path]:
             for c in columns
         ]
     )
-    with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
+    # XlsxWriter writes a history of many units about twice as fast as openpyxl.
+    with pd.ExcelWriter(workbook, engine="xlsxwriter") as writer:
         units.rename(columns=export.header_of).to_excel(writer, sheet_name="单位数据", index=False)
         headline.rename(columns=export.header_of).to_excel(writer, sheet_name="主要数字", index=False)
         dictionary.to_excel(writer, sheet_name="字段说明", index=False)
-        writer.book.properties.created = when
-        writer.book.properties.modified = when
+        writer.book.set_properties({"created": when})
     _fixed_zip(workbook, when)
     written.append(workbook)
     package = folder / DATAPACKAGE
