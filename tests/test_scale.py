@@ -95,3 +95,12 @@ def test_fast_chinese_search_keeps_its_terms_per_index():
     first, second = FastSearchChinese({}), FastSearchChinese({})
     first.split("Quarter 2024Q1")
     assert "Quarter" in first.latin_terms and "Quarter" not in second.latin_terms
+
+
+def test_a_sixty_bar_chart_weighs_well_under_a_hundred_kilobytes(large):
+    """Three of them and the page stay within what a phone on a slow network loads quickly."""
+    data, latest = large
+    quarter = load_quarter(data, latest)
+    chart = charts.composite_scores(scoring.ranked_units(quarter.units), quarter.id.zh)
+    assert Image.open(io.BytesIO(chart.png)).mode == "P"
+    assert len(chart.png) < 100_000

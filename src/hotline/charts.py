@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
+from PIL import Image
 
 from . import schema
 
@@ -80,7 +81,17 @@ def render_png(figure, laid_out: bool = False) -> bytes:
         warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
         figure.savefig(buffer, format="png", dpi=DPI, bbox_inches=bbox, metadata={"Software": None})
     plt.close(figure)
-    return buffer.getvalue()
+    return _palette_png(buffer.getvalue())
+
+
+def _palette_png(png: bytes) -> bytes:
+    """The same chart in 256 colours: a third of the bytes for readers on a phone, and no visible
+    change for flat bars, lines and anti-aliased text on white."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def _label(row) -> str:
