@@ -90,7 +90,7 @@ def _palette_png(png: bytes) -> bytes:
     image = Image.open(io.BytesIO(png)).convert("RGB")
     palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    palette.save(out, format="PNG", optimize=True)
+    palette.save(out, format="PNG")
     return out.getvalue()
 
 
