@@ -29,15 +29,19 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
-
-from . import parallel, pdf, provenance, site_pages
-from .circular import page_title
+# Only light modules here: `make site` with nothing changed should not wait for pandas, and the
+# forkserver should start importing before this process does. The rest is imported where used.
+from . import parallel
 from .errors import DataError
-from .history import History
-from .loading import Quarter, load_all, quarters_dir
+from .quarter import quarters_dir
 from .registry import ALIASES_FILE, UNITS_FILE
+
+if TYPE_CHECKING:
+    import nbformat
+
+    from .loading import Quarter
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = Path(__file__).resolve().parent
@@ -46,6 +50,8 @@ BOOK_DIRS = ("_static",)
 SEARCH_DICT = Path("_search") / "units.dict.txt"  # relative to the book; named in _config.yml
 GLYPH_WARNING = re.compile(r"Glyph \d+ .*missing from", re.IGNORECASE)
 SPANNING_PAGES = (("home", "index"), ("comparison", "comparison"), ("methodology", "methodology"))
+# Longest first (quarters are 1), so that no worker is left with a long notebook at the end.
+RUN_ORDER = {"comparison": 0, "home": 2, "methodology": 3}
 
 
 PHASE_LABELS = {
@@ -121,6 +127,8 @@ class Job:
 
 
 def notebook_jobs(root: Path, data_dir: Path, quarters: list[Quarter]) -> list[Job]:
+    from .circular import page_title
+
     code = code_files(root)
     registry = [(name, data_dir / name) for name in (UNITS_FILE, ALIASES_FILE)]
     jobs = []
@@ -238,6 +246,8 @@ def _run_in_worker(template: str, workdir: str, parameters: dict) -> dict | None
 
 def _failed_source(path: Path) -> str:
     """The first line of the cell that raised, so staff can find it in the template."""
+    import nbformat
+
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         if any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
@@ -247,12 +257,13 @@ def _failed_source(path: Path) -> str:
 
 def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rerun: Iterable[str] = ()) -> list[str]:
     """Execute the notebooks whose inputs changed (and those named in ``rerun``), in parallel."""
+    import nbformat
+
     rerun = set(rerun)
     pending = [job for job in jobs if job.name in rerun or not (cache / job.key).is_dir()]
     if not pending:
         return []
-    spanning = {name for name, _ in SPANNING_PAGES}
-    pending.sort(key=lambda job: job.name not in spanning)  # the longest runs first, so no core idles at the end
+    pending.sort(key=lambda job: RUN_ORDER.get(job.name, 1))
     failures = []
     with parallel.process_pool(min(workers, len(pending))) as pool:
         started = {}
@@ -367,6 +378,8 @@ def _article_key(html: Path) -> str:
 
 def print_quarters(html: Path, quarters: list[Quarter], cache: Path, workers: int) -> None:
     """A PDF of every quarter page at pdf/<quarter>.pdf, printed again only when the page changed."""
+    from . import pdf
+
     browser = pdf.chromium()
     if browser is None:
         raise BuildError(
@@ -405,6 +418,9 @@ def _publish(built: Path, output: Path) -> None:
 
 def validate(data_dir: Path) -> list[Quarter]:
     """Load every quarter and verify its checksums; the first problem stops the build."""
+    from . import provenance
+    from .loading import load_all
+
     quarters = load_all(data_dir)
     for quarter in quarters:
         provenance.verify(quarters_dir(data_dir) / str(quarter.id))
@@ -458,6 +474,9 @@ def build(
         # The unit pages, charts and open data need the data only, not the notebooks: they are
         # written (in a thread; the kernels are other processes) while the notebooks run.
         with ThreadPoolExecutor(max_workers=1) as side:
+            from . import site_pages
+            from .history import History
+
             history = History.load(data_dir)
             pages = side.submit(site_pages.write_all, history, data_dir, source, work / "charts", workers)
             executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun)

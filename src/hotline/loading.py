@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import schema
 from .errors import DataError
-from .quarter import QuarterId
+from .quarter import QuarterId, quarters_dir
 from .registry import Registry
 
 CIRCULAR_FILE = "circular.toml"
@@ -409,10 +409,6 @@ def _check_named_units(quarter: Quarter, path: Path) -> None:
 
 
 # --- quarters ----------------------------------------------------------------------------------
-
-
-def quarters_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / "quarters"
 
 
 def discover_quarters(data_dir: Path) -> list[QuarterId]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 _QUARTER_ID = re.compile(r"^(\d{4})Q([1-4])$")
 _ZH_NUMERAL = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -38,3 +39,8 @@ class QuarterId:
     @property
     def previous(self) -> QuarterId:
         return QuarterId(self.year - 1, 4) if self.number == 1 else QuarterId(self.year, self.number - 1)
+
+
+def quarters_dir(data_dir: Path) -> Path:
+    """Where each quarter's folder is, under the data folder."""
+    return Path(data_dir) / "quarters"
