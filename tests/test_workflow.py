@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -176,3 +177,27 @@ def test_a_notebook_run_in_a_kernel_that_ran_others_gives_the_same_page(tmp_path
     assert nbformat.writes(again) == nbformat.writes(first)
     assert next(c.execution_count for c in again.cells if c.cell_type == "code") == 1
     assert sorted(p.name for p in (tmp_path / "again").iterdir()) == ["charts", "downloads", "page.ipynb"]
+
+
+def _stylesheet_link(page: Path) -> str:
+    return re.search(r"hotline\.css\?v=\w+", page.read_text(encoding="utf-8")).group(0)
+
+
+def test_a_stylesheet_change_alone_reaches_the_published_pages(tmp_path):
+    """Sphinx sees no changed page when only _static/ changed; the build must still publish it."""
+    root = tmp_path / "root"
+    root.mkdir()
+    for name in ("_config.yml", "_toc.yml", "requirements.txt"):
+        shutil.copy2(REPO / name, root / name)
+    for folder in ("_static", "notebooks"):
+        shutil.copytree(REPO / folder, root / folder)
+    output = tmp_path / "_build" / "html"
+    build.build(DATA, output, root)
+    before = _stylesheet_link(output / "quarters" / "2024Q1.html")
+    stylesheet = root / "_static" / "hotline.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n.restyled { color: #123456; }\n", "utf-8")
+    result = build.build(DATA, output, root)
+    assert result.executed == []  # no notebook depends on the stylesheet
+    assert ".restyled" in (output / "_static" / "hotline.css").read_text(encoding="utf-8")
+    for page in ("index.html", "quarters/2024Q1.html", "units/unit-T01.html"):  # each names the new checksum
+        assert _stylesheet_link(output / page) != before

@@ -332,16 +332,18 @@ def _copy_executed(job: Job, cache: Path, book: Path) -> None:
             shutil.copyfile(path, destination)
 
 
-def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> int:
+def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> list[Path]:
     """Make ``target`` hold exactly the files of ``source``, rewriting only files whose bytes
-    differ, so Sphinx's incremental build sees unchanged pages as unchanged. Returns files written."""
+    differ, so Sphinx's incremental build sees unchanged pages as unchanged. Returns the relative
+    paths written or removed."""
     keep = set(keep)
     wanted = {p.relative_to(source) for p in _files(source)}
-    written = 0
+    changed = []
     for path in _files(target):
         relative = path.relative_to(target)
         if relative.parts[0] not in keep and relative not in wanted:
             path.unlink()
+            changed.append(relative)
     for relative in sorted(wanted):
         new, old = source / relative, target / relative
         data = new.read_bytes()
@@ -349,12 +351,12 @@ def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> 
             continue
         old.parent.mkdir(parents=True, exist_ok=True)
         old.write_bytes(data)
-        written += 1
-    return written
+        changed.append(relative)
+    return changed
 
 
-def _jupyter_book(book: Path, log: Path, workers: int) -> None:
-    command = [sys.executable, "-m", "hotline.jupyterbook", ".", str(workers)]
+def _jupyter_book(book: Path, log: Path, workers: int, every_page: bool = False) -> None:
+    command = [sys.executable, "-m", "hotline.jupyterbook", ".", str(workers), *(["--all"] if every_page else [])]
     env = os.environ | {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200", "MPLBACKEND": "Agg"}
     result = subprocess.run(command, cwd=book, env=env, capture_output=True, text=True)
     log.write_text(result.stdout + result.stderr, encoding="utf-8")
@@ -485,10 +487,13 @@ def build(
         for job in jobs:
             _copy_executed(job, work / "notebooks", source)
         write_search_dictionary(quarters, source)
-        sync_tree(source, book)
+        changed = sync_tree(source, book)
     lap("unit_pages")
     log = log_dir / f"jupyter-book-{output.name}.log"
-    _jupyter_book(book, log, workers)
+    # Sphinx does not notice a changed stylesheet or script on its own (and every page names the
+    # stylesheet's checksum), so such a change rewrites every page.
+    restyled = any(path.parts[0] in BOOK_DIRS for path in changed)
+    _jupyter_book(book, log, workers, every_page=restyled)
     lap("sphinx")
     staged = output.parent / f".publish-{output.name}"
     shutil.rmtree(staged, ignore_errors=True)

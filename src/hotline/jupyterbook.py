@@ -1,7 +1,8 @@
 """Run Jupyter Book's Sphinx build, as ``jupyter-book build . --builder html -W -n`` does, but
 reading and writing pages over several processes, which its command line cannot ask for.
 
-Usage (the site build runs it in a subprocess): ``python -m hotline.jupyterbook BOOK JOBS``.
+Usage (the site build runs it in a subprocess): ``python -m hotline.jupyterbook BOOK JOBS [--all]``;
+``--all`` writes every page again, not only those whose source changed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from jupyter_book.sphinx import build_sphinx
 
 
-def build_html(book: Path, jobs: int) -> int:
+def build_html(book: Path, jobs: int, every_page: bool = False) -> int:
     book = book.resolve()
     result = build_sphinx(
         book,
@@ -27,6 +28,7 @@ def build_html(book: Path, jobs: int) -> int:
         builder="html",
         warningiserror=True,
         jobs=jobs,
+        force_all=every_page,
     )
     if result:  # build_sphinx returns the exception it caught, or Sphinx's status code
         print(f"Sphinx 构建失败：{result}", file=sys.stderr)
@@ -35,4 +37,4 @@ def build_html(book: Path, jobs: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(build_html(Path(sys.argv[1]), int(sys.argv[2])))
+    sys.exit(build_html(Path(sys.argv[1]), int(sys.argv[2]), every_page="--all" in sys.argv[3:]))
