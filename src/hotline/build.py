@@ -355,6 +355,19 @@ def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> 
     return changed
 
 
+def static_is_stale(book: Path) -> bool:
+    """Whether a file of _static/ differs from the copy in Sphinx's last output. Sphinx does not
+    notice a changed stylesheet or script by itself (and every page names the stylesheet's
+    checksum), so then every page is written again."""
+    html = book / "_build" / "html"
+    for folder in BOOK_DIRS:
+        for path in _files(book / folder):
+            copy = html / path.relative_to(book)
+            if not copy.is_file() or copy.read_bytes() != path.read_bytes():
+                return True
+    return False
+
+
 def _jupyter_book(book: Path, log: Path, workers: int, every_page: bool = False) -> None:
     command = [sys.executable, "-m", "hotline.jupyterbook", ".", str(workers), *(["--all"] if every_page else [])]
     env = os.environ | {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200", "MPLBACKEND": "Agg"}
@@ -487,13 +500,10 @@ def build(
         for job in jobs:
             _copy_executed(job, work / "notebooks", source)
         write_search_dictionary(quarters, source)
-        changed = sync_tree(source, book)
+        sync_tree(source, book)
     lap("unit_pages")
     log = log_dir / f"jupyter-book-{output.name}.log"
-    # Sphinx does not notice a changed stylesheet or script on its own (and every page names the
-    # stylesheet's checksum), so such a change rewrites every page.
-    restyled = any(path.parts[0] in BOOK_DIRS for path in changed)
-    _jupyter_book(book, log, workers, every_page=restyled)
+    _jupyter_book(book, log, workers, every_page=static_is_stale(book))
     lap("sphinx")
     staged = output.parent / f".publish-{output.name}"
     shutil.rmtree(staged, ignore_errors=True)
