@@ -17,6 +17,7 @@ Usage: ``python -m hotline.build [--data DIR] [--output DIR] [--rerun 2024Q1] [-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import re
@@ -220,27 +221,45 @@ def _fresh_session(kernel, workdir: str) -> None:
         raise RuntimeError(f"内核未能开始新的会话：{reply['content'].get('evalue', '')}")
 
 
+def _discard_kernel() -> None:
+    global _kernel
+    if _kernel is not None:
+        from jupyter_core.utils import run_sync
+
+        with contextlib.suppress(Exception):  # a dead kernel has nothing to shut down
+            run_sync(_kernel.shutdown_kernel)(now=True)
+    _kernel = None
+
+
 def _run_in_worker(template: str, workdir: str, parameters: dict) -> dict | None:
-    """Run one notebook (in a worker process); report an error as data rather than raising."""
+    """Run one notebook (in a worker process); report an error as data rather than raising.
+
+    An error in a cell is the notebook's and is reported at once. A kernel that died or did not
+    start is replaced and the notebook run once more before that is reported."""
     import papermill
 
-    try:
-        kernel = _worker_kernel()
-        _fresh_session(kernel, workdir)
-        papermill.execute_notebook(
-            template,
-            str(Path(workdir) / "page.ipynb"),
-            parameters=parameters,
-            cwd=workdir,
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            km=kernel,  # passed on to nbclient, which then leaves the kernel running
-        )
-    except papermill.PapermillExecutionError as exc:
-        return {"cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"}
-    except Exception as exc:  # the kernel died, or could not start
-        return {"cell": None, "error": f"{type(exc).__name__}: {exc}"}
+    for attempt in (1, 2):
+        try:
+            kernel = _worker_kernel()
+            _fresh_session(kernel, workdir)
+            papermill.execute_notebook(
+                template,
+                str(Path(workdir) / "page.ipynb"),
+                parameters=parameters,
+                cwd=workdir,
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                km=kernel,  # passed on to nbclient, which then leaves the kernel running
+            )
+        except papermill.PapermillExecutionError as exc:
+            return {"cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"}
+        except Exception as exc:  # the kernel died, or could not start
+            _discard_kernel()
+            if attempt == 2:
+                return {"cell": None, "error": f"{type(exc).__name__}: {exc}"}
+        else:
+            return None
     return None
 
 

@@ -7,6 +7,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -68,17 +69,29 @@ UNLINK = "document.querySelectorAll('a[href]').forEach(a => a.removeAttribute('h
 
 
 def print_pages(pages: list[tuple[Path, Path]], browser: str) -> list[Path]:
-    """Print each (html, pdf) pair with one Chromium, started once for all of them.
+    """Print each (html, pdf) pair with one Chromium, started once for all of them; if Chromium
+    fails, it is started once more for the pages left before the failure is reported.
 
     Links are taken out before printing: printed from the staging folder they would point at
     file:// paths on the build machine, which mean nothing to a reader and differ between builds.
     The PDF is tagged and has an outline of the page's headings, for screen readers and navigation.
     """
+    done: list[Path] = []
+    try:
+        _print_with_one_browser(pages, browser, done)
+    except RuntimeError:
+        _print_with_one_browser(pages[len(done) :], browser, done)
+    return done
+
+
+def _print_with_one_browser(pages: list[tuple[Path, Path]], browser: str, done: list[Path]) -> None:
     from playwright.sync_api import Error, sync_playwright
 
-    done = []
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=browser, args=CHROMIUM_FLAGS[1:-1])
+        try:
+            chromium = playwright.chromium.launch(executable_path=browser, args=CHROMIUM_FLAGS[1:-1])
+        except Error as exc:
+            raise RuntimeError(f"Chromium 未能启动：{exc.message.splitlines()[0]}") from None
         try:
             page = chromium.new_page()
             for html, target in pages:
@@ -92,5 +105,5 @@ def print_pages(pages: list[tuple[Path, Path]], browser: str) -> list[Path]:
                 target.write_bytes(normalise(pdf))
                 done.append(target)
         finally:
-            chromium.close()
-    return done
+            with contextlib.suppress(Error):  # a crashed browser is already gone
+                chromium.close()
