@@ -71,13 +71,19 @@ def test_a_changed_quarter_reruns_it_and_the_pages_across_quarters_only(workspac
     assert "多数群众诉求" in page
 
 
-def _broken_root(tmp_path: Path) -> Path:
+def _project_copy(tmp_path: Path) -> Path:
+    """The book files, notebooks and pins of the project, for a test that changes them."""
     root = tmp_path / "root"
     root.mkdir()
     for name in ("_config.yml", "_toc.yml", "requirements.txt"):
         shutil.copy2(REPO / name, root / name)
     for name in ("_static", "notebooks"):
         shutil.copytree(REPO / name, root / name)
+    return root
+
+
+def _broken_root(tmp_path: Path) -> Path:
+    root = _project_copy(tmp_path)
     template = root / "notebooks" / "quarter.ipynb"
     notebook = nbformat.read(template, as_version=4)
     failing = nbformat.v4.new_code_cell('raise ValueError("测试：这一格出错")')
@@ -185,12 +191,7 @@ def _stylesheet_link(page: Path) -> str:
 
 def test_a_stylesheet_change_alone_reaches_the_published_pages(tmp_path):
     """Sphinx sees no changed page when only _static/ changed; the build must still publish it."""
-    root = tmp_path / "root"
-    root.mkdir()
-    for name in ("_config.yml", "_toc.yml", "requirements.txt"):
-        shutil.copy2(REPO / name, root / name)
-    for folder in ("_static", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = _project_copy(tmp_path)
     output = tmp_path / "_build" / "html"
     build.build(DATA, output, root)
     before = _stylesheet_link(output / "quarters" / "2024Q1.html")

@@ -246,21 +246,19 @@ def _run_in_worker(template: str, workdir: str, parameters: dict) -> dict | None
                 template,
                 str(Path(workdir) / "page.ipynb"),
                 parameters=parameters,
-                cwd=workdir,
                 kernel_name="python3",
                 progress_bar=False,
                 log_output=False,
                 km=kernel,  # passed on to nbclient, which then leaves the kernel running
-            )
+            )  # no cwd: the kernel already runs, and the fresh session moved it to workdir
+            return None
         except papermill.PapermillExecutionError as exc:
             return {"cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"}
         except Exception as exc:  # the kernel died, or could not start
             _discard_kernel()
             if attempt == 2:
                 return {"cell": None, "error": f"{type(exc).__name__}: {exc}"}
-        else:
-            return None
-    return None
+    return None  # not reached: the second attempt returns
 
 
 def _failed_source(path: Path) -> str:
@@ -351,18 +349,16 @@ def _copy_executed(job: Job, cache: Path, book: Path) -> None:
             shutil.copyfile(path, destination)
 
 
-def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> list[Path]:
+def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> int:
     """Make ``target`` hold exactly the files of ``source``, rewriting only files whose bytes
-    differ, so Sphinx's incremental build sees unchanged pages as unchanged. Returns the relative
-    paths written or removed."""
+    differ, so Sphinx's incremental build sees unchanged pages as unchanged. Returns files written."""
     keep = set(keep)
     wanted = {p.relative_to(source) for p in _files(source)}
-    changed = []
+    written = 0
     for path in _files(target):
         relative = path.relative_to(target)
         if relative.parts[0] not in keep and relative not in wanted:
             path.unlink()
-            changed.append(relative)
     for relative in sorted(wanted):
         new, old = source / relative, target / relative
         data = new.read_bytes()
@@ -370,8 +366,8 @@ def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> 
             continue
         old.parent.mkdir(parents=True, exist_ok=True)
         old.write_bytes(data)
-        changed.append(relative)
-    return changed
+        written += 1
+    return written
 
 
 def static_is_stale(book: Path) -> bool:
@@ -471,12 +467,13 @@ def build(
 ) -> BuildResult:
     started = time.monotonic()
     phases: dict[str, float] = {}
-    clock = [started]
+    since = started
 
     def lap(name: str) -> None:
+        nonlocal since
         now = time.monotonic()
-        phases[name] = round(now - clock[0], 2)
-        clock[0] = now
+        phases[name] = round(now - since, 2)
+        since = now
 
     data_dir, output = Path(data_dir).resolve(), Path(output).resolve()
     rerun = list(rerun)

@@ -149,7 +149,8 @@ def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
     ordered = ranking.tail(MAX_BARS).iloc[::-1]
     shown = _shown(len(ranking), "排名最后的")
     figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(len(ordered))))
-    mismatch = ordered["published_score"].notna() & (ordered["published_score"] != ordered["composite_score"])
+    differs = ranking["published_score"].notna() & (ranking["published_score"] != ranking["composite_score"])
+    mismatch = differs.loc[ordered.index]
     colours = [MISMATCH_COLOUR if m else KIND_COLOURS[k] for k, m in zip(ordered["kind"], mismatch, strict=True)]
     labels = [f"{u}（{schema.KIND_ZH[k]}）" for u, k in zip(ordered["unit"], ordered["kind"], strict=True)]
     low = min(ordered["composite_score"].min(), ordered["published_score"].min())
@@ -171,7 +172,6 @@ def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
         handles.append(plt.Rectangle((0, 0), 1, 1, color=MISMATCH_COLOUR))
     axes.legend(handles, entries, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize=9, frameon=False)
     below = ranking[ranking["composite_score"] < 100]
-    differs = ranking["published_score"].notna() & (ranking["published_score"] != ranking["composite_score"])
     alt = (
         f"横向条形图：{quarter_zh}{len(ranking)}个参与考评单位按计分规则算出的综合得分，按排名顺序排列，"
         f"虚线为满分100分。{len(below)}个单位低于100分，最低的是"

@@ -5,6 +5,7 @@ They are plain MyST Markdown written into the staging book; every name is escape
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -90,10 +91,14 @@ def unit_page(history: History, unit_id: str, chart_dir: Path, chart_cache: Path
     return "\n".join(lines) + "\n"
 
 
+@functools.cache
+def _chart_code() -> bytes:
+    return Path(charts.__file__).read_bytes()
+
+
 def _chart_files(rows: pd.DataFrame, name: str, cache: Path) -> tuple[Path, Path]:
     """Where a unit's chart is cached: keyed by its rows, its name and the chart code."""
-    code = Path(charts.__file__).read_bytes()
-    key = hashlib.sha256(code + name.encode() + rows.to_csv(index=False).encode()).hexdigest()
+    key = hashlib.sha256(_chart_code() + name.encode() + rows.to_csv(index=False).encode()).hexdigest()
     return cache / f"{key}.png", cache / f"{key}.txt"
 
 
