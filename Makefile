@@ -32,16 +32,16 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## Validate data/, run every notebook with papermill, build the book into _build/html.
 site: $(STAMP) $(BROWSER_STAMP)
-	$(PY) -m hotline.build
+	$(PY) -m hotline.site
 
 ## Re-run one quarter's notebook even if nothing changed, then rebuild: make quarter Q=2024Q1
 quarter: $(STAMP) $(BROWSER_STAMP)
 	@test -n "$(Q)" || { echo "用法：make quarter Q=2024Q1"; exit 2; }
-	$(PY) -m hotline.build --rerun $(Q)
+	$(PY) -m hotline.site --rerun $(Q)
 
 ## The site from real 2024 Q1 plus three generated example quarters (marked 示例数据) → _build/demo/html.
 demo: $(STAMP) $(BROWSER_STAMP)
-	$(PY) -m hotline.build --demo
+	$(PY) -m hotline.site --demo
 
 ## Build speed on 40 generated quarters × 300 units (under _build/bench/); prints a table.
 benchmark: $(STAMP) $(BROWSER_STAMP)

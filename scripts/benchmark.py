@@ -24,8 +24,9 @@ import nbformat
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from hotline import examples, provenance
-from hotline.loading import quarters_dir
+from hotline.data import provenance
+from hotline.data.loading import quarters_dir
+from hotline.examples import generate as examples
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "_build" / "bench"
@@ -41,7 +42,7 @@ def timed(command: list[str], **kwargs) -> tuple[float, str]:
 def build(data: Path, output: Path) -> tuple[float, str]:
     """Seconds, and the build's own line of seconds per step (empty when nothing ran)."""
     seconds, printed = timed(
-        [sys.executable, "-m", "hotline.build", "--data", str(data), "--output", str(output)], cwd=REPO
+        [sys.executable, "-m", "hotline.site", "--data", str(data), "--output", str(output)], cwd=REPO
     )
     steps = next((line for line in printed.splitlines() if line.startswith("各步用时")), "")
     return seconds, steps

@@ -15,10 +15,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from hotline import importer, reconcile, schema
-from hotline.errors import DataError
-from hotline.loading import load_quarter, quarters_dir
-from hotline.quarter import QuarterId
+from hotline.data import importer, schema
+from hotline.data.errors import DataError
+from hotline.data.loading import load_quarter, quarters_dir
+from hotline.data.quarter_id import QuarterId
+from hotline.rules import reconcile
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hotline import provenance
-from hotline.loading import load_quarter, quarters_dir
+from hotline.data import provenance
+from hotline.data.loading import load_quarter, quarters_dir
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.loading import load_quarter
+from hotline.data.loading import load_quarter
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

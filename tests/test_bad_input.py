@@ -2,8 +2,8 @@
 
 import pytest
 
-from hotline.errors import DataError
-from hotline.loading import load_all, load_quarter
+from hotline.data.errors import DataError
+from hotline.data.loading import load_all, load_quarter
 
 from .conftest import edit_line
 

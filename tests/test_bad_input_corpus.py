@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hotline import build, provenance
+from hotline.data import provenance
+from hotline.site import cli
 
 from .conftest import DATA
 
@@ -54,7 +55,7 @@ def test_bad_input_gives_its_exact_error_and_publishes_nothing(case, tmp_path, c
     shutil.copytree(DATA, data)
     apply(case, data)
     output = tmp_path / "_build" / "html"
-    assert build.main(["--data", str(data), "--output", str(output)]) == 1
+    assert cli.main(["--data", str(data), "--output", str(output)]) == 1
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     lines = captured.err.strip().splitlines()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from hotline import pdf
+from hotline.site import printing as pdf
 
 from .conftest import REPO
 from .test_site import site  # noqa: F401  (the session-wide built site)

@@ -8,8 +8,12 @@ import re
 import pandas as pd
 import pytest
 
-from hotline import build, examples, export, opendata, schema
-from hotline.history import History
+from hotline.data import schema
+from hotline.examples import generate as examples
+from hotline.opendata import package as opendata
+from hotline.rules import tidy as export
+from hotline.rules.history import History
+from hotline.site import build
 
 from .conftest import DATA
 
@@ -152,7 +156,7 @@ def test_downloads_load_back_with_pandas_and_match_the_datapackage(demo_site, hi
 
 
 def test_with_one_quarter_the_comparison_page_says_comparisons_start_later():
-    from hotline.comparison import ComparisonPage
+    from hotline.pages.comparison import ComparisonPage
 
     page = ComparisonPage.open(DATA)
     assert "比较将在添加第二个季度后开始" in page.introduction().data

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from hotline import importer, provenance, schema
-from hotline.errors import DataError
-from hotline.loading import NARRATIVE_FILES, load_quarter
+from hotline.data import importer, provenance, schema
+from hotline.data.errors import DataError
+from hotline.data.loading import NARRATIVE_FILES, load_quarter
 
 from .conftest import DATA, REPO
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from hotline import schema
+from hotline.data import schema
 
 
 def test_q1_has_every_row_of_both_attachments(q1):

@@ -1,8 +1,10 @@
 import matplotlib.pyplot as plt
 import pytest
 
-from hotline import charts, circular, provenance, reconcile
-from hotline.loading import quarters_dir
+from hotline.data import provenance
+from hotline.data.loading import quarters_dir
+from hotline.pages import charts, circular
+from hotline.rules import reconcile
 
 from .conftest import DATA
 

@@ -1,6 +1,6 @@
 import pytest
 
-from hotline import reconcile
+from hotline.rules import reconcile
 
 
 @pytest.fixture(scope="module")

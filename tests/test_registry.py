@@ -1,9 +1,9 @@
 import pytest
 
-from hotline.errors import DataError
-from hotline.loading import load_quarter
-from hotline.quarter import QuarterId
-from hotline.registry import Registry
+from hotline.data.errors import DataError
+from hotline.data.loading import load_quarter
+from hotline.data.quarter_id import QuarterId
+from hotline.data.registry import Registry
 
 from .conftest import DATA, edit_line
 

@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from hotline import schema, scoring
+from hotline.data import schema
+from hotline.rules import scoring
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,13 @@ import pytest
 from PIL import Image
 from sphinx.search.zh import SearchChinese
 
-from hotline import charts, examples, schema, scoring
-from hotline.history import History
-from hotline.loading import load_quarter
-from hotline.sphinx_ext import FastSearchChinese
+from hotline.data import schema
+from hotline.data.loading import load_quarter
+from hotline.examples import generate as examples
+from hotline.pages import charts
+from hotline.rules import scoring
+from hotline.rules.history import History
+from hotline.site.sphinx_ext import FastSearchChinese
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +66,7 @@ def test_heatmap_over_many_quarters_shows_the_latest_twelve_and_the_lowest_units
 def test_trend_chart_of_many_quarters_stays_one_screen_high(large):
     data, _ = large
     history = History.load(data)
-    from hotline.history import TREND_METRICS
+    from hotline.rules.history import TREND_METRICS
 
     chart = charts.headline_trends(history.headline(), TREND_METRICS)
     assert _height(chart) < 700

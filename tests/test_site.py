@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hotline import build
-from hotline.errors import DataError
+from hotline.data.errors import DataError
+from hotline.site import build, cli, sphinx_run
 
 from .conftest import DATA, edit_line
 
@@ -171,7 +171,7 @@ def test_pages_claim_no_build_date(site):
 def test_build_log_has_no_missing_glyph_warning(site):
     log = site.log.read_text(encoding="utf-8")
     assert "build succeeded" in log or "Finished generating HTML" in log
-    assert not build.GLYPH_WARNING.search(log)
+    assert not sphinx_run.GLYPH_WARNING.search(log)
 
 
 def _tree_digest(folder: Path) -> str:
@@ -193,7 +193,7 @@ def test_bad_data_stops_the_build_and_keeps_the_published_site(site, data_copy, 
     edit_line(data_copy / "quarters" / "2024Q1" / "towns.csv", 3, "尧禾镇,,abc,,,,3.4,1,100")
     with pytest.raises(DataError):
         build.build(data_copy, site.output)
-    assert build.main(["--data", str(data_copy), "--output", str(site.output)]) == 1
+    assert cli.main(["--data", str(data_copy), "--output", str(site.output)]) == 1
     error = capsys.readouterr().err
     assert "构建失败，网站未更新" in error and "towns.csv 第3行「承办工单量」列" in error
     assert "Traceback" not in error

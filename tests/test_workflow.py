@@ -13,8 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hotline import build, provenance
-from hotline.errors import DataError
+from hotline.data import provenance
+from hotline.data.errors import DataError
+from hotline.site import build, notebooks
+from hotline.site.errors import BuildError
 
 from .conftest import DATA, REPO
 
@@ -96,7 +98,7 @@ def test_a_notebook_error_names_the_quarter_cell_and_exception_and_publishes_not
     folder, data, _ = workspace
     output = folder / "_build" / "html"
     before = _digest(output)
-    with pytest.raises(build.BuildError) as caught:
+    with pytest.raises(BuildError) as caught:
         build.build(data, output, _broken_root(tmp_path))
     message = str(caught.value)
     assert "2024Q1（quarter.ipynb）" in message
@@ -112,7 +114,7 @@ def test_a_sphinx_warning_fails_the_build_and_publishes_nothing(workspace):
     output = folder / "_build" / "html"
     before = _digest(output)
     _correct(data, "problems.md", "具体表现在以下几个方面：", "具体表现在以下几个方面（见{doc}`不存在的页面`）：")
-    with pytest.raises(build.BuildError, match="Jupyter Book 构建失败"):
+    with pytest.raises(BuildError, match="Jupyter Book 构建失败"):
         build.build(data, output)
     assert "不存在的页面" in (folder / "_build" / "logs" / "jupyter-book-html.log").read_text(encoding="utf-8")
     assert _digest(output) == before
@@ -135,7 +137,7 @@ def test_the_build_needs_no_network(tmp_path):
         if os.environ.get("CI"):
             pytest.fail("unshare -rn is not permitted here, so the offline build cannot be proven")
         pytest.skip("unshare -rn is not permitted on this machine")
-    command = f"ip link set lo up && {sys.executable} -m hotline.build --output {tmp_path / 'html'}"
+    command = f"ip link set lo up && {sys.executable} -m hotline.site --output {tmp_path / 'html'}"
     result = subprocess.run(["unshare", "-rn", "sh", "-c", command], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "html" / "quarters" / "2024Q1.html").is_file()
@@ -166,10 +168,10 @@ def test_markup_in_a_unit_name_is_shown_as_text_and_a_wrong_total_row_is_flagged
 
 def _run_alone(template: Path, work: Path, parameters: dict) -> nbformat.NotebookNode:
     work.mkdir()
-    assert build._run_in_worker(str(template), str(work), parameters) is None
+    assert notebooks.run_in_worker(str(template), str(work), parameters) is None
     notebook = nbformat.read(work / "page.ipynb", as_version=4)
-    build.hide_injected_parameters(notebook)
-    build.strip_run_metadata(notebook)
+    notebooks.hide_injected_parameters(notebook)
+    notebooks.strip_run_metadata(notebook)
     return notebook
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from .charts import Chart
+from hotline.pages.charts import Chart
 
 
 def escape(text) -> str:

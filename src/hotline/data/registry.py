@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DataError
-from .quarter import QuarterId
+from hotline.data.errors import DataError
+from hotline.data.quarter_id import QuarterId
 
 UNITS_FILE = "units.csv"
 ALIASES_FILE = "unit_aliases.csv"

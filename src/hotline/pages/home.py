@@ -8,9 +8,12 @@ from pathlib import Path
 
 from IPython.display import HTML, Markdown
 
-from . import fmt, markup, reconcile, schema, scoring
-from .history import History
-from .site_pages import unit_page_name
+from hotline.data import schema
+from hotline.pages import fmt
+from hotline.pages import safe as markup
+from hotline.pages.units import unit_page_name
+from hotline.rules import reconcile, scoring
+from hotline.rules.history import History
 
 
 def _change(value: float, previous: float | None, unit: str) -> str:

@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, fmt, markup, opendata, provenance
-from .history import History
-from .parallel import process_pool
-from .registry import CATEGORIES
+from hotline.data import provenance
+from hotline.data.registry import CATEGORIES
+from hotline.opendata import package as opendata
+from hotline.pages import charts, fmt
+from hotline.pages import safe as markup
+from hotline.rules.history import History
+from hotline.site.parallel import process_pool
 
 UNIT_DIR = "units"
 EXAMPLE_WARNING = "```{warning}\n示例数据：标注“示例”的季度由程序生成，仅用于演示，不是真实通报。\n```\n"

@@ -9,9 +9,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
-from .errors import DataError
-from .loading import CIRCULAR_FILE, NARRATIVE_FILES
+from hotline.data import schema
+from hotline.data.errors import DataError
+from hotline.data.loading import CIRCULAR_FILE, NARRATIVE_FILES
 
 PROVENANCE_FILE = "provenance.toml"
 CORRECTIONS_FILE = "corrections.csv"  # in data/, one log for all quarters
@@ -46,7 +46,7 @@ def read_corrections(data_dir: Path) -> list[Correction]:
     import csv
     import io
 
-    from .quarter import QuarterId
+    from hotline.data.quarter_id import QuarterId
 
     path = Path(data_dir) / CORRECTIONS_FILE
     if not path.is_file():

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import export, fmt, schema
-from .loading import Quarter, load_all
-from .registry import Registry
+from hotline.data import schema
+from hotline.data.loading import Quarter, load_all
+from hotline.data.registry import Registry
+from hotline.pages import fmt
+from hotline.rules import tidy as export
 
 TREND_METRICS = {
     "received": "受理（件）",

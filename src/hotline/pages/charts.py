@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib import font_manager
 from PIL import Image
 
-from . import schema
+from hotline.data import schema
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FONT_FAMILY = "Noto Sans CJK SC"

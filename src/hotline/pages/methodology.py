@@ -8,8 +8,10 @@ from pathlib import Path
 
 from IPython.display import HTML, Markdown
 
-from . import opendata, provenance, reconcile, schema, scoring
-from .loading import discover_quarters, quarters_dir
+from hotline.data import provenance, schema
+from hotline.data.loading import discover_quarters, quarters_dir
+from hotline.opendata import package as opendata
+from hotline.rules import reconcile, scoring
 
 
 def _rule(function) -> str:

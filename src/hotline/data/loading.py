@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from .errors import DataError
-from .quarter import QuarterId, quarters_dir
-from .registry import Registry
+from hotline.data import schema
+from hotline.data.errors import DataError
+from hotline.data.quarter_id import QuarterId, quarters_dir
+from hotline.data.registry import Registry
 
 CIRCULAR_FILE = "circular.toml"
 NARRATIVE_FILES = {

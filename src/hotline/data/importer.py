@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
-from .errors import DataError
-from .loading import _parse_count, _parse_number
-from .quarter import QuarterId
+from hotline.data import schema
+from hotline.data.errors import DataError
+from hotline.data.loading import _parse_count, _parse_number
+from hotline.data.quarter_id import QuarterId
 
 PLACEHOLDER = "待填写"
 TOWN_HEADER = [c.zh for c in schema.FILE_COLUMNS if c is not schema.SUB_UNIT]
@@ -404,8 +404,8 @@ def write_quarter(imported: Imported, folder: Path, quarter: QuarterId, *, sourc
     document in data/sources/; returns the files written."""
     import shutil
 
-    from . import provenance
-    from .loading import NARRATIVE_FILES
+    from hotline.data import provenance
+    from hotline.data.loading import NARRATIVE_FILES
 
     folder.mkdir(parents=True, exist_ok=True)
     files = {

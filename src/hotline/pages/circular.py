@@ -9,9 +9,12 @@ import html
 
 import pandas as pd
 
-from . import fmt, markup, reconcile, schema, scoring
-from .loading import Quarter
-from .quarter import QuarterId
+from hotline.data import schema
+from hotline.data.loading import Quarter
+from hotline.data.quarter_id import QuarterId
+from hotline.pages import fmt
+from hotline.pages import safe as markup
+from hotline.rules import reconcile, scoring
 
 
 def page_title(quarter: Quarter) -> str:

@@ -12,7 +12,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
 
-PRELOAD = ["papermill", "hotline.site_pages", "hotline.pdf", "playwright.sync_api"]
+PRELOAD = ["papermill", "hotline.pages.units", "hotline.site.printing", "playwright.sync_api"]
 
 
 def _context():

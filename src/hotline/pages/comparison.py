@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from . import charts, markup
-from .history import TREND_METRICS, History
+from hotline.pages import charts
+from hotline.pages import safe as markup
+from hotline.rules.history import TREND_METRICS, History
 
 EXAMPLE_BANNER = (
     "```{warning}\n示例数据：本页包含由程序生成的示例季度（标注“示例”），仅用于演示历史比较功能，不是真实通报。\n```"

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import export, schema
-from .history import History
+from hotline.data import schema
+from hotline.rules import tidy as export
+from hotline.rules.history import History
 
 UNITS_CSV = "baishui-12345-units.csv"
 HEADLINE_CSV = "baishui-12345-headline.csv"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import schema
+from hotline.data import schema
 
 MAX_SCORE = 100.0
 BASE_SCORE = 100.0

@@ -13,10 +13,11 @@ import random
 import shutil
 from pathlib import Path
 
-from . import provenance, schema, scoring
-from .loading import Quarter, load_all, quarters_dir
-from .quarter import QuarterId
-from .registry import ALIASES_FILE, UNITS_FILE
+from hotline.data import provenance, schema
+from hotline.data.loading import Quarter, load_all, quarters_dir
+from hotline.data.quarter_id import QuarterId
+from hotline.data.registry import ALIASES_FILE, UNITS_FILE
+from hotline.rules import scoring
 
 EXAMPLE_NOTE = "示例数据：本季度的数字由程序随机生成，仅用于演示网站的历史比较功能，不是真实通报。"
 # A renamed unit and a new one, so that the history follows a unit across a rename.

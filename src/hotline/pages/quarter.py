@@ -7,8 +7,11 @@ from pathlib import Path
 
 from IPython.display import HTML, Markdown
 
-from . import charts, circular, export, markup, reconcile, scoring
-from .loading import Quarter, load_quarter
+from hotline.data.loading import Quarter, load_quarter
+from hotline.pages import charts, circular
+from hotline.pages import safe as markup
+from hotline.rules import reconcile, scoring
+from hotline.rules import tidy as export
 
 CHART_DIR = Path("charts")
 DOWNLOAD_DIR = Path("downloads")

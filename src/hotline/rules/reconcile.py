@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import fmt, schema, scoring
-from .loading import Quarter
+from hotline.data import schema
+from hotline.data.loading import Quarter
+from hotline.pages import fmt
+from hotline.rules import scoring
 
 HEADLINE = "headline"
 TOTALS = "totals"

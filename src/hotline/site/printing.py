@@ -13,9 +13,16 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
+
+from hotline.site import keys, parallel
+from hotline.site.errors import BuildError
+
+if TYPE_CHECKING:
+    from hotline.data.loading import Quarter
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -107,3 +114,40 @@ def _print_with_one_browser(pages: list[tuple[Path, Path]], browser: str, done: 
         finally:
             with contextlib.suppress(Error):  # a crashed browser is already gone
                 chromium.close()
+
+
+def _article_key(html: Path) -> str:
+    """What a printed page shows: its article, the stylesheet and the images it draws."""
+    text = html.read_text(encoding="utf-8")
+    article = re.search(r"<article.*?</article>", text, re.S)
+    images = re.findall(r'<img[^>]+src="([^"]+)"', article.group(0) if article else "")
+    named = [(src, (html.parent / src).resolve()) for src in images]
+    named.append(("css", html.parents[1] / "_static" / "hotline.css"))
+    return keys.digest(named, article.group(0) if article else text)
+
+
+def print_quarters(html: Path, quarters: list[Quarter], cache: Path, workers: int) -> None:
+    """A PDF of every quarter page at pdf/<quarter>.pdf, printed again only when the page changed."""
+
+    browser = chromium()
+    if browser is None:
+        raise BuildError(
+            "找不到 Chromium，无法生成打印版 PDF：请用 make site 构建（会自动安装），或安装 chromium 与 fonts-noto-cjk"
+        )
+    cache.mkdir(parents=True, exist_ok=True)
+    ids = [str(q.id) for q in quarters]
+    pages = {q: html / "quarters" / f"{q}.html" for q in ids}
+    keys = {q: cache / f"{_article_key(page)}.pdf" for q, page in pages.items()}
+    missing = [(pages[q], keys[q]) for q in ids if not keys[q].exists()]
+    if missing:
+        shares = [missing[i::workers] for i in range(min(workers, len(missing)))]  # one Chromium each
+        with parallel.process_pool(len(shares)) as pool:
+            for future in [pool.submit(print_pages, share, browser) for share in shares]:
+                try:
+                    future.result()
+                except RuntimeError as exc:
+                    raise BuildError(f"打印版 PDF 生成失败：{exc}") from None
+    for quarter in ids:
+        target = html / "pdf" / f"{quarter}.pdf"
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(keys[quarter], target)

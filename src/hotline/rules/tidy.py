@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema, scoring
-from .loading import Quarter
-from .registry import Registry
+from hotline.data import schema
+from hotline.data.loading import Quarter
+from hotline.data.registry import Registry
+from hotline.rules import scoring
 
 UNIT_TABLE_COLUMNS = ["quarter", "unit_id", "category", "kind", "unit", "parent", "work_orders", "extended", "redone"]
 UNIT_TABLE_COLUMNS += [

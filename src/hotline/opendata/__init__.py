@@ -1,0 +1,1 @@
+"""Stage 3, open data: the downloadable tables, workbook and Frictionless datapackage."""

@@ -1,0 +1,1 @@
+"""Stage 4, site: cache, run the notebooks, assemble the book, run Sphinx, print, and publish."""

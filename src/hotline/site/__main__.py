@@ -1,0 +1,7 @@
+"""``python -m hotline.site``: build the public site (see :mod:`hotline.site.cli`)."""
+
+import sys
+
+from hotline.site.cli import main
+
+sys.exit(main())

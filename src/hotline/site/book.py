@@ -1,0 +1,87 @@
+"""Assemble the Jupyter Book source: the book files, the executed notebooks, the generated pages.
+
+The book folder persists between builds and only files whose bytes changed are rewritten, so
+Sphinx re-reads only what changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hotline.site import keys
+from hotline.site.errors import BuildError
+
+if TYPE_CHECKING:
+    from hotline.data.loading import Quarter
+    from hotline.site.notebooks import Job
+
+SEARCH_DICT = Path("_search") / "units.dict.txt"  # relative to the book; named in _config.yml
+
+
+def expand_quarter_navigation(toc: Path, quarters: list[Quarter]) -> None:
+    """List the quarter pages newest first in place of the glob, so adding a quarter updates the
+    navigation without anyone editing _toc.yml."""
+    text = toc.read_text(encoding="utf-8")
+    entries = "\n".join(f"      - file: quarters/{q.id}" for q in reversed(quarters))
+    if "      - glob: quarters/*" not in text:
+        raise BuildError(f"{toc.name} 中应有一行“      - glob: quarters/*”，用来放季度通报页面")
+    toc.write_text(text.replace("      - glob: quarters/*", entries), encoding="utf-8")
+
+
+def write_search_dictionary(quarters: list[Quarter], book: Path) -> Path:
+    """A jieba user dictionary of every unit name, so search indexes 劳动监察大队 as one word."""
+    names = sorted({name for q in quarters for name in q.units["unit"]})
+    path = book / SEARCH_DICT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{name} 100000 nt\n" for name in names), encoding="utf-8")
+    return path
+
+
+def copy_executed(job: Job, cache: Path, book: Path) -> None:
+    """The executed notebook and the files it wrote (charts, downloads), beside each other."""
+    source = cache / job.key
+    target = book / job.page
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source / "page.ipynb", target)
+    for path in keys.files(source):
+        if path.name != "page.ipynb":
+            destination = target.parent / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+
+
+def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> int:
+    """Make ``target`` hold exactly the files of ``source``, rewriting only files whose bytes
+    differ, so Sphinx's incremental build sees unchanged pages as unchanged. Returns files written."""
+    keep = set(keep)
+    wanted = {p.relative_to(source) for p in keys.files(source)}
+    written = 0
+    for path in keys.files(target):
+        relative = path.relative_to(target)
+        if relative.parts[0] not in keep and relative not in wanted:
+            path.unlink()
+    for relative in sorted(wanted):
+        new, old = source / relative, target / relative
+        data = new.read_bytes()
+        if old.is_file() and old.read_bytes() == data:
+            continue
+        old.parent.mkdir(parents=True, exist_ok=True)
+        old.write_bytes(data)
+        written += 1
+    return written
+
+
+def static_is_stale(book: Path) -> bool:
+    """Whether a file of _static/ differs from the copy in Sphinx's last output. Sphinx does not
+    notice a changed stylesheet or script by itself (and every page names the stylesheet's
+    checksum), so then every page is written again."""
+    html = book / "_build" / "html"
+    for folder in keys.BOOK_DIRS:
+        for path in keys.files(book / folder):
+            copy = html / path.relative_to(book)
+            if not copy.is_file() or copy.read_bytes() != path.read_bytes():
+                return True
+    return False

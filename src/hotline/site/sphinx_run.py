@@ -1,0 +1,26 @@
+"""Run the Jupyter Book (Sphinx) build of the assembled book in a subprocess, and check its log."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from hotline.site.errors import BuildError
+
+GLYPH_WARNING = re.compile(r"Glyph \d+ .*missing from", re.IGNORECASE)
+
+
+def run_jupyter_book(book: Path, log: Path, workers: int, every_page: bool = False) -> None:
+    command = [sys.executable, "-m", "hotline.site.jupyterbook", ".", str(workers), *(["--all"] if every_page else [])]
+    env = os.environ | {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200", "MPLBACKEND": "Agg"}
+    result = subprocess.run(command, cwd=book, env=env, capture_output=True, text=True)
+    log.write_text(result.stdout + result.stderr, encoding="utf-8")
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        raise BuildError(f"Jupyter Book 构建失败，完整日志见 {log}：\n{tail}")
+    glyphs = [line for line in log.read_text(encoding="utf-8").splitlines() if GLYPH_WARNING.search(line)]
+    if glyphs:
+        raise BuildError(f"图表中有字体缺字（会显示为方框），见 {log}：\n" + "\n".join(glyphs[:5]))
