@@ -25,3 +25,7 @@ class DataError(ValueError):
         if self.column is not None:
             where += f"「{self.column}」{self.item}"
         return f"数据错误：{where}：{self.message}"
+
+
+class Placeholder(DataError):
+    """An item the importer could not read and marked 待填写 is still not filled in."""

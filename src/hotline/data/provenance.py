@@ -1,22 +1,30 @@
-"""Where each quarter's data came from, and a checksum per file so silent edits are caught."""
+"""Where each quarter's data came from, a checksum per file so silent edits are caught, and the
+public log of every change made to a quarter after it was first entered.
+
+A quarter with recorded checksums is published: changing any of its files needs a line in
+``data/corrections.csv`` that names the file, what changed and why, and then a new record of
+the checksums (:func:`record_checksums`), which refuses a changed file that no new log line names.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.data import schema
+from hotline.data import schema, values
 from hotline.data.errors import DataError
-from hotline.data.loading import CIRCULAR_FILE, NARRATIVE_FILES
+from hotline.data.files import DataFolder, csv_rows
+from hotline.data.quarter_id import QuarterId
+from hotline.data.toml_file import TomlFile
 
 PROVENANCE_FILE = "provenance.toml"
 CORRECTIONS_FILE = "corrections.csv"  # in data/, one log for all quarters
 CORRECTIONS_HEADER = ["日期", "季度", "文件", "改动内容", "原因"]
-TRACKED_FILES = (CIRCULAR_FILE, *schema.ATTACHMENT_FILE.values(), *NARRATIVE_FILES.values())
+TRACKED_FILES = schema.QUARTER_FILES
+_CHECKSUM = re.compile(r"^sha256:[0-9a-f]{64}$")
+_FILE_SEPARATORS = re.compile(r"[、,，;；\s]+")
 
 
 @dataclass(frozen=True)
@@ -35,122 +43,179 @@ class Provenance:
 @dataclass(frozen=True)
 class Correction:
     date: dt.date
-    quarter: str
-    file: str
+    quarter: QuarterId
+    files: tuple[str, ...]
     change: str
     reason: str
 
 
-def read_corrections(data_dir: Path) -> list[Correction]:
+def read_corrections(data: DataFolder | Path) -> list[Correction]:
     """The public log of every change made to a quarter after it was first entered."""
-    import csv
-    import io
-
-    from hotline.data.quarter_id import QuarterId
-
-    path = Path(data_dir) / CORRECTIONS_FILE
-    if not path.is_file():
-        raise DataError(path, "缺少更正记录文件")
-    reader = csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig")))
-    if [h.strip() for h in next(reader, [])] != CORRECTIONS_HEADER:
-        raise DataError(path, f"表头应为：{','.join(CORRECTIONS_HEADER)}", line=1)
+    folder = DataFolder.of(data)
+    path = folder.path(CORRECTIONS_FILE)
     log = []
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(CORRECTIONS_HEADER):
-            raise DataError(path, f"这一行有{len(cells)}个单元格，表头有{len(CORRECTIONS_HEADER)}个", line=line)
-        date, quarter, file, change, reason = (c.strip() for c in cells)
-        try:
-            parsed = dt.date.fromisoformat(date)
-        except ValueError:
-            raise DataError(path, f"日期“{date}”应写成 2024-05-11 的格式", line=line, column="日期") from None
-        try:
-            QuarterId.parse(quarter)
-        except ValueError as exc:
-            raise DataError(path, str(exc), line=line, column="季度") from None
-        for value, column in ((change, "改动内容"), (reason, "原因")):
-            if not value:
+    for line, row in csv_rows(folder, path, CORRECTIONS_HEADER):
+        date = values.parse_date(row["日期"], path, line, "日期")
+        quarter = values.parse_quarter(row["季度"], path, line, "季度")
+        files = tuple(f for f in _FILE_SEPARATORS.split(row["文件"]) if f)
+        unknown = [f for f in files if f not in TRACKED_FILES]
+        if not files or unknown:
+            raise DataError(
+                path,
+                f"“{row['文件']}”不是季度数据文件：应填 {'、'.join(TRACKED_FILES)} 中的一个或几个（用顿号分隔）",
+                line=line,
+                column="文件",
+            )
+        for column in ("改动内容", "原因"):
+            if not row[column]:
                 raise DataError(path, f"须写明{column}", line=line, column=column)
-        log.append(Correction(parsed, quarter, file, change, reason))
+            if "\n" in row[column]:
+                raise DataError(path, f"{column}应写在一行内", line=line, column=column)
+        log.append(Correction(date, quarter, files, row["改动内容"], row["原因"]))
     return log
 
 
-def sha256(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def read(folder: Path) -> Provenance:
-    path = folder / PROVENANCE_FILE
+def read(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
+    folder = DataFolder.of(data)
+    path = quarter_folder / PROVENANCE_FILE
     if not path.is_file():
         raise DataError(path, "缺少来源记录文件（provenance.toml）")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    try:
-        return Provenance(
-            document_number=data["document_number"],
-            document_date=data["document_date"],
-            source=data["source"],
-            entered_by=data["entered_by"],
-            entered_on=data["entered_on"],
-            notes=data.get("notes", ""),
-            corrections=data.get("corrections", 0),
-            checksums=dict(data["checksums"]),
-            source_checksum=data.get("source_checksum"),
-        )
-    except KeyError as exc:
-        raise DataError(path, f"缺少必填项“{exc.args[0]}”", column=exc.args[0], item="项") from None
+    toml = TomlFile(path, folder.read_text(path))
+    toml.check_keys(
+        "",
+        {
+            "document_number",
+            "document_date",
+            "source",
+            "source_checksum",
+            "entered_by",
+            "entered_on",
+            "notes",
+            "corrections",
+            "checksums",
+        },
+    )
+
+    def text(key: str, optional: bool = False) -> str:
+        value = toml.get(key, str, optional=optional)
+        if value is not None and not optional and not value.strip():
+            raise toml.error(key, "不能为空")
+        return value or ""
+
+    checksums = toml.get("checksums", dict)
+    for name, value in checksums.items():
+        if name not in TRACKED_FILES:
+            raise toml.error("checksums", f"“{name}”不是季度数据文件")
+        if not isinstance(value, str) or not _CHECKSUM.match(value):
+            raise toml.error("checksums", f"{name} 的校验值应为 sha256: 加64位十六进制数字")
+    source_checksum = text("source_checksum", optional=True) or None
+    if source_checksum and not _CHECKSUM.match(source_checksum):
+        raise toml.error("source_checksum", "校验值应为 sha256: 加64位十六进制数字")
+    corrections = toml.get("corrections", int, optional=True) or 0
+    if corrections < 0:
+        raise toml.error("corrections", "不能为负数")
+    return Provenance(
+        document_number=text("document_number"),
+        document_date=toml.get("document_date", dt.date),
+        source=text("source"),
+        entered_by=values.check_name(
+            text("entered_by"), path, toml.line_of("entered_by"), "entered_by", "项", limit=200
+        ),
+        entered_on=toml.get("entered_on", dt.date),
+        notes=text("notes", optional=True),
+        corrections=corrections,
+        checksums=dict(checksums),
+        source_checksum=source_checksum,
+    )
 
 
-def _logged(folder: Path) -> int:
-    return sum(1 for c in read_corrections(folder.parents[1]) if c.quarter == folder.name)
+def _logged(folder: DataFolder, quarter: str) -> list[Correction]:
+    return [c for c in read_corrections(folder) if str(c.quarter) == quarter]
 
 
-def verify(folder: Path) -> Provenance:
+def verify(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
     """Every data file must match the checksum recorded when it was entered or last corrected,
     and every correction logged for the quarter must have been recorded with its checksums."""
-    record = read(folder)
-    logged = _logged(folder)
+    folder = DataFolder.of(data)
+    record = read(folder, quarter_folder)
+    logged = len(_logged(folder, quarter_folder.name))
     if logged != record.corrections:
         raise DataError(
-            folder / PROVENANCE_FILE,
+            quarter_folder / PROVENANCE_FILE,
             f"data/corrections.csv 中本季度有{logged}条更正记录，来源记录中登记的是{record.corrections}条："
-            f"请运行 scripts/record_checksums.py {folder.name}",
+            f"请运行 scripts/record_checksums.py {quarter_folder.name}",
             column="corrections",
             item="项",
         )
     for name in TRACKED_FILES:
         recorded = record.checksums.get(name)
         if recorded is None:
-            raise DataError(folder / PROVENANCE_FILE, f"没有记录 {name} 的校验值", column=name, item="项")
-        if sha256(folder / name) != recorded:
+            raise DataError(quarter_folder / PROVENANCE_FILE, f"没有记录 {name} 的校验值", column=name, item="项")
+        if folder.sha256(quarter_folder / name) != recorded:
             raise DataError(
-                folder / name,
+                quarter_folder / name,
                 "文件内容与来源记录中的校验值不一致：改动已发布的数据须先在 data/corrections.csv 登记"
-                f"改动内容和原因，再运行 scripts/record_checksums.py {folder.name} 更新校验值",
+                f"改动内容和原因，再运行 scripts/record_checksums.py {quarter_folder.name} 更新校验值",
             )
     return record
 
 
-def record_checksums(folder: Path) -> str:
+def _recorded(folder: DataFolder, quarter_folder: Path) -> tuple[int, dict[str, str]]:
+    """Only what checksum bookkeeping needs (the corrections count and the checksums), so it also
+    works while other items are still placeholders."""
+    path = quarter_folder / PROVENANCE_FILE
+    if not path.is_file():
+        raise DataError(path, "缺少来源记录文件（provenance.toml）")
+    toml = TomlFile(path, folder.read_text(path))
+    corrections = toml.get("corrections", int, optional=True) or 0
+    checksums = toml.get("checksums", dict, optional=True) or {}
+    return corrections, {name: value for name, value in checksums.items() if isinstance(value, str)}
+
+
+def file_sha256(path: Path) -> str:
+    """The checksum of a file outside a build's data folder (a source document)."""
+    return DataFolder(path.parent).sha256(path)
+
+
+def changed_files(quarter_folder: Path) -> list[str]:
+    """The files of a quarter whose bytes differ from their recorded checksums."""
+    folder = DataFolder(quarter_folder.parents[1])
+    _, checksums = _recorded(folder, quarter_folder)
+    return [
+        name
+        for name in TRACKED_FILES
+        if checksums.get(name) is not None and checksums[name] != folder.sha256(quarter_folder / name)
+    ]
+
+
+def unlogged_changes(quarter_folder: Path) -> list[str]:
+    """Changed files that no log entry made since the last record names."""
+    folder = DataFolder(quarter_folder.parents[1])
+    corrections, _ = _recorded(folder, quarter_folder)
+    new_entries = _logged(folder, quarter_folder.name)[corrections:]
+    named = {name for entry in new_entries for name in entry.files}
+    return [name for name in changed_files(quarter_folder) if name not in named]
+
+
+def record_checksums(quarter_folder: Path) -> str:
     """Rewrite the [checksums] table of provenance.toml from the files as they are now.
 
-    A change to a quarter that already has checksums is refused unless a new entry in
-    data/corrections.csv explains it: published numbers never change silently.
+    A published quarter's changed file is refused unless a new entry in data/corrections.csv
+    names it: published numbers never change silently.
     """
-    path = folder / PROVENANCE_FILE
-    record = read(folder)
-    logged = _logged(folder)
-    changed = [
-        name for name in TRACKED_FILES if record.checksums.get(name, sha256(folder / name)) != sha256(folder / name)
-    ]
-    if changed and logged <= record.corrections:
+    path = quarter_folder / PROVENANCE_FILE
+    folder = DataFolder(quarter_folder.parents[1])
+    unlogged = unlogged_changes(quarter_folder)
+    if unlogged:
         raise DataError(
-            Path(folder.parents[1]) / CORRECTIONS_FILE,
-            f"{folder.name} 的 {'、'.join(changed)} 已改动，但更正记录中没有新的登记：请先写明改动内容和原因",
+            folder.path(CORRECTIONS_FILE),
+            f"{quarter_folder.name} 的 {'、'.join(unlogged)} 已改动，但更正记录中没有登记这一改动："
+            "请先在 data/corrections.csv 加一行，写明日期、季度、文件名、改动内容和原因",
         )
-    text = path.read_text(encoding="utf-8")
+    logged = len(_logged(folder, quarter_folder.name))
+    text = folder.read_text(path)
     head = re.sub(r"(?m)^corrections = \d+\n", "", text.split("[checksums]")[0]).rstrip()
     head += f"\ncorrections = {logged}\n\n[checksums]\n"
-    lines = [f'"{name}" = "{sha256(folder / name)}"' for name in TRACKED_FILES]
+    lines = [f'"{name}" = "{folder.sha256(quarter_folder / name)}"' for name in TRACKED_FILES]
     path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
     return path.read_text(encoding="utf-8")

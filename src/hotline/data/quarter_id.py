@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,22 @@ class QuarterId:
     def zh_short(self) -> str:
         """As the body says it: 一季度."""
         return f"{_ZH_NUMERAL[self.number]}季度"
+
+    @property
+    def months(self) -> tuple[int, int, int]:
+        return tuple(range(3 * self.number - 2, 3 * self.number + 1))
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.months[0], 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.next.first_day - dt.timedelta(days=1)
+
+    @property
+    def next(self) -> QuarterId:
+        return QuarterId(self.year + 1, 1) if self.number == 4 else QuarterId(self.year, self.number + 1)
 
     @property
     def previous(self) -> QuarterId:

@@ -6,14 +6,14 @@ former names with the quarters they were used in, so a renamed bureau stays one 
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from hotline.data import values
 from hotline.data.errors import DataError
+from hotline.data.files import DataFolder, csv_rows
 from hotline.data.quarter_id import QuarterId
 
 UNITS_FILE = "units.csv"
@@ -45,29 +45,8 @@ class Alias:
         return (self.first is None or self.first <= quarter) and (self.last is None or quarter <= self.last)
 
 
-def _rows(path: Path, header: list[str]):
-    if not path.is_file():
-        raise DataError(path, "缺少单位名录文件")
-    text = path.read_bytes().decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text))
-    found = [h.strip() for h in next(reader, [])]
-    if found != header:
-        raise DataError(path, f"表头应为：{','.join(header)}", line=1)
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise DataError(path, f"这一行有{len(cells)}个单元格，表头有{len(header)}个", line=line)
-        yield line, dict(zip(header, (c.strip() for c in cells), strict=True))
-
-
 def _quarter(text: str, path: Path, line: int, column: str) -> QuarterId | None:
-    if not text:
-        return None
-    try:
-        return QuarterId.parse(text)
-    except ValueError as exc:
-        raise DataError(path, str(exc), line=line, column=column) from None
+    return values.parse_quarter(text, path, line, column) if text else None
 
 
 class Registry:
@@ -77,15 +56,17 @@ class Registry:
         self.aliases = aliases
 
     @classmethod
-    def load(cls, data_dir: Path) -> Registry:
-        path = Path(data_dir) / UNITS_FILE
+    def load(cls, data: DataFolder | Path) -> Registry:
+        folder = DataFolder.of(data)
+        path = folder.path(UNITS_FILE)
         units: list[Unit] = []
         seen_ids: dict[str, int] = {}
         seen_names: dict[str, int] = {}
-        for line, row in _rows(path, UNIT_HEADER):
-            uid, name, category, parent = row["编号"], row["名称"], row["类别"], row["上级单位编号"]
+        for line, row in csv_rows(folder, path, UNIT_HEADER):
+            uid, category, parent = row["编号"], row["类别"], row["上级单位编号"]
             if not _ID.match(uid):
                 raise DataError(path, f"编号“{uid}”格式不对，应为大写字母加数字，如 D01", line=line, column="编号")
+            name = values.check_name(row["名称"], path, line, "名称")
             for key, seen, column in ((uid, seen_ids, "编号"), (name, seen_names, "名称")):
                 if key in seen:
                     raise DataError(path, f"“{key}”重复（第一次在第{seen[key]}行）", line=line, column=column)
@@ -93,19 +74,33 @@ class Registry:
             if category not in CATEGORIES:
                 raise DataError(path, f"类别应为{'、'.join(CATEGORIES)}之一", line=line, column="类别")
             units.append(Unit(uid, name, category, parent, row["说明"]))
-        ids = {u.id for u in units}
+        by_id = {u.id: u for u in units}
         for unit in units:
-            if unit.parent_id and unit.parent_id not in ids:
-                line = seen_ids[unit.id]
+            line = seen_ids[unit.id]
+            if not unit.parent_id:
+                continue
+            if unit.parent_id not in by_id:
                 raise DataError(path, f"上级单位编号“{unit.parent_id}”不在名录中", line=line, column="上级单位编号")
-        alias_path = Path(data_dir) / ALIASES_FILE
+            if unit.parent_id == unit.id:
+                raise DataError(path, "上级单位不能是自己", line=line, column="上级单位编号")
+            if by_id[unit.parent_id].parent_id:
+                raise DataError(
+                    path,
+                    f"上级单位“{by_id[unit.parent_id].name}”本身也是下属单位：下属单位只有一级",
+                    line=line,
+                    column="上级单位编号",
+                )
+        alias_path = folder.path(ALIASES_FILE)
         aliases = []
-        for line, row in _rows(alias_path, ALIAS_HEADER):
-            if row["编号"] not in ids:
+        for line, row in csv_rows(folder, alias_path, ALIAS_HEADER):
+            name = values.check_name(row["曾用名"], alias_path, line, "曾用名")
+            if row["编号"] not in by_id:
                 raise DataError(alias_path, f"编号“{row['编号']}”不在单位名录中", line=line, column="编号")
             first = _quarter(row["起始季度"], alias_path, line, "起始季度")
             last = _quarter(row["截止季度"], alias_path, line, "截止季度")
-            aliases.append(Alias(row["曾用名"], row["编号"], first, last, row["说明"]))
+            if first and last and first > last:
+                raise DataError(alias_path, f"起始季度 {first} 晚于截止季度 {last}", line=line, column="截止季度")
+            aliases.append(Alias(name, row["编号"], first, last, row["说明"]))
         return cls(units, aliases)
 
     def resolve(self, name: str, quarter: QuarterId) -> Unit | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnType = Literal["name", "count", "points", "score"]
+ColumnType = Literal["name", "count", "points", "score", "kind", "flag", "date"]
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,24 @@ class Column:
     type: ColumnType
     description_zh: str
     description_en: str
+
+
+# Kinds of unit: which attachment a unit is scored in. Data and open data use the keys; pages,
+# documents and the Chinese workbook use the labels.
+TOWN = "town"
+DEPARTMENT = "department"
+KIND_ZH = {TOWN: "镇办", DEPARTMENT: "部门"}
+# The example flag: a boolean in data and open data; 是/否 where a Chinese reader sees it.
+FLAG_ZH = {True: "是", False: "否"}
+
+
+def label(column: Column, value) -> str:
+    """What a reader sees for a key or a flag (镇办 for town, 是 for True); other values unchanged."""
+    if column.type == "kind":
+        return KIND_ZH.get(value, value)
+    if column.type == "flag":
+        return FLAG_ZH[bool(value)]
+    return value
 
 
 UNIT = Column("unit", "办理部门", "name", "承办单位名称（镇办或部门）。", "Handling unit (town office or department).")
@@ -93,7 +111,11 @@ POINT_COLUMNS: tuple[Column, ...] = (BONUS, PENALTY)
 # Columns the project derives; described here so the site's data dictionary covers them too.
 QUARTER = Column("quarter", "季度", "name", "季度编号，如 2024Q1。", "Quarter id, e.g. 2024Q1.")
 KIND = Column(
-    "kind", "类别", "name", "镇办（附件1）或部门（附件2）。", "Town office (attachment 1) or department (attachment 2)."
+    "kind",
+    "类别",
+    "kind",
+    "town（镇办，附件1）或 department（部门，附件2）。",
+    "town (town office, attachment 1) or department (attachment 2).",
 )
 PARENT = Column(
     "parent",
@@ -122,7 +144,7 @@ UNIT_ID = Column(
     "unit_id",
     "单位编号",
     "name",
-    "单位名录（data/units.csv）中的稳定编号，改名后不变。",
+    "单位名录中的稳定编号，改名后不变。",
     "Stable id from the unit registry; unchanged by renames.",
 )
 CATEGORY = Column(
@@ -135,9 +157,9 @@ CATEGORY = Column(
 EXAMPLE = Column(
     "example",
     "示例数据",
-    "name",
-    "“是”表示该季度为程序生成的示例数据，不是真实通报。",
-    "“是” (yes) marks a synthetic example quarter, not a real circular.",
+    "flag",
+    "true（是）表示该季度为程序生成的示例数据，不是真实通报。",
+    "true marks a synthetic example quarter, not a real circular.",
 )
 
 DERIVED_COLUMNS: tuple[Column, ...] = (
@@ -165,7 +187,7 @@ HEADLINE_COLUMNS: tuple[Column, ...] = (
         "Requests completed by the cut-off date, as published.",
     ),
     Column(
-        "completed_as_of", "办结统计截止日期", "name", "办结数的统计截止日期。", "Cut-off date of the completed count."
+        "completed_as_of", "办结统计截止日期", "date", "办结数的统计截止日期。", "Cut-off date of the completed count."
     ),
     Column("completion_rate_pct", "办结率（%）", "score", "通报公布的办结率。", "Completion rate as published (%)."),
     Column(
@@ -223,13 +245,28 @@ HEADLINE_COLUMNS: tuple[Column, ...] = (
 
 BY_KEY: dict[str, Column] = {c.key: c for c in FILE_COLUMNS + DERIVED_COLUMNS}
 
-# Kinds of unit: which attachment a unit is scored in.
-TOWN = "town"
-DEPARTMENT = "department"
-KIND_ZH = {TOWN: "镇办", DEPARTMENT: "部门"}
 ATTACHMENT_NO = {TOWN: 1, DEPARTMENT: 2}
 ATTACHMENT_FILE = {TOWN: "towns.csv", DEPARTMENT: "departments.csv"}
 ATTACHMENT_TITLE = {TOWN: "各镇办工单办理情况", DEPARTMENT: "各部门工单办理情况"}
+
+# The files of a quarter's folder, data/quarters/<quarter>/.
+CIRCULAR_FILE = "circular.toml"  # document details and the figures as published
+NARRATIVE_FILES = {  # the circular's text, in the Markdown subset of hotline.data.narrative
+    "preamble": "preamble.md",
+    "quality_remark": "quality_remark.md",
+    "problems": "problems.md",
+    "requirements": "requirements.md",
+}
+QUARTER_FILES = (CIRCULAR_FILE, *ATTACHMENT_FILE.values(), *NARRATIVE_FILES.values())  # checksummed
+QUARTER_FILE_ZH = {  # how the public pages name them (the corrections log)
+    CIRCULAR_FILE: "通报文件信息与数字",
+    ATTACHMENT_FILE[TOWN]: "附件1（镇办）",
+    ATTACHMENT_FILE[DEPARTMENT]: "附件2（部门）",
+    NARRATIVE_FILES["preamble"]: "前言",
+    NARRATIVE_FILES["quality_remark"]: "办理质量评述",
+    NARRATIVE_FILES["problems"]: "存在问题",
+    NARRATIVE_FILES["requirements"]: "工作要求",
+}
 
 
 def zh(key: str) -> str:

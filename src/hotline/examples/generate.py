@@ -14,8 +14,8 @@ import shutil
 from pathlib import Path
 
 from hotline.data import provenance, schema
-from hotline.data.loading import Quarter, load_all, quarters_dir
-from hotline.data.quarter_id import QuarterId
+from hotline.data.quarter_id import QuarterId, quarters_dir
+from hotline.data.quarters import Quarter, load_all
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE
 from hotline.rules import scoring
 
@@ -94,7 +94,7 @@ quarter = "{quarter}"
 example = true
 
 [document]
-number = "示例〔{quarter.year}〕{quarter.number}号"
+number = "示例〔{quarter.year + (quarter.number == 4)}〕{quarter.number}号"
 title = "（示例）白水县人民政府办公室关于{quarter.zh}12345快速响应平台工单办理情况的通报"
 issuer = "白水县人民政府办公室"
 addressees = "各镇人民政府、城关街道办事处，县政府有关工作部门、直属机构"
@@ -137,7 +137,8 @@ best_units = [{", ".join(f'"{u}"' for u in best)}]
     }.items():
         (folder / name).write_text(text + "\n", encoding="utf-8")
     (folder / provenance.PROVENANCE_FILE).write_text(
-        f'document_number = "示例〔{quarter.year}〕{quarter.number}号"\ndocument_date = 2000-01-01\n'
+        f'document_number = "示例〔{quarter.year + (quarter.number == 4)}〕{quarter.number}号"\n'
+        "document_date = 2000-01-01\n"
         f'source = "示例数据生成器（hotline.examples），不是真实通报"\nentered_by = "程序生成"\n'
         f'entered_on = 2000-01-01\nnotes = "{EXAMPLE_NOTE}"\n\n[checksums]\n',
         encoding="utf-8",

@@ -1,5 +1,10 @@
-"""The open-data downloads: one long table of all quarters and units, the headline figures,
-an .xlsx of both, and a Frictionless datapackage.json describing every field in Chinese and English."""
+"""The open-data downloads: one long table of all quarters and units, the headline figures, each
+quarter's own table, an .xlsx of both with a sheet describing every field, and a Frictionless
+``datapackage.json`` describing every field in Chinese and English.
+
+All are written from the build's one :class:`~hotline.rules.history.History`; the same data give
+the same bytes.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +18,19 @@ from pathlib import Path
 import pandas as pd
 
 from hotline.data import schema
-from hotline.rules import tidy as export
+from hotline.opendata import fields, tables
 from hotline.rules.history import History
+from hotline.rules.results import UNIT_COLUMNS
 
-UNITS_CSV = "baishui-12345-units.csv"
-HEADLINE_CSV = "baishui-12345-headline.csv"
-WORKBOOK = "baishui-12345.xlsx"
-DATAPACKAGE = "datapackage.json"
-_TYPES = {"count": "integer", "points": "number", "score": "number", "name": "string"}
-HEADLINE_FIELDS = (schema.QUARTER, *schema.HEADLINE_COLUMNS, schema.EXAMPLE)
-
-
-def unit_fields() -> list[schema.Column]:
-    return [schema.BY_KEY[key] for key in export.UNIT_TABLE_COLUMNS]
+_TYPES = {
+    "count": "integer",
+    "points": "number",
+    "score": "number",
+    "name": "string",
+    "kind": "string",
+    "flag": "boolean",
+    "date": "date",
+}
 
 
 def _field(column: schema.Column) -> dict:
@@ -36,18 +41,19 @@ def _field(column: schema.Column) -> dict:
         "description": column.description_en,
         "description_zh": column.description_zh,
     }
-    if column.key == "completed_as_of":
-        field["type"] = "date"
+    if column.type == "kind":
+        field["constraints"] = {"enum": list(schema.KIND_ZH)}
     return field
 
 
 def datapackage(history: History) -> dict:
-    examples = [str(q.id) for q in history.quarters if q.example]
+    examples = [str(r.id) for r in history.results if r.quarter.example]
     description = (
         "白水县12345快速响应平台季度通报的数据：各单位工单量、延期、重办、逾期、加减分和综合得分，以及各季度主要数字。"
+        "以 = + - @ 开头的文字前加有单引号，以免电子表格软件把它当作公式。"
     )
     if examples:
-        description += f"其中 {', '.join(examples)} 为程序生成的示例数据（example = 是），不是真实通报。"
+        description += f"其中 {', '.join(examples)} 为程序生成的示例数据（example = true），不是真实通报。"
     return {
         "name": "baishui-12345-circulars",
         "title": "白水县12345快速响应平台工单办理情况通报数据 / Baishui County 12345 hotline circulars",
@@ -56,19 +62,19 @@ def datapackage(history: History) -> dict:
         "resources": [
             {
                 "name": "units",
-                "path": UNITS_CSV,
+                "path": fields.UNITS_CSV,
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8-sig",
-                "schema": {"fields": [_field(c) for c in unit_fields()], "primaryKey": ["quarter", "unit_id"]},
+                "schema": {"fields": [_field(c) for c in fields.unit_fields()], "primaryKey": ["quarter", "unit_id"]},
             },
             {
                 "name": "headline",
-                "path": HEADLINE_CSV,
+                "path": fields.HEADLINE_CSV,
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8-sig",
-                "schema": {"fields": [_field(c) for c in HEADLINE_FIELDS], "primaryKey": ["quarter"]},
+                "schema": {"fields": [_field(c) for c in fields.HEADLINE_FIELDS], "primaryKey": ["quarter"]},
             },
         ],
     }
@@ -93,32 +99,45 @@ def _fixed_zip(path: Path, when: dt.datetime) -> None:
     path.write_bytes(out.getvalue())
 
 
+def quarter_csv(history: History, quarter: str) -> pd.DataFrame:
+    """One quarter's table as a reader opening it in Excel sees it: Chinese headers and words."""
+    units = history.units[history.units["quarter"] == quarter][list(UNIT_COLUMNS)]
+    return tables.chinese(units, {key: schema.BY_KEY[key] for key in UNIT_COLUMNS})
+
+
 def write(history: History, folder: Path) -> list[Path]:
+    """Every download, into ``folder`` (published as ``data/`` on the site)."""
     folder.mkdir(parents=True, exist_ok=True)
-    units = history.units[export.UNIT_TABLE_COLUMNS]
-    headline = history.headline()[[c.key for c in HEADLINE_FIELDS]]
+    units = history.units[list(UNIT_COLUMNS)]
+    headline = history.headline()[[c.key for c in fields.HEADLINE_FIELDS]]
     written = [
-        export.write_csv(units, folder / UNITS_CSV, chinese_headers=False),
-        export.write_csv(headline, folder / HEADLINE_CSV, chinese_headers=False),
+        tables.write_csv(units, folder / fields.UNITS_CSV),
+        tables.write_csv(headline, folder / fields.HEADLINE_CSV),
     ]
-    when = dt.datetime.combine(max(q.document.date for q in history.quarters), dt.time())
-    workbook = folder / WORKBOOK
+    for quarter in history.quarter_ids:
+        written.append(tables.write_csv(quarter_csv(history, quarter), folder / "quarters" / f"{quarter}-units.csv"))
+    when = dt.datetime.combine(max(r.quarter.document.date for r in history.results), dt.time())
+    workbook = folder / fields.WORKBOOK
     dictionary = pd.DataFrame(
         [
             {"表": table, "字段": c.key, "中文列名": c.zh, "含义": c.description_zh, "Description": c.description_en}
-            for table, columns in (("单位数据", unit_fields()), ("主要数字", HEADLINE_FIELDS))
+            for table, columns in (("单位数据", fields.unit_fields()), ("主要数字", fields.HEADLINE_FIELDS))
             for c in columns
         ]
     )
-    # XlsxWriter writes a history of many units about twice as fast as openpyxl.
-    with pd.ExcelWriter(workbook, engine="xlsxwriter") as writer:
-        units.rename(columns=export.header_of).to_excel(writer, sheet_name="单位数据", index=False)
-        headline.rename(columns=export.header_of).to_excel(writer, sheet_name="主要数字", index=False)
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    unit_columns = {c.key: c for c in fields.unit_fields()}
+    headline_columns = {c.key: c for c in fields.HEADLINE_FIELDS}
+    # XlsxWriter writes a history of many units about twice as fast as openpyxl; with these options
+    # every text cell is a string, never a formula or a link.
+    with pd.ExcelWriter(workbook, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        tables.chinese(units, unit_columns).to_excel(writer, sheet_name="单位数据", index=False)
+        tables.chinese(headline, headline_columns).to_excel(writer, sheet_name="主要数字", index=False)
         dictionary.to_excel(writer, sheet_name="字段说明", index=False)
         writer.book.set_properties({"created": when})
     _fixed_zip(workbook, when)
     written.append(workbook)
-    package = folder / DATAPACKAGE
+    package = folder / fields.DATAPACKAGE
     package.write_text(json.dumps(datapackage(history), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     written.append(package)
     return written

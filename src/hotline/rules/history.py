@@ -1,123 +1,140 @@
-"""All quarters together: the long table, quarter-over-quarter changes and rank movements.
+"""All quarters together, built once per build from the quarters' results: the long table, the
+headline figures by quarter, quarter-over-quarter changes, rank movements and runs below full marks.
 
-Units are followed by their registry id, so a renamed unit stays one unit over time.
+Units are followed by their registry id, so a renamed unit stays one unit over time. Everything
+here is numbers; the comparison page says them in words.
 """
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from hotline.data import schema
-from hotline.data.loading import Quarter, load_all
+from hotline.data.files import DataFolder
+from hotline.data.provenance import Correction, read_corrections
+from hotline.data.quarters import Quarter, load_all
 from hotline.data.registry import Registry
-from hotline.pages import fmt
-from hotline.rules import tidy as export
+from hotline.rules.results import UNIT_COLUMNS, QuarterResult, compute
 
-TREND_METRICS = {
-    "received": "受理（件）",
-    "completion_rate_pct": "办结率（%）",
-    "extended": "延期（件）",
-    "redone": "重办（件）",
-    "overdue": "逾期（件）",
-    "satisfaction_change_pts": "满意率较上季度变化（%，通报公布）",
-}
+#: The headline figures followed over time, in the order the comparison page shows them.
+TREND_KEYS = ("received", "completion_rate_pct", "extended", "redone", "overdue", "satisfaction_change_pts")
 
 
-@dataclass
+@dataclass(frozen=True)
 class History:
-    quarters: list[Quarter]
+    results: tuple[QuarterResult, ...]
     registry: Registry
-    units: pd.DataFrame  # the open-data long table: one row per unit per quarter
+    corrections: tuple[Correction, ...]
+    units: pd.DataFrame  # the long table: one row per unit per quarter (UNIT_COLUMNS)
 
     @classmethod
-    def load(cls, data_dir: Path) -> History:
-        registry = Registry.load(data_dir)
-        quarters = load_all(data_dir)
-        units = pd.concat([export.unit_table(q, registry) for q in quarters], ignore_index=True)
-        return cls(quarters, registry, units)
+    def build(cls, data: DataFolder | Path) -> History:
+        """Validate every quarter (checksums included) and compute its results: the one time a
+        build reads and computes them."""
+        folder = DataFolder.of(data)
+        registry = Registry.load(folder)
+        results = tuple(compute(quarter, registry) for quarter in load_all(folder, registry=registry))
+        corrections = tuple(read_corrections(folder))
+        units = pd.concat([r.units for r in results], ignore_index=True)[list(UNIT_COLUMNS)]
+        return cls(results, registry, corrections, units)
+
+    def save(self, path: Path) -> Path:
+        """Kept for the notebooks, which then read these results instead of the data files."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        return path
+
+    @staticmethod
+    def open(data: DataFolder | Path, saved: Path | str | None = None) -> History:
+        """The results a build saved (``saved``), or, opened by hand in Jupyter, built from the data."""
+        if saved:
+            return pickle.loads(Path(saved).read_bytes())  # written by this project's own build
+        return History.build(data)
+
+    @property
+    def quarters(self) -> tuple[Quarter, ...]:
+        return tuple(r.quarter for r in self.results)
 
     @property
     def quarter_ids(self) -> list[str]:
-        return [str(q.id) for q in self.quarters]
+        return [str(r.id) for r in self.results]
+
+    @property
+    def latest(self) -> QuarterResult:
+        return self.results[-1]
 
     @property
     def has_examples(self) -> bool:
-        return any(q.example for q in self.quarters)
+        return any(r.quarter.example for r in self.results)
+
+    def result(self, quarter: str) -> QuarterResult:
+        return next(r for r in self.results if str(r.id) == quarter)
 
     def current_name(self, unit_id: str) -> str:
         return self.registry.units[unit_id].name
 
     def headline(self) -> pd.DataFrame:
-        return export.headline_table(self.quarters)
-
-    def changes(self) -> pd.DataFrame:
-        """Each trend metric by quarter, with the change from the previous quarter (as the circular says 较上季度)."""
-        headline = self.headline().set_index("quarter")
+        """One row per quarter: the headline figures exactly as each circular published them."""
         rows = []
-        for key, label in TREND_METRICS.items():
-            values = headline[key]
-            row = {"指标": label}
-            for n, quarter in enumerate(values.index):
-                value = values[quarter]
-                text = fmt.number(value)
-                if n and key != "satisfaction_change_pts" and pd.notna(values.iloc[n - 1]):
-                    delta = value - values.iloc[n - 1]
-                    arrow = "↑" if delta > 0 else "↓" if delta < 0 else "持平"
-                    text += f"（{arrow}{fmt.number(abs(delta)) if delta else ''}）"
-                row[quarter] = text
+        for result in self.results:
+            headline = result.quarter.headline
+            row = {"quarter": str(result.id)}
+            row |= {c.key: getattr(headline, c.key) for c in schema.HEADLINE_COLUMNS}
+            row["completed_as_of"] = headline.completed_as_of.isoformat()
+            row["example"] = result.quarter.example
             rows.append(row)
-        return pd.DataFrame(rows)
+        frame = pd.DataFrame(rows)
+        for column in schema.HEADLINE_COLUMNS:
+            if column.type in ("count", "points", "score"):
+                frame[column.key] = pd.to_numeric(frame[column.key])
+        return frame
+
+    def changes(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Each trend figure by quarter (rows: figures; columns: quarters) and, in a second frame
+        with the same shape, its change from the previous quarter (NaN for the first quarter, for a
+        gap in the quarters, and for 满意率变化, which is already a change)."""
+        headline = self.headline().set_index("quarter")
+        values = headline[list(TREND_KEYS)].T
+        deltas = values.diff(axis=1)
+        pairs = zip(self.results, self.results[1:], strict=False)
+        consecutive = [False] + [later.id.previous == earlier.id for earlier, later in pairs]
+        deltas.loc[:, [not c for c in consecutive]] = float("nan")
+        deltas.loc["satisfaction_change_pts"] = float("nan")
+        return values, deltas
 
     def scored(self) -> pd.DataFrame:
         """Scored (top-level) units only, one row per unit per quarter."""
         return self.units[self.units["rank"].notna()]
 
     def score_matrix(self) -> pd.DataFrame:
-        """Rule score of each scored unit (rows, current names) in each quarter (columns)."""
+        """Rule score of each scored unit (rows: registry ids, town offices first) in each quarter."""
         scored = self.scored()
         matrix = scored.pivot(index="unit_id", columns="quarter", values="composite_score")
-        order = scored.sort_values(["kind", "unit_id"]).drop_duplicates("unit_id")["unit_id"]
-        matrix = matrix.reindex(index=order, columns=self.quarter_ids)
-        matrix.index = [self.current_name(uid) for uid in matrix.index]
-        return matrix
+        order = scored.assign(_town=scored["kind"] != schema.TOWN).sort_values(["_town", "unit_id"])
+        return matrix.reindex(index=order["unit_id"].drop_duplicates(), columns=self.quarter_ids)
 
-    def rank_moves(self) -> pd.DataFrame:
-        """Rank of every scored unit each quarter within its kind, and its move from the previous quarter;
-        town offices first, each kind in the order of its latest rank."""
+    def ranks(self) -> pd.DataFrame:
+        """Rank of every scored unit within its kind (rows: registry ids; columns: quarters; NA
+        where it was not scored), town offices first, each kind in the order of its latest rank."""
         scored = self.scored()
         ranks = scored.pivot(index="unit_id", columns="quarter", values="rank").reindex(columns=self.quarter_ids)
         kinds = scored.drop_duplicates("unit_id", keep="last").set_index("unit_id")["kind"]
-        rows = []
-        for uid, series in ranks.iterrows():
-            row = {"单位": self.current_name(uid), "类别": kinds[uid]}
-            for n, quarter in enumerate(self.quarter_ids):
-                rank = series[quarter]
-                if pd.isna(rank):
-                    row[quarter] = "退出" if n and pd.notna(series.iloc[n - 1]) else "—"
-                    continue
-                text = str(int(rank))
-                if n:
-                    before = series.iloc[n - 1]
-                    if pd.isna(before):
-                        text += "（新增）"
-                    elif before > rank:
-                        text += f"（↑{int(before - rank)}）"
-                    elif before < rank:
-                        text += f"（↓{int(rank - before)}）"
-                row[quarter] = text
-            row["_order"] = (0 if kinds[uid] == schema.KIND_ZH[schema.TOWN] else 1, series.dropna().iloc[-1])
-            rows.append(row)
-        table = pd.DataFrame(rows).sort_values("_order", kind="stable")
-        return table.drop(columns="_order").reset_index(drop=True)
+        latest = ranks.apply(lambda row: row.dropna().iloc[-1], axis=1)
+        order = pd.DataFrame({"town": kinds.reindex(ranks.index) != schema.TOWN, "latest": latest})
+        return ranks.loc[order.sort_values(["town", "latest"], kind="stable").index].astype("Int64")
 
-    def below_full_marks(self, run: int = 2) -> pd.DataFrame:
-        """Units scoring below 100 in ``run`` or more consecutive quarters, with those quarters."""
-        matrix = self.score_matrix()
-        rows = []
-        for name, scores in matrix.iterrows():
+    def kind_of(self, unit_id: str) -> str:
+        return self.units.loc[self.units["unit_id"] == unit_id, "kind"].iloc[-1]
+
+    def below_full_marks(self, run: int = 2) -> list[tuple[str, tuple[str, ...]]]:
+        """Units scoring below 100 in ``run`` or more consecutive quarters: (unit id, the quarters of
+        its longest such run)."""
+        found = []
+        for unit_id, scores in self.score_matrix().iterrows():
             streak: list[str] = []
             best: list[str] = []
             for quarter, score in scores.items():
@@ -125,6 +142,5 @@ class History:
                 if len(streak) > len(best):
                     best = streak
             if len(best) >= run:
-                values = "、".join(f"{q}：{fmt.number(scores[q])}" for q in best)
-                rows.append({"单位": name, "连续季度数": len(best), "各季度得分": values})
-        return pd.DataFrame(rows, columns=["单位", "连续季度数", "各季度得分"])
+                found.append((unit_id, tuple(best)))
+        return found

@@ -12,6 +12,7 @@ from hotline.data import schema
 MAX_SCORE = 100.0
 BASE_SCORE = 100.0
 BEST_UNITS_PER_KIND = {schema.TOWN: 2, schema.DEPARTMENT: 3}
+TOP_VOLUME_COUNT = 4  # units the circular names for most work orders, when a draft computes the list
 
 
 def top_level_unit(units: pd.DataFrame) -> pd.Series:
@@ -22,9 +23,10 @@ def top_level_unit(units: pd.DataFrame) -> pd.Series:
 def composite_scores(units: pd.DataFrame) -> pd.DataFrame:
     """综合得分 = min(100, 100 + 加分值合计 − 减分值合计)，合计范围为单位本身及其全部下属单位。
 
-    Returns one row per top-level unit, in file order, with its kind, the summed points, the
-    combined work orders (unit plus sub-units) and the score; rounded to 2 decimals so that
-    binary floating point never shows (the circular prints one decimal).
+    Returns one row per top-level unit, in file order, with its kind (and registry id, when the
+    rows have one), the summed points, the combined work orders (unit plus sub-units), the score,
+    rounded to 2 decimals so that binary floating point never shows (the circular prints one
+    decimal), the published score and whether the two agree.
     """
     owner = top_level_unit(units)
     grouped = units.assign(owner=owner).groupby("owner", sort=False)
@@ -36,9 +38,20 @@ def composite_scores(units: pd.DataFrame) -> pd.DataFrame:
     )
     raw = BASE_SCORE + scored["bonus_total"] - scored["penalty_total"]
     scored["composite_score"] = raw.clip(upper=MAX_SCORE).round(2)
-    published = units.loc[units["parent"] == "", ["unit", "published_score"]].set_index("unit")["published_score"]
-    scored["published_score"] = published.reindex(scored.index)
+    top = units[units["parent"] == ""].set_index("unit")
+    scored["published_score"] = top["published_score"].reindex(scored.index)
+    if "unit_id" in units:
+        scored.insert(0, "unit_id", top["unit_id"].reindex(scored.index))
+    scored["score_agrees"] = [
+        score_agrees(p, c) for p, c in zip(scored["published_score"], scored["composite_score"], strict=True)
+    ]
     return scored.rename_axis("unit").reset_index()
+
+
+def score_agrees(published: float, computed: float) -> bool:
+    """A published score agrees with the rule when it is the same to two decimals; a unit with no
+    published score has nothing to disagree with."""
+    return bool(pd.isna(published) or round(float(published), 2) == round(float(computed), 2))
 
 
 def rank(scored: pd.DataFrame) -> pd.DataFrame:
@@ -56,10 +69,6 @@ def rank(scored: pd.DataFrame) -> pd.DataFrame:
     )
     ordered["rank"] = ordered.groupby("kind").cumcount() + 1
     return ordered.drop(columns=["_attachment", "_order"]).reset_index(drop=True)
-
-
-def ranked_units(units: pd.DataFrame) -> pd.DataFrame:
-    return rank(composite_scores(units))
 
 
 def best_units(ranking: pd.DataFrame) -> list[str]:

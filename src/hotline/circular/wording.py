@@ -1,0 +1,196 @@
+"""The circular's own sentences and tables, worded from a quarter's results.
+
+One source, two layouts: the quarter's web page and its official document both lay out what is
+composed here. A sentence is a tuple of segments: plain text, a :class:`Figure` (a figure the
+circular states, with the check that tests it, so the web page can flag a difference), or a run
+of staff narrative (:mod:`hotline.data.narrative` inlines).
+
+An issued circular is reproduced as it was published. A quarter being drafted may leave a figure
+that the tables determine unstated; then the computed value is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hotline.circular import fmt
+from hotline.data import narrative, schema
+from hotline.rules.checks import Check
+from hotline.rules.results import QuarterResult
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as the circular states it (``text``), and the check of it (``None``: not checkable)."""
+
+    text: str
+    check: Check | None = None
+
+    @property
+    def disagrees(self) -> bool:
+        return self.check is not None and not self.check.agrees
+
+
+Segment = str | Figure | narrative.Inline
+Sentence = tuple[Segment, ...]
+
+
+def page_title(result: QuarterResult) -> str:
+    return f"{result.id.zh}工单办理情况通报"
+
+
+def _stated(result: QuarterResult, key: str, published, computed):
+    """The published figure, or for a draft that leaves it out, the computed one."""
+    return published if published is not None else computed
+
+
+def basic_situation(result: QuarterResult) -> tuple[Sentence, ...]:
+    """一、基本情况: three paragraphs, as the circular writes them."""
+    quarter, h = result.quarter, result.quarter.headline
+    check = result.check
+    sums = result.sums
+    kind_of = dict(zip(result.units["unit"], result.units["kind"], strict=True))
+
+    def not_completed(kind: str) -> tuple[Segment, ...]:
+        return tuple(f"，{o.unit}{o.count}件尚未办结" for o in h.outstanding if kind_of[o.unit] == kind)
+
+    def problem(column: schema.Column) -> Figure:
+        total = sums[schema.TOWN][column.key] + sums[schema.DEPARTMENT][column.key]
+        return Figure(fmt.count(_stated(result, column.key, getattr(h, column.key), total)), check(column.key))
+
+    joint = "全部办结" if h.joint_dispatch_outstanding == 0 else f"{h.joint_dispatch_outstanding}件尚未办结"
+    first: Sentence = (
+        f"{quarter.id.zh_short}，我县12345快速响应平台共受理事项",
+        Figure(fmt.count(h.received), check("received")),
+        f"，截止{fmt.month_day(h.completed_as_of)}，办结",
+        Figure(fmt.count(h.completed), check("completed")),
+        "，办结率",
+        Figure(fmt.pct(h.completion_rate_pct), check("completion_rate")),
+        "，延期",
+        problem(schema.EXTENDED),
+        "，重办",
+        problem(schema.REDONE),
+        "，逾期",
+        problem(schema.OVERDUE),
+        f"（具体见附件）。其中通过电话咨询直接答复{fmt.count(h.answered_directly)}，交办各镇（办）",
+        Figure(fmt.count(h.assigned_towns), check("assigned_towns")),
+        *not_completed(schema.TOWN),
+        "，交办部门和单位",
+        Figure(fmt.count(h.assigned_departments), check("assigned_departments")),
+        *not_completed(schema.DEPARTMENT),
+        f"，联合派单{fmt.count(h.joint_dispatch)}{joint}。",
+    )
+    listed = quarter.published_top_volume or tuple(result.most_work_orders)
+    work_orders = dict(zip(result.units["unit"], result.units["work_orders"], strict=True))
+    named = fmt.join(f"{unit}（{work_orders[unit]}）" for unit, _ in listed)
+    remark = _paragraph_inlines(quarter.narrative.get("quality_remark"))
+    second: Sentence = ("从承办数量看，工单量较多的是", Figure(named, check("top_volume")), "。", *remark)
+    best = quarter.published_best_units or result.best_units
+    third: Sentence = (
+        f"{quarter.id.zh_short}综合成绩较好的单位有：",
+        Figure(fmt.join(best), check("best_units")),
+        "。",
+    )
+    return (first, second, third)
+
+
+def _paragraph_inlines(text: narrative.Narrative | None) -> tuple[narrative.Inline, ...]:
+    """A one-paragraph narrative (the quality remark) as runs that continue a sentence."""
+    if text is None:
+        return ()
+    runs: list[narrative.Inline] = []
+    for block in text.blocks:
+        if isinstance(block, narrative.Paragraph):
+            runs += block.inlines
+        elif isinstance(block, narrative.Point):
+            runs += [narrative.Text(block.label), *block.heading, *block.inlines]
+        else:
+            runs += [inline for item in block.items for inline in item]
+    return tuple(runs)
+
+
+def published_only(result: QuarterResult) -> tuple[str, ...]:
+    """Figures the circular states that no table in it can confirm, as short phrases."""
+    h = result.quarter.headline
+    items = [f"联合派单{fmt.count(h.joint_dispatch)}（已分别计入镇办、部门工单量，附件未单列）"]
+    if h.satisfaction_change_pts is not None:
+        direction = "下降" if h.satisfaction_change_pts < 0 else "上升"
+        previous = h.satisfaction_compared_with.zh if h.satisfaction_compared_with else "上季度"
+        items.append(f"满意率与{previous}相较{direction}{fmt.number(abs(h.satisfaction_change_pts))}%")
+    items += [f"{fmt.month(month)}满意率{fmt.pct(value)}" for month, value in h.monthly_satisfaction]
+    return tuple(items)
+
+
+def attachment_titles(result: QuarterResult) -> dict[str, str]:
+    """附件 titles as the circular prints them: 2024年第一季度各镇办工单办理情况."""
+    return {kind: f"{result.id.zh}{title}" for kind, title in schema.ATTACHMENT_TITLE.items()}
+
+
+ATTACHMENT_SUBTITLE = "（包含联合派单）"
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """A row of an attachment table as printed: zero counts and points blank, sub-units under
+    their parent (``sub_unit`` set), the published score on the scored unit's row."""
+
+    unit: str
+    unit_id: str
+    sub_unit: bool
+    cells: tuple[str, ...]  # the count and point columns, as printed
+    published_score: str
+    rank: int | None
+    composite_score: float | None
+    score_agrees: bool
+
+
+def cell(value, *, blank_zero: bool = True) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if blank_zero and value == 0:
+        return ""
+    return fmt.number(value)
+
+
+def attachment_rows(result: QuarterResult, kind: str) -> tuple[AttachmentRow, ...]:
+    """附件1 or 附件2 in ranking order, each scored unit followed by its sub-units."""
+    keys = [c.key for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)]
+    rows = []
+    for scored in result.ranking[result.ranking["kind"] == kind].itertuples():
+        for member in result.members(scored.unit).itertuples():
+            parent = member.parent == ""
+            rows.append(
+                AttachmentRow(
+                    unit=member.unit,
+                    unit_id=member.unit_id,
+                    sub_unit=not parent,
+                    cells=tuple(cell(getattr(member, key)) for key in keys),
+                    published_score=cell(scored.published_score, blank_zero=False) if parent else "",
+                    rank=int(scored.rank) if parent else None,
+                    composite_score=float(scored.composite_score) if parent else None,
+                    score_agrees=bool(scored.score_agrees) if parent else True,
+                )
+            )
+    return tuple(rows)
+
+
+def attachment_totals(result: QuarterResult, kind: str) -> tuple[str, ...]:
+    """The 总计 row's counts: as printed, or for a draft that leaves them out, the sums."""
+    printed = result.quarter.published_totals.get(kind)
+    totals = printed if printed is not None else result.sums[kind]
+    return tuple(cell(totals[c.key]) for c in schema.COUNT_COLUMNS)
+
+
+def has_sub_units(result: QuarterResult, kind: str) -> bool:
+    units = result.units[result.units["kind"] == kind]
+    return bool((units["parent"] != "").any())
+
+
+def attachment_header(result: QuarterResult, kind: str) -> tuple[str, ...]:
+    """The header as the circular prints it (下属单位 only where a table has sub-units)."""
+    columns = [c for c in schema.FILE_COLUMNS if c is not schema.SUB_UNIT or has_sub_units(result, kind)]
+    return tuple(c.zh for c in columns)
+
+
+def date_line(result: QuarterResult) -> str:
+    return fmt.date(result.quarter.document.date)

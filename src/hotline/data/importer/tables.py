@@ -1,0 +1,100 @@
+"""The attachment tables as a circular prints them, read from any source (text or workbook).
+
+The tables are read the way they appear: blank cells, the header repeated where a table
+continues on a new page, sub-unit rows with an empty first column, names broken by a line wrap
+(国家税务总局 白水县税务局), and 总计 rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hotline.data import schema
+from hotline.data.errors import DataError
+from hotline.data.quarter_id import QuarterId
+from hotline.data.values import parse_count, parse_number
+
+PLACEHOLDER = "待填写"
+TOWN_HEADER = [c.zh for c in schema.FILE_COLUMNS if c is not schema.SUB_UNIT]
+DEPARTMENT_HEADER = [c.zh for c in schema.FILE_COLUMNS]
+
+
+@dataclass
+class Table:
+    kind: str
+    rows: list[list[str]] = field(default_factory=list)  # in data-file column order, cells as printed
+    totals: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # lines inside the table that were not rows
+
+
+@dataclass
+class Imported:
+    quarter: QuarterId | None
+    tables: dict[str, Table]
+    circular: dict  # parsed document and headline fields; missing ones are absent
+    narrative: dict[str, str]
+    missing: list[str]  # what could not be read and is left for staff
+    status: str = "issued"  # an entry workbook (make new-quarter) makes a draft
+
+
+def clean_name(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def parse_table(kind: str, lines: list[tuple[str, list[str]]], source: Path) -> Table:
+    """Rows of one attachment, each given with a location (for errors) and its cells."""
+    expected = TOWN_HEADER if kind == schema.TOWN else DEPARTMENT_HEADER
+    table = Table(kind)
+    header_seen = False
+    parent = ""
+    for where, raw_cells in lines:
+        cells = [c.strip() for c in raw_cells]
+        while len(cells) > len(expected) and cells[-1] == "":
+            cells.pop()
+        if not any(cells):
+            continue
+        if cells[0] == expected[0]:
+            if [clean_name(c) for c in cells] != expected:
+                raise DataError(source, f"表头应为：{'、'.join(expected)}；实际为：{'、'.join(cells)}", line=where)
+            header_seen = True
+            continue
+        if not header_seen:
+            table.skipped.append(" ".join(cells))
+            continue
+        if len(cells) > len(expected):
+            raise DataError(
+                source, f"这一行有{len(cells)}个单元格，表头只有{len(expected)}个：可能有单元格错位", line=where
+            )
+        cells += [""] * (len(expected) - len(cells))
+        row = dict(zip(expected, cells, strict=True))
+        if kind == schema.TOWN:
+            row[schema.SUB_UNIT.zh] = ""
+        first, sub = clean_name(row[schema.UNIT.zh]), clean_name(row[schema.SUB_UNIT.zh])
+        if first == "总计":
+            for column in schema.COUNT_COLUMNS:
+                table.totals[column.key] = parse_count(row[column.zh], source, where, column.zh)
+            continue
+        if first and sub:
+            raise DataError(
+                source, "一行中“办理部门”和“下属单位”都有名称，无法确定是哪一种", line=where, column=schema.SUB_UNIT.zh
+            )
+        if not first and not sub:
+            raise DataError(source, "这一行没有单位名称：可能是单元格错位", line=where, column=schema.UNIT.zh)
+        if sub and not parent:
+            raise DataError(source, f"下属单位“{sub}”前面没有上级部门", line=where, column=schema.SUB_UNIT.zh)
+        for column in schema.COUNT_COLUMNS:
+            parse_count(row[column.zh], source, where, column.zh)
+        for column in (*schema.POINT_COLUMNS, schema.PUBLISHED_SCORE):
+            parse_number(row[column.zh], source, where, column.zh)
+        if first:
+            parent = first
+        out = [parent if sub else first, sub]
+        out += [row[c.zh] for c in schema.FILE_COLUMNS[2:]]
+        table.rows.append(out)
+    if not header_seen:
+        raise DataError(source, f"没有找到附件{schema.ATTACHMENT_NO[kind]}的表头（{'、'.join(expected)}）")
+    if not table.rows:
+        raise DataError(source, f"附件{schema.ATTACHMENT_NO[kind]}没有任何单位的数据")
+    return table

@@ -1,0 +1,172 @@
+"""Read and validate one quarter's folder, ``data/quarters/<quarter>/``, or all of them.
+
+Everything is checked before anything is built, and every problem is a :class:`DataError` that
+names the file, the line and the column or key, so staff can fix the cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from hotline.data import narrative, provenance, schema
+from hotline.data.attachments import load_attachment
+from hotline.data.circular import DRAFT, Circular, Document, Headline, load_circular
+from hotline.data.errors import DataError
+from hotline.data.files import DataFolder
+from hotline.data.quarter_id import QuarterId, quarters_dir
+from hotline.data.registry import Registry
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A quarter's validated data, as staff entered it (nothing computed)."""
+
+    id: QuarterId
+    folder: Path
+    document: Document
+    headline: Headline
+    units: pd.DataFrame  # one row per unit and sub-unit, in file order (see load_attachment), with unit_id
+    published_totals: dict[str, dict[str, int]]
+    published_top_volume: tuple[tuple[str, int], ...] | None
+    published_best_units: tuple[str, ...] | None
+    narrative: dict[str, narrative.Narrative] = field(default_factory=dict)
+    example: bool = False  # synthetic data made by hotline.examples: every page says so
+    status: str = "issued"
+    acknowledged: dict[str, str] = field(default_factory=dict)
+    provenance: provenance.Provenance | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
+
+def _check_unique(units: pd.DataFrame, folder: Path) -> None:
+    seen: dict[str, tuple[str, int]] = {}
+    for row in units.itertuples():
+        file = schema.ATTACHMENT_FILE[row.kind]
+        if row.unit in seen:
+            first_file, first_line = seen[row.unit]
+            raise DataError(
+                folder / file,
+                f"单位“{row.unit}”在本季度重复出现（第一次在 {first_file} 第{first_line}行）",
+                line=row.source_line,
+                column=schema.SUB_UNIT.zh if row.parent else schema.UNIT.zh,
+            )
+        seen[row.unit] = (file, row.source_line)
+
+
+def _assign_ids(units: pd.DataFrame, registry: Registry, folder: Path, quarter: QuarterId) -> pd.DataFrame:
+    """Map each published name to its registry id; an unknown name is an error with suggestions."""
+    ids: list[str] = []
+    for row in units.itertuples():
+        unit = registry.resolve(row.unit, quarter)
+        column = schema.SUB_UNIT.zh if row.parent else schema.UNIT.zh
+        path = folder / schema.ATTACHMENT_FILE[row.kind]
+        if unit is None:
+            close = registry.closest(row.unit)
+            hint = f"最接近的名称：{'、'.join(close)}" if close else "名录中没有相近的名称"
+            raise DataError(
+                path,
+                f"单位“{row.unit}”不在单位名录 data/units.csv 中（{hint}）。"
+                "若是新单位，请在名录中添加；若是改名，请在 data/unit_aliases.csv 中登记曾用名",
+                line=row.source_line,
+                column=column,
+            )
+        if (unit.category == "镇办") != (row.kind == schema.TOWN):
+            where = "附件1（镇办）" if row.kind == schema.TOWN else "附件2（部门）"
+            raise DataError(
+                path,
+                f"单位“{row.unit}”在名录中的类别是{unit.category}，不应出现在{where}",
+                line=row.source_line,
+                column=column,
+            )
+        if unit.id in ids:
+            other = units.iloc[ids.index(unit.id)]["unit"]
+            raise DataError(
+                path, f"“{row.unit}”与“{other}”在名录中是同一单位（{unit.id}）", line=row.source_line, column=column
+            )
+        ids.append(unit.id)
+    return units.assign(unit_id=ids)
+
+
+def _check_named_units(circular: Circular, units: pd.DataFrame, path: Path) -> None:
+    known = set(units["unit"])
+    named = [o.unit for o in circular.headline.outstanding]
+    named += [unit for unit, _ in circular.top_volume or ()] + list(circular.best_units or ())
+    for unit in named:
+        if unit not in known:
+            raise DataError(path, f"通报中点名的单位“{unit}”不在附件表格中", column=unit, item="项")
+
+
+def load_quarter(
+    data: DataFolder | Path, quarter: QuarterId | str, registry: Registry | None = None, *, verify: bool = True
+) -> Quarter:
+    """One quarter, validated; with ``verify``, its files must also match their recorded checksums."""
+    folder = DataFolder.of(data)
+    registry = registry or Registry.load(folder)
+    if isinstance(quarter, str):
+        try:
+            quarter = QuarterId.parse(quarter)
+        except ValueError as exc:
+            raise DataError(quarters_dir(folder.root) / quarter, str(exc)) from None
+    here = quarters_dir(folder.root) / str(quarter)
+    for name in schema.QUARTER_FILES:
+        if not (here / name).is_file():
+            raise DataError(here / name, "缺少此文件")
+    units = pd.concat(
+        [load_attachment(folder, here / file, kind) for kind, file in schema.ATTACHMENT_FILE.items()],
+        ignore_index=True,
+    )
+    _check_unique(units, here)
+    units = _assign_ids(units, registry, here, quarter)
+    circular = load_circular(here / schema.CIRCULAR_FILE, folder.read_text(here / schema.CIRCULAR_FILE), quarter)
+    _check_named_units(circular, units, here / schema.CIRCULAR_FILE)
+    texts = {
+        key: narrative.parse(folder.read_text(here / file), here / file) for key, file in schema.NARRATIVE_FILES.items()
+    }
+    record = provenance.verify(folder, here) if verify else None
+    return Quarter(
+        id=quarter,
+        folder=here,
+        document=circular.document,
+        headline=circular.headline,
+        units=units,
+        published_totals=circular.totals,
+        published_top_volume=circular.top_volume,
+        published_best_units=circular.best_units,
+        narrative=texts,
+        example=circular.example,
+        status=circular.status,
+        acknowledged=circular.acknowledged,
+        provenance=record,
+    )
+
+
+def discover_quarters(data: DataFolder | Path) -> list[QuarterId]:
+    """Every quarter folder under ``data/quarters``, oldest first; a misnamed folder is an error."""
+    found = []
+    folder = quarters_dir(DataFolder.of(data).root)
+    if not folder.is_dir():
+        raise DataError(folder, "找不到季度数据文件夹")
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if not child.is_dir():
+            raise DataError(child, "季度数据文件夹中只应有季度文件夹（如 2024Q1），不应有文件")
+        try:
+            found.append(QuarterId.parse(child.name))
+        except ValueError as exc:
+            raise DataError(child, str(exc)) from None
+    if not found:
+        raise DataError(folder, "没有任何季度的数据")
+    return sorted(found)
+
+
+def load_all(data: DataFolder | Path, *, registry: Registry | None = None, verify: bool = True) -> list[Quarter]:
+    """Validate and load every quarter: the first error stops everything."""
+    folder = DataFolder.of(data)
+    registry = registry or Registry.load(folder)
+    return [load_quarter(folder, quarter, registry, verify=verify) for quarter in discover_quarters(folder)]

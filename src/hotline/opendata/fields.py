@@ -1,0 +1,24 @@
+"""The fields of the downloadable tables, from the schema: one definition for the CSV files, the
+workbook, the datapackage and the site's data dictionary."""
+
+from __future__ import annotations
+
+from hotline.data import schema
+from hotline.rules.results import UNIT_COLUMNS
+
+UNITS_CSV = "baishui-12345-units.csv"
+HEADLINE_CSV = "baishui-12345-headline.csv"
+WORKBOOK = "baishui-12345.xlsx"
+DATAPACKAGE = "datapackage.json"
+HEADLINE_FIELDS = (schema.QUARTER, *schema.HEADLINE_COLUMNS, schema.EXAMPLE)
+HEADLINE_BY_KEY = {c.key: c for c in schema.HEADLINE_COLUMNS}
+
+
+def unit_fields() -> list[schema.Column]:
+    return [schema.BY_KEY[key] for key in UNIT_COLUMNS]
+
+
+def column(key: str, *, headline: bool = False) -> schema.Column:
+    if headline and key in HEADLINE_BY_KEY:
+        return HEADLINE_BY_KEY[key]
+    return schema.BY_KEY[key]

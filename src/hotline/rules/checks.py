@@ -1,0 +1,203 @@
+"""Every figure a circular publishes, checked against its own tables and the published rules.
+
+A disagreement is a finding to publish, never an error. Each :class:`Check` holds numbers only:
+the value as published, the value computed from the tables or the rule, and the operands it was
+computed from. The pages decide how to say them (``56 + 389 + 1170 = 1615件``); nothing here is
+display text, and nothing downstream parses a string back into a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from hotline.data import schema
+from hotline.data.quarters import Quarter
+from hotline.rules import scoring
+
+HEADLINE = "headline"
+TOTALS = "totals"
+SCORES = "scores"
+LISTS = "lists"
+GROUPS = (HEADLINE, TOTALS, LISTS, SCORES)  # the order the page shows them in
+
+Number = int | float
+Listing = tuple[str, ...] | tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One published figure against its computed value.
+
+    ``key`` says which figure (and so which formula ``operands`` feed): ``received`` (answered
+    directly, town sum, department sum), ``completed`` (received, outstanding), ``completion_rate``
+    and ``overdue_rate`` (numerator, denominator), ``assigned_towns`` / ``assigned_departments``
+    (the sum), ``extended`` / ``redone`` / ``overdue`` (town sum, department sum),
+    ``totals.<kind>.<column>`` (the sum of the rows), ``score.<unit id>`` (bonus, penalty),
+    ``top_volume.<unit id>`` (the unit's work orders), ``top_volume`` and ``best_units`` (lists).
+    """
+
+    group: str
+    key: str
+    published: Number | Listing
+    computed: Number | Listing
+    operands: tuple[Number, ...] = ()
+    agrees: bool = True
+    unit: str = ""  # for a check about one unit: its name as published
+    unit_id: str = ""
+    kind: str = ""  # the kind (schema.TOWN / schema.DEPARTMENT) of a unit or a total
+    column: str = ""  # for a total: the count column's key
+    acknowledged: str = ""  # for a draft: the reason staff gave for leaving a difference as it is
+
+
+def decimals(value: float) -> int:
+    """How many decimals a published number was printed with (99.8 → 1, 1.56 → 2, 100 → 0)."""
+    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def rate(numerator: int, denominator: int, like: float) -> float:
+    """A percentage rounded to the precision of the published one, so that they compare fairly."""
+    return round(100 * numerator / denominator, decimals(like))
+
+
+def _headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Iterable[Check]:
+    h = quarter.headline
+    towns, departments = sums[schema.TOWN], sums[schema.DEPARTMENT]
+    received = h.answered_directly + towns["work_orders"] + departments["work_orders"]
+    yield Check(
+        HEADLINE,
+        "received",
+        h.received,
+        received,
+        (h.answered_directly, towns["work_orders"], departments["work_orders"]),
+        received == h.received,
+    )
+    outstanding = sum(o.count for o in h.outstanding)
+    completed = h.received - outstanding
+    yield Check(HEADLINE, "completed", h.completed, completed, (h.received, outstanding), completed == h.completed)
+    completion = rate(h.completed, h.received, h.completion_rate_pct)
+    yield Check(
+        HEADLINE,
+        "completion_rate",
+        h.completion_rate_pct,
+        completion,
+        (h.completed, h.received),
+        completion == h.completion_rate_pct,
+    )
+    for key, kind in (("assigned_towns", schema.TOWN), ("assigned_departments", schema.DEPARTMENT)):
+        published, total = getattr(h, key), sums[kind]["work_orders"]
+        yield Check(HEADLINE, key, published, total, (total,), published == total, kind=kind)
+    for column in (schema.EXTENDED, schema.REDONE, schema.OVERDUE):
+        published = getattr(h, column.key)
+        if published is None:
+            continue
+        total = towns[column.key] + departments[column.key]
+        yield Check(
+            HEADLINE,
+            column.key,
+            published,
+            total,
+            (towns[column.key], departments[column.key]),
+            published == total,
+            column=column.key,
+        )
+    if h.overdue_rate_pct is not None and h.overdue is not None:
+        overdue = rate(h.overdue, h.received, h.overdue_rate_pct)
+        yield Check(
+            HEADLINE,
+            "overdue_rate",
+            h.overdue_rate_pct,
+            overdue,
+            (h.overdue, h.received),
+            overdue == h.overdue_rate_pct,
+        )
+
+
+def _totals(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Iterable[Check]:
+    for kind, totals in quarter.published_totals.items():
+        for column in schema.COUNT_COLUMNS:
+            published, total = totals[column.key], sums[kind][column.key]
+            yield Check(
+                TOTALS,
+                f"totals.{kind}.{column.key}",
+                published,
+                total,
+                (total,),
+                published == total,
+                kind=kind,
+                column=column.key,
+            )
+
+
+def _scores(ranking: pd.DataFrame) -> Iterable[Check]:
+    for row in ranking[ranking["published_score"].notna()].itertuples():
+        yield Check(
+            SCORES,
+            f"score.{row.unit_id}",
+            float(row.published_score),
+            float(row.composite_score),
+            (float(row.bonus_total), float(row.penalty_total)),
+            bool(row.score_agrees),
+            unit=row.unit,
+            unit_id=row.unit_id,
+            kind=row.kind,
+        )
+
+
+def _lists(
+    quarter: Quarter, units: pd.DataFrame, best: tuple[str, ...], largest: tuple[tuple[str, int], ...]
+) -> Iterable[Check]:
+    if quarter.published_best_units is not None:
+        published = tuple(quarter.published_best_units)
+        yield Check(LISTS, "best_units", published, best, (), published == best)
+    if quarter.published_top_volume is None:
+        return
+    by_name = units.set_index("unit")
+    for name, published in quarter.published_top_volume:
+        row = by_name.loc[name]
+        actual = int(row["work_orders"])
+        yield Check(
+            LISTS,
+            f"top_volume.{row['unit_id']}",
+            published,
+            actual,
+            (actual,),
+            actual == published,
+            unit=name,
+            unit_id=row["unit_id"],
+            kind=row["kind"],
+        )
+    named = tuple((name, int(by_name.loc[name, "work_orders"])) for name, _ in quarter.published_top_volume)
+    yield Check(LISTS, "top_volume", named, largest, (), [n for n, _ in named] == [n for n, _ in largest])
+
+
+def check_quarter(
+    quarter: Quarter,
+    units: pd.DataFrame,
+    ranking: pd.DataFrame,
+    sums: dict[str, dict[str, int]],
+    best: tuple[str, ...],
+    largest: tuple[tuple[str, int], ...],
+) -> tuple[Check, ...]:
+    """Every check of a quarter, in the order the page lists them; staff's acknowledgements attached."""
+    checks = [
+        *_headline(quarter, sums),
+        *_totals(quarter, sums),
+        *_lists(quarter, units, best, largest),
+        *_scores(ranking),
+    ]
+    reasons = quarter.acknowledged
+    return tuple(
+        Check(**{**c.__dict__, "acknowledged": reasons.get(c.key, "")}) if c.key in reasons else c for c in checks
+    )
+
+
+def passed_over(check: Check, units: pd.DataFrame) -> tuple[tuple[str, int], ...]:
+    """For the ``top_volume`` check: units with more work orders than the smallest named one that the
+    circular did not name, largest first."""
+    named = {name for name, _ in check.published}
+    smallest = min(n for _, n in check.published)
+    return tuple((u, n) for u, n in scoring.most_work_orders(units, len(units)) if n > smallest and u not in named)

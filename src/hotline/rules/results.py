@@ -1,0 +1,103 @@
+"""A quarter's results, computed once from its validated data and passed on to every page,
+chart, download and document.
+
+Nothing downstream recomputes a score, a rank, a sum or a check: they read them from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from hotline.data import schema
+from hotline.data.quarters import Quarter
+from hotline.data.registry import Registry
+from hotline.rules import checks as checking
+from hotline.rules import scoring
+
+#: Columns of the tidy per-unit table, in order (the open-data table is exactly this).
+UNIT_COLUMNS = (
+    "quarter",
+    "unit_id",
+    "category",
+    "kind",
+    "unit",
+    "parent",
+    "work_orders",
+    "extended",
+    "redone",
+    "overdue",
+    "bonus",
+    "penalty",
+    "published_score",
+    "composite_score",
+    "combined_work_orders",
+    "rank",
+    "example",
+)
+
+
+@dataclass(frozen=True)
+class QuarterResult:
+    """Everything computed for one quarter.
+
+    ``units``: every unit and sub-unit in file order, one row each, with its registry id and
+    category, its kind (a key of :data:`schema.KIND_ZH`), its figures, and for scored (top-level)
+    units the rule score, combined work orders and rank (empty for sub-units).
+    ``ranking``: the scored units in ranking order (see :func:`scoring.rank`).
+    ``sums``: per kind, the sum of each count column over all its rows.
+    """
+
+    quarter: Quarter
+    units: pd.DataFrame
+    ranking: pd.DataFrame
+    sums: dict[str, dict[str, int]]
+    best_units: tuple[str, ...]
+    most_work_orders: tuple[tuple[str, int], ...]
+    checks: tuple[checking.Check, ...]
+
+    @property
+    def id(self):
+        return self.quarter.id
+
+    def check(self, key: str) -> checking.Check | None:
+        return next((c for c in self.checks if c.key == key), None)
+
+    @property
+    def differences(self) -> tuple[checking.Check, ...]:
+        """The published figures the tables or the rules do not bear out."""
+        return tuple(c for c in self.checks if not c.agrees)
+
+    def members(self, unit: str) -> pd.DataFrame:
+        """A scored unit's own row followed by its sub-units' rows."""
+        return self.units[(self.units["unit"] == unit) | (self.units["parent"] == unit)]
+
+
+def attachment_sums(units: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Per kind, the sum of each count column over all its rows (sub-units included)."""
+    keys = [c.key for c in schema.COUNT_COLUMNS]
+    sums = units.groupby("kind")[keys].sum()
+    return {
+        kind: {key: int(sums.loc[kind, key]) if kind in sums.index else 0 for key in keys}
+        for kind in (schema.TOWN, schema.DEPARTMENT)
+    }
+
+
+def compute(quarter: Quarter, registry: Registry) -> QuarterResult:
+    """Score, rank, sum and check a validated quarter: the only place any of that happens."""
+    ranking = scoring.rank(scoring.composite_scores(quarter.units))
+    scored = ranking.set_index("unit")[["composite_score", "combined_work_orders", "rank"]]
+    units = quarter.units.join(scored, on="unit")
+    units["rank"] = units["rank"].astype("Int64")
+    units["combined_work_orders"] = units["combined_work_orders"].astype("Int64")
+    units.insert(0, "quarter", str(quarter.id))
+    units["category"] = units["unit_id"].map(lambda uid: registry.units[uid].category)
+    units["example"] = quarter.example
+    units = units[list(UNIT_COLUMNS)].reset_index(drop=True)
+    sums = attachment_sums(units)
+    best = tuple(scoring.best_units(ranking))
+    size = len(quarter.published_top_volume) if quarter.published_top_volume else scoring.TOP_VOLUME_COUNT
+    largest = tuple(scoring.most_work_orders(units, size))
+    found = checking.check_quarter(quarter, units, ranking, sums, best, largest)
+    return QuarterResult(quarter, units, ranking, sums, best, largest, found)
