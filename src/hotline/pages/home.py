@@ -1,18 +1,19 @@
-"""What the home-page notebook calls: the latest quarter at a glance and links to everything."""
+"""The home page: the latest circular at a glance (its date and a three-line summary first, for
+phones), its key figures, the best units and those needing attention, and every circular."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from IPython.display import HTML, Markdown
+from IPython.display import HTML
 
+from hotline.circular import fmt
 from hotline.data import schema
-from hotline.pages import fmt
-from hotline.pages import safe as markup
-from hotline.pages.units import unit_page_name
-from hotline.rules import reconcile, scoring
+from hotline.pages import checks as says
+from hotline.pages import links
+from hotline.pages.safe import Source, html, join
+from hotline.pages.tables import link
 from hotline.rules.history import History
 
 
@@ -28,33 +29,62 @@ def _change(value: float, previous: float | None, unit: str) -> str:
 @dataclass
 class HomePage:
     history: History
+    here: str = links.HOME
 
     @classmethod
-    def open(cls, data_dir: str | Path) -> HomePage:
-        return cls(History.load(Path(data_dir)))
+    def open(cls, data_dir: str | Path = "../data", saved: str | Path | None = None) -> HomePage:
+        return cls(History.open(Path(data_dir), saved))
 
     @property
     def latest(self):
-        return self.history.quarters[-1]
+        return self.history.latest
 
     @property
     def previous(self):
-        quarters = self.history.quarters
-        return quarters[-2] if len(quarters) > 1 and quarters[-2].id == self.latest.id.previous else None
+        results = self.history.results
+        return results[-2] if len(results) > 1 and results[-2].id == self.latest.id.previous else None
 
-    def latest_heading(self) -> Markdown:
-        q = self.latest
+    def _unit(self, name: str, unit_id: str) -> Source:
+        return link(name, links.href(links.unit_page(unit_id), self.here))
+
+    def latest_summary(self) -> HTML:
+        """The latest circular: which, when issued, and three lines on what it says."""
+        r = self.latest
+        q, h = r.quarter, r.quarter.headline
         example = "（示例数据）" if q.example else ""
-        link = f"{{doc}}`阅读全文 <quarters/{q.id}>`"
-        return Markdown(f"## 最新一期：{q.id.zh}{example}\n\n{link}　{markup.escape(q.document.number)}")
+        failed = len(r.differences)
+        lines = [
+            f"受理{fmt.count(h.received)}，办结率{fmt.pct(h.completion_rate_pct)}。",
+            f"综合成绩较好：{fmt.join(q.published_best_units or r.best_units)}。",
+            f"通报中有{failed}处数字与附件表格或计分规则不一致。" if failed else "通报数字与附件表格、计分规则一致。",
+        ]
+        return HTML(
+            str(
+                html(
+                    '<section class="latest" aria-labelledby="latest-title">'
+                    '<h2 id="latest-title">最新一期：<a href="{href}">{quarter}通报</a>{example}</h2>'
+                    '<p class="latest-date">{number}　{date}印发</p>'
+                    '<ul class="latest-lines">{lines}</ul>'
+                    '<p><a class="read-more" href="{href}">阅读全文</a></p></section>',
+                    href=links.href(links.quarter_page(q.id), self.here),
+                    quarter=q.id.zh,
+                    example=example,
+                    number=q.document.number,
+                    date=fmt.date(q.document.date),
+                    lines=join(html("<li>{}</li>", line) for line in lines),
+                )
+            )
+        )
 
     def key_figures(self) -> HTML:
-        h, before = self.latest.headline, self.previous.headline if self.previous else None
-        checks = reconcile.by_key(reconcile.reconcile(self.latest))
+        r = self.latest
+        h = r.quarter.headline
+        before = self.previous.quarter.headline if self.previous else None
         overdue_rate = fmt.pct(h.overdue_rate_pct) if h.overdue_rate_pct is not None else "—"
         overdue_note = "通报公布"
-        if "overdue_rate" in checks and not checks["overdue_rate"].agrees:
-            overdue_note += f"；按逾期÷受理计算为{checks['overdue_rate'].computed.split('= ')[-1]}"
+        check = r.check("overdue_rate")
+        if check is not None and not check.agrees:
+            overdue_note += f"；按逾期÷受理计算为{fmt.pct(check.computed)}"
         satisfaction = "—"
         if h.satisfaction_change_pts is not None:
             word = "下降" if h.satisfaction_change_pts < 0 else "上升"
@@ -70,43 +100,67 @@ class HomePage:
             ("满意率较上季度", satisfaction, f"通报公布{('；' + monthly) if monthly else ''}"),
             ("逾期率", overdue_rate, overdue_note),
         ]
-        body = "".join(
-            f'<div class="key-figure"><div class="label">{html.escape(label)}</div>'
-            f'<div class="value">{html.escape(value)}</div><div class="note">{html.escape(note)}</div></div>'
+        body = join(
+            html(
+                '<div class="key-figure"><dt class="label">{}</dt>'
+                '<dd class="value">{}</dd><dd class="note">{}</dd></div>',
+                label,
+                value,
+                note,
+            )
             for label, value, note in cards
         )
-        return HTML(f'<div class="key-figures">{body}</div>')
+        return HTML(str(html('<dl class="key-figures">{}</dl>', body)))
 
-    def _link(self, name: str) -> str:
-        unit = self.history.registry.resolve(name, self.latest.id)
-        if unit is None:
-            return markup.escape(name)
-        return f"{{doc}}`{markup.title(name)} <units/{unit_page_name(unit.id)}>`"
-
-    def best_and_attention(self) -> Markdown:
-        ranking = scoring.ranked_units(self.latest.units)
-        best = scoring.best_units(ranking)
-        lines = [f"**综合成绩较好的单位**：{'、'.join(self._link(u) for u in best)}", ""]
-        below = ranking[ranking["composite_score"] < 100].sort_values("composite_score", kind="stable")
+    def best_and_attention(self) -> HTML:
+        r = self.latest
+        ids = dict(zip(r.ranking["unit"], r.ranking["unit_id"], strict=True))
+        best = join((self._unit(u, ids[u]) for u in r.best_units), "、")
+        parts = [html("<p><strong>综合成绩较好的单位</strong>（按计分规则）：{}</p>", best)]
+        below = r.ranking[r.ranking["composite_score"] < 100].sort_values("composite_score", kind="stable")
         if below.empty:
-            lines.append("所有单位综合得分均为100分。")
+            parts.append(html("<p>所有单位综合得分均为100分。</p>"))
         else:
-            named = "、".join(
-                f"{self._link(r.unit)}（{fmt.number(r.composite_score)}分）" for r in below.head(5).itertuples()
+            lowest = join(
+                (
+                    html("{}（{}分）", self._unit(row.unit, row.unit_id), fmt.number(row.composite_score))
+                    for row in below.head(5).itertuples()
+                ),
+                "、",
             )
             kinds = below.groupby("kind").size()
             counts = "、".join(f"{schema.KIND_ZH[k]}{kinds.get(k, 0)}个" for k in (schema.TOWN, schema.DEPARTMENT))
-            lines.append(
-                f"**需要关注的单位**：本季度综合得分低于100分的有{len(below)}个（{counts}），最低的是{named}。"
+            parts.append(
+                html(
+                    "<p><strong>需要关注的单位</strong>：本季度综合得分低于100分的有{}个（{}），最低的是{}。</p>",
+                    len(below),
+                    counts,
+                    lowest,
+                )
             )
-        failed = [c for c in reconcile.reconcile(self.latest) if not c.agrees]
+        failed = r.differences
         if failed:
-            lines += ["", f"本季度通报有{len(failed)}处数字与附件表格或计分规则不一致，详见通报页面的“数据核对”。"]
-        return Markdown("\n".join(lines))
+            items = join(
+                html(
+                    '<li><a href="{}">{}</a></li>',
+                    links.href(links.quarter_page(r.id), self.here, anchor=says.anchor(c)),
+                    says.label(c),
+                )
+                for c in failed
+            )
+            parts.append(html("<p>本季度通报有{}处数字与附件表格或计分规则不一致：</p><ul>{}</ul>", len(failed), items))
+        return HTML(str(join(parts)))
 
-    def quarter_list(self) -> Markdown:
-        items = []
-        for q in reversed(self.history.quarters):
-            example = "（示例数据）" if q.example else ""
-            items.append(f"- {{doc}}`{q.id.zh}{example} <quarters/{q.id}>`　{markup.escape(q.document.number)}")
-        return Markdown("\n".join(items))
+    def quarter_list(self) -> HTML:
+        items = join(
+            html(
+                '<li><a href="{}">{}通报</a>{}　<span class="meta">{}，{}印发</span></li>',
+                links.href(links.quarter_page(r.id), self.here),
+                r.id.zh,
+                "（示例数据）" if r.quarter.example else "",
+                r.quarter.document.number,
+                fmt.date(r.quarter.document.date),
+            )
+            for r in reversed(self.history.results)
+        )
+        return HTML(str(html('<ul class="quarter-list">{}</ul>', items)))

@@ -1,17 +1,23 @@
-"""The methodology page: the rules and column definitions, quoted from the code that applies them."""
+"""The methodology page: the rules quoted from the code that applies them, the checks, how staff
+text is shown, the data dictionary, and where each quarter's data came from."""
 
 from __future__ import annotations
 
-import html
 import inspect
+from dataclasses import dataclass
 from pathlib import Path
 
-from IPython.display import HTML, Markdown
+from IPython.display import HTML
 
-from hotline.data import provenance, schema
-from hotline.data.loading import discover_quarters, quarters_dir
-from hotline.opendata import package as opendata
-from hotline.rules import reconcile, scoring
+from hotline.circular import fmt
+from hotline.data import schema
+from hotline.opendata import fields
+from hotline.pages import links
+from hotline.pages.checks import GROUP_TITLES
+from hotline.pages.safe import Source, html, join
+from hotline.pages.tables import Column, table
+from hotline.rules import scoring
+from hotline.rules.history import History
 
 
 def _rule(function) -> str:
@@ -19,76 +25,124 @@ def _rule(function) -> str:
     return inspect.getdoc(function).split("\n\n")[0].replace("\n", "")
 
 
-def scoring_rule() -> Markdown:
-    return Markdown(
-        f"> {_rule(scoring.composite_scores)}\n\n"
-        "下属单位没有单独的综合得分：它的加分值、减分值计入上级部门。计算结果保留两位小数（通报保留一位）。"
-        "网站用这一规则重算每个公布的综合得分，并在每季度页面的“数据核对”中列出与公布值不一致的单位。"
-    )
+def _quote(text: str) -> Source:
+    return html('<blockquote class="rule"><p>{}</p></blockquote>', text)
 
 
-def ranking_rule() -> Markdown:
-    return Markdown(
-        f"> {_rule(scoring.rank)}\n\n"
-        f"> {_rule(scoring.best_units)}\n\n"
-        "“工单量较多的单位”是通报点名的名单，网站按原文展示，括号中的工单量取自附件表格；"
-        f"网站同时按下述口径列出工单量最多的单位，两者不同时明确指出：\n\n> {_rule(scoring.most_work_orders)}"
-    )
+def _page(*parts: Source) -> HTML:
+    return HTML(str(join(parts)))
 
 
-def reconciliation_rules() -> Markdown:
-    items = [
-        "受理 = 电话直接答复 + 附件1承办工单量合计 + 附件2承办工单量合计",
-        "办结 = 受理 − 通报列出的尚未办结件数；办结率 = 办结 ÷ 受理（按通报的小数位数取舍）",
-        "通报正文的延期、重办、逾期件数 = 附件1、附件2相应列的合计",
-        "逾期率 = 逾期 ÷ 受理",
-        "附件“总计”行 = 该附件各行（含下属单位）之和",
-        "每个公布的综合得分 = 按上述规则计算的得分",
-        "“综合成绩较好的单位” = 按排名规则选出的单位；“工单量较多的单位” = 工单量最多的同样数目的单位",
-    ]
-    groups = "、".join(reconcile.GROUP_TITLES.values())
-    return Markdown(
-        "每季度页面逐项核对通报正文与附件表格（"
-        + groups
-        + "）：\n\n"
-        + "\n".join(f"- {item}" for item in items)
-        + "\n\n不一致之处以“✗”标出并附说明；网站不修改公布的数字，也不因不一致而停止发布。"
-        "满意率等附件中没有对应数据的数字，按公布数展示并注明无法核对。"
-    )
+@dataclass
+class MethodologyPage:
+    history: History
+    here: str = links.METHODOLOGY
 
+    @classmethod
+    def open(cls, data_dir: str | Path = "../data", saved: str | Path | None = None) -> MethodologyPage:
+        return cls(History.open(Path(data_dir), saved))
 
-def _dictionary_table(columns, caption: str) -> str:
-    rows = "".join(
-        f"<tr><td><code>{c.key}</code></td><td>{html.escape(c.zh)}</td><td>{html.escape(c.description_zh)}</td>"
-        f"<td>{html.escape(c.description_en)}</td></tr>"
-        for c in columns
-    )
-    return (
-        f'<div class="table-scroll"><table class="dictionary"><caption>{html.escape(caption)}</caption>'
-        '<thead><tr><th scope="col">字段</th><th scope="col">中文列名</th><th scope="col">含义</th>'
-        '<th scope="col">Description</th></tr></thead><tbody>' + rows + "</tbody></table></div>"
-    )
-
-
-def data_dictionary() -> HTML:
-    """Generated from the same schema as the downloads' datapackage.json."""
-    return HTML(
-        _dictionary_table(opendata.unit_fields(), f"单位数据（{opendata.UNITS_CSV}，及每季度页面的 CSV）")
-        + _dictionary_table(opendata.HEADLINE_FIELDS, f"主要数字（{opendata.HEADLINE_CSV}）")
-        + _dictionary_table((schema.UNIT, schema.SUB_UNIT), "附件表格文件（towns.csv、departments.csv）中另有的列")
-    )
-
-
-def sources(data_dir: str | Path) -> Markdown:
-    lines = []
-    for quarter in discover_quarters(Path(data_dir)):
-        record = provenance.read(quarters_dir(Path(data_dir)) / str(quarter))
-        lines.append(
-            f"- **{quarter.zh}**：{html.escape(record.source)}。文号 {html.escape(record.document_number)}，"
-            f"发文日期 {record.document_date:%Y-%m-%d}；录入：{html.escape(record.entered_by)}，"
-            f"{record.entered_on:%Y-%m-%d}。{html.escape(record.notes.strip()).replace(chr(10), '')}"
+    def scoring_rule(self) -> HTML:
+        return _page(
+            _quote(_rule(scoring.composite_scores)),
+            html(
+                "<p>下属单位没有单独的综合得分：它的加分值、减分值计入上级部门。计算结果保留两位小数（通报保留一位）。"
+                "网站用这一规则重算每个公布的综合得分，并在每季度页面的“数据核对”中列出与公布值不一致的单位。</p>"
+            ),
         )
-    return Markdown(
-        "\n".join(lines) + "\n\n每个数据文件的 SHA-256 校验值记录在该季度的 `provenance.toml` 中，测试会逐一核对，"
-        "未经记录的改动无法发布。"
-    )
+
+    def ranking_rule(self) -> HTML:
+        return _page(
+            _quote(_rule(scoring.rank)),
+            _quote(_rule(scoring.best_units)),
+            html(
+                "<p>“工单量较多的单位”是通报点名的名单，网站按原文展示，括号中的工单量取自附件表格；"
+                "网站同时按下述口径列出工单量最多的单位，两者不同时明确指出：</p>"
+            ),
+            _quote(_rule(scoring.most_work_orders)),
+        )
+
+    def reconciliation_rules(self) -> HTML:
+        items = [
+            "受理 = 电话直接答复 + 附件1承办工单量合计 + 附件2承办工单量合计",
+            "办结 = 受理 − 通报列出的尚未办结件数；办结率 = 办结 ÷ 受理（按通报的小数位数取舍）",
+            "通报正文的延期、重办、逾期件数 = 附件1、附件2相应列的合计",
+            "逾期率 = 逾期 ÷ 受理",
+            "附件“总计”行 = 该附件各行（含下属单位）之和",
+            "每个公布的综合得分 = 按上述规则计算的得分",
+            "“综合成绩较好的单位” = 按排名规则选出的单位；“工单量较多的单位” = 工单量最多的同样数目的单位",
+        ]
+        return _page(
+            html("<p>每季度页面逐项核对通报正文与附件表格（{}）：</p>", "、".join(GROUP_TITLES.values())),
+            html("<ul>{}</ul>", join(html("<li>{}</li>", item) for item in items)),
+            html(
+                "<p>不一致之处以“✗”标出并附说明；网站不修改公布的数字，也不因不一致而停止发布。"
+                "满意率等附件中没有对应数据的数字，按公布数展示并注明无法核对。"
+                "起草中的通报在印发前逐项核对，每处差异须更正或写明保留的原因，网站在“数据核对”中一并公开这些说明。</p>"
+            ),
+        )
+
+    def staff_text(self) -> HTML:
+        """How the narrative parts staff type are shown: as text, never as code."""
+        allowed = [
+            "分段（段落之间空一行）",
+            "粗体（前后各两个星号：**粗体**）",
+            "通报的分项标题：以（一）（二）……开头的段落，标题句可加粗",
+            "列表（每行以“- ”或“1. ”开头）",
+            "链接：以 http:// 或 https:// 开头的网址，或 [文字](https://…)",
+        ]
+        return _page(
+            html(
+                "<p>通报的叙述部分（前言、存在问题、工作要求等）由工作人员按原文录入。网站把这些文字当作内容而不是代码："
+                "每个字符都按原样显示，不会执行任何程序、读取任何文件或改变网站的其他部分。能使用的格式只有：</p>"
+            ),
+            html("<ul>{}</ul>", join(html("<li>{}</li>", item) for item in allowed)),
+            html(
+                "<p>其他标记（HTML 标签、代码块、图片、# 标题、引用块、表格，以及 javascript:、file: 等非网页链接）"
+                "在录入时就会被拒绝，并提示所在的文件、行和应当怎样写，不会被悄悄删除或改动。"
+                "单位名称、文号、抄送单位、更正记录等其他录入的文字一律按原样显示。</p>"
+                "<p>可下载的 CSV 和 Excel 文件中，以 = + - @ 开头的文字前加了一个单引号，"
+                "以免 Excel 把它当作公式执行。</p>"
+            ),
+        )
+
+    def data_dictionary(self) -> HTML:
+        """Generated from the same schema as the downloads' datapackage.json."""
+
+        def dictionary(name: str, columns, caption: str) -> Source:
+            rows = [[c.key, c.zh, c.description_zh, c.description_en] for c in columns]
+            heads = [Column("字段"), Column("中文列名"), Column("含义"), Column("Description")]
+            return table(name, caption, heads, rows, css="dictionary")
+
+        return _page(
+            dictionary("dictionary-units", fields.unit_fields(), f"单位数据（{fields.UNITS_CSV}，及每季度的 CSV）"),
+            dictionary("dictionary-headline", fields.HEADLINE_FIELDS, f"主要数字（{fields.HEADLINE_CSV}）"),
+            dictionary("dictionary-files", (schema.UNIT, schema.SUB_UNIT), "附件表格中另有的列"),
+        )
+
+    def sources(self) -> HTML:
+        items = []
+        for result in self.history.results:
+            record = result.quarter.provenance
+            if record is None:
+                continue
+            items.append(
+                html(
+                    "<li><strong>{}</strong>：{}。文号 {}，发文日期 {}；录入：{}，{}。{}</li>",
+                    result.id.zh,
+                    record.source,
+                    record.document_number,
+                    fmt.date(record.document_date),
+                    record.entered_by,
+                    fmt.date(record.entered_on),
+                    " ".join(record.notes.split()),
+                )
+            )
+        return _page(
+            html("<ul>{}</ul>", join(items)),
+            html(
+                "<p>每个季度的每个数据文件都记有 SHA-256 校验值，网站构建时逐一核对；未在更正记录中登记的改动无法发布。"
+                '网站上每个文件的大小和校验值列在<a href="{}">文件校验清单</a>中，下载后可以核对。</p>',
+                links.file_href("manifest.json", self.here),
+            ),
+        )

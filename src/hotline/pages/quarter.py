@@ -1,73 +1,299 @@
-"""What a quarter notebook calls: each method returns one displayable block of the page."""
+"""A quarter's page, in the circular's structure, every figure from its results and every
+difference from the published text shown. ``notebooks/quarter.ipynb`` calls one method per block.
+
+Each block is HTML built from static markup and :func:`hotline.pages.safe.text`; charts are image
+outputs (their alt text and caption travel in the output's metadata).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from IPython.display import HTML, Markdown
+import pandas as pd
+from IPython.display import HTML
 
-from hotline.data.loading import Quarter, load_quarter
-from hotline.pages import charts, circular
-from hotline.pages import safe as markup
-from hotline.rules import reconcile, scoring
-from hotline.rules import tidy as export
+from hotline.circular import fmt, wording
+from hotline.data import schema
+from hotline.data.quarters import load_quarter
+from hotline.data.registry import Registry
+from hotline.pages import charts, links
+from hotline.pages import checks as says
+from hotline.pages.narrative import inlines as narrative_inlines
+from hotline.pages.narrative import render as render_narrative
+from hotline.pages.safe import Source, html, join
+from hotline.pages.tables import Column, link, table
+from hotline.rules import checks as rules
+from hotline.rules.results import QuarterResult, compute
 
-CHART_DIR = Path("charts")
-DOWNLOAD_DIR = Path("downloads")
+EXAMPLE_NOTE = "示例数据：本季度的数字由程序随机生成，仅用于演示网站的历史比较功能，不是真实通报。"
+
+
+def block(source: Source) -> HTML:
+    return HTML(str(source))
+
+
+def example_banner(text: str) -> Source:
+    return html('<div class="admonition warning" role="note"><p class="admonition-title">注意</p><p>{}</p></div>', text)
+
+
+def flag(figure: wording.Figure, here: str) -> Source:
+    """A published figure, followed by a link to its check when the tables do not bear it out."""
+    if not figure.disagrees:
+        return html("{}", figure.text)
+    check = figure.check
+    say = "名单为通报所列" if check.key in ("top_volume", "best_units") else f"按附件/规则为{says.computed(check)}"
+    return html(
+        '{}<a class="flag" href="#{}" title="{}"><sup>✗ {}，见数据核对</sup></a>',
+        figure.text,
+        says.anchor(check),
+        says.label(check),
+        say,
+    )
+
+
+def sentence(parts: wording.Sentence, here: str) -> Source:
+    out = []
+    for part in parts:
+        if isinstance(part, wording.Figure):
+            out.append(flag(part, here))
+        elif isinstance(part, str):
+            out.append(html("{}", part))
+        else:
+            out.append(narrative_inlines((part,)))
+    return join(out)
 
 
 @dataclass
 class QuarterPage:
-    quarter: Quarter
-    checks: list[reconcile.Check]
+    result: QuarterResult
+    figures: int = field(default=0)  # figures numbered per page: 图1, 图2, …
 
     @classmethod
-    def open(cls, quarter: str, data_dir: str | Path) -> QuarterPage:
-        loaded = load_quarter(Path(data_dir), quarter)
-        return cls(loaded, reconcile.reconcile(loaded))
+    def open(cls, quarter: str, data_dir: str | Path = "../data", saved: str | Path | None = None) -> QuarterPage:
+        """The quarter's results as the build saved them (``saved``), or, opened by hand in Jupyter,
+        computed from the data folder."""
+        if saved:
+            return cls(pickle.loads(Path(saved).read_bytes()))  # written by this project's own build
+        registry = Registry.load(Path(data_dir))
+        return cls(compute(load_quarter(Path(data_dir), quarter, registry), registry))
 
-    def header(self) -> Markdown:
-        return Markdown(circular.header(self.quarter))
+    @property
+    def here(self) -> str:
+        return links.quarter_page(self.result.id)
 
-    def discrepancies(self) -> Markdown:
-        return Markdown(circular.discrepancy_summary(self.checks))
+    # --- the data step (shown in Jupyter, hidden on the site) ------------------------------------
 
-    def basic_situation(self) -> Markdown:
-        return Markdown(circular.basic_situation(self.quarter, self.checks))
+    def units(self) -> pd.DataFrame:
+        """The quarter's attachment tables as one frame: every unit and sub-unit, with rule scores and ranks."""
+        return self.result.units
 
-    def published_only(self) -> Markdown:
-        return Markdown(circular.published_only(self.quarter))
+    def checks(self) -> pd.DataFrame:
+        """Every check of the published figures, as numbers."""
+        return pd.DataFrame([c.__dict__ for c in self.result.checks])
 
-    def narrative(self, section: str) -> Markdown:
-        """Staff-written Markdown: formatting such as **bold** works, HTML tags are shown as text."""
-        return Markdown(markup.escape(self.quarter.narrative[section]))
+    # --- the page -----------------------------------------------------------------------------------
 
-    def closing(self) -> Markdown:
-        return Markdown(circular.closing(self.quarter))
+    def header(self) -> HTML:
+        quarter, d = self.result.quarter, self.result.quarter.document
+        downloads = html(
+            '<p class="doc-downloads"><a href="{pdf}">打印版（PDF）</a></p>',
+            pdf=links.file_href(f"pdf/{quarter.id}.pdf", self.here),
+        )
+        parts = [example_banner(EXAMPLE_NOTE)] if quarter.example else []
+        parts += [
+            html(
+                '<p class="doc-meta"><span class="doc-issuer">{}文件</span>　<span class="doc-number">{}</span>'
+                "　发文日期 {}</p>",
+                d.issuer,
+                d.number,
+                fmt.date(d.date),
+            ),
+            downloads,
+            html('<p class="doc-title">{}</p>', d.title),
+            html('<p class="doc-addressees">{}：</p>', d.addressees),
+            render_narrative(quarter.narrative["preamble"]),
+        ]
+        return block(join(parts))
+
+    def summary(self) -> HTML:
+        """A plain statement near the top of every published figure the data do not bear out."""
+        failed = self.result.differences
+        if not failed:
+            return block(
+                html('<p class="summary ok">本季度通报公布的数字与附件表格、计分规则全部一致（见文末“数据核对”）。</p>')
+            )
+        items = join(
+            html(
+                '<li><a href="#{}">{}</a>：通报为 {}，按附件/规则为 {}。{}</li>',
+                says.anchor(c),
+                says.label(c),
+                says.published(c),
+                says.computed(c),
+                says.note(c, self.result.units),
+            )
+            for c in failed
+        )
+        return block(
+            html(
+                '<div class="summary mismatch" role="note"><p><strong>请注意：'
+                "本季度通报中有{}处数字与附件表格或计分规则不一致</strong>（详见文末“数据核对”）：</p><ul>{}</ul></div>",
+                len(failed),
+                items,
+            )
+        )
+
+    def basic_situation(self) -> HTML:
+        """一、基本情况, sentence by sentence as the circular writes it."""
+        return block(join(html("<p>{}</p>", sentence(s, self.here)) for s in wording.basic_situation(self.result)))
+
+    def published_only(self) -> HTML:
+        items = "；".join(wording.published_only(self.result))
+        return block(
+            html(
+                '<p class="published-only">以下数字仅见于通报正文，附件中没有可供核对的数据，按公布数展示：{}。</p>',
+                items,
+            )
+        )
+
+    def chart(self, name: str) -> charts.Chart:
+        """One of the quarter's charts, numbered on this page (图1, 图2 …)."""
+        r = self.result
+        drawn = {
+            "work_orders": lambda: charts.work_orders_by_unit(r.units, r.id.zh),
+            "composite_scores": lambda: charts.composite_scores(r.ranking, r.id.zh),
+            "problems": lambda: charts.problems_by_unit(r.units, r.id.zh),
+        }[name]()
+        self.figures += 1
+        return charts.numbered(drawn, self.figures)
+
+    def narrative(self, section: str) -> HTML:
+        """Staff's text (a Markdown subset, see hotline.data.narrative), laid out and escaped."""
+        return block(render_narrative(self.result.quarter.narrative[section]))
+
+    def closing(self) -> HTML:
+        d = self.result.quarter.document
+        titles = wording.attachment_titles(self.result)
+        attachments = join(html("<li>{}</li>", titles[kind]) for kind in (schema.TOWN, schema.DEPARTMENT))
+        return block(
+            html(
+                '<div class="attachments-note"><p>附件：</p><ol>{}</ol></div>'
+                '<p class="signature">{}<br>{}</p><p class="cc">抄送：{}。</p>',
+                attachments,
+                d.issuer,
+                fmt.date(d.date),
+                "，".join(d.cc),
+            )
+        )
 
     def attachment(self, kind: str) -> HTML:
-        return HTML(circular.attachment_table(self.quarter, kind))
+        """附件1 or 附件2 in ranking order, sub-units under their parent, each unit linked to its page;
+        zeros blank as in the circular; the rule score and a ✓/✗ against the published score beside it."""
+        r = self.result
+        subs = wording.has_sub_units(r, kind)
+        columns = [Column("排名", numeric=True), Column(schema.UNIT.zh)] + (
+            [Column(schema.SUB_UNIT.zh)] if subs else []
+        )
+        columns += [Column(c.zh, numeric=True) for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)]
+        columns += [
+            Column(Source("综合得分<br>（通报）"), numeric=True),
+            Column(Source("综合得分<br>（按规则）"), numeric=True),
+            Column("核对"),
+        ]
+        rows, classes = [], []
+        for row in wording.attachment_rows(r, kind):
+            name = link(row.unit, links.href(links.unit_page(row.unit_id), self.here))
+            if row.sub_unit:
+                cells = ["", ""] + ([name] if subs else [])
+                cells += [*row.cells, "", "", ""]
+                classes.append("sub-unit")
+            else:
+                check = r.check(f"score.{row.unit_id}")
+                mark = (
+                    Source("")
+                    if check is None
+                    else (html("✓") if check.agrees else link("✗", f"#{says.anchor(check)}"))
+                )
+                cells = [row.rank, name] + ([""] if subs else [])
+                cells += [*row.cells, row.published_score, fmt.number(row.composite_score), mark]
+                classes.append("unit" if row.score_agrees else "unit mismatch")
+            rows.append(cells)
+        totals = []
+        for column, shown in zip(schema.COUNT_COLUMNS, wording.attachment_totals(r, kind), strict=True):
+            check = r.check(f"totals.{kind}.{column.key}")
+            if check is not None and not check.agrees:
+                shown = html(
+                    '{}<a class="flag" href="#{}"><sup>✗ 各行之和{}</sup></a>',
+                    shown,
+                    says.anchor(check),
+                    check.computed,
+                )
+            totals.append(shown)
+        footer = ["", "总计"] + ([""] if subs else []) + totals + [""] * (len(schema.POINT_COLUMNS) + 3)
+        caption = f"附件{schema.ATTACHMENT_NO[kind]}　{wording.attachment_titles(r)[kind]}{wording.ATTACHMENT_SUBTITLE}"
+        return block(
+            table(
+                f"attachment-{schema.ATTACHMENT_NO[kind]}",
+                caption,
+                columns,
+                rows,
+                css="attachment",
+                row_classes=classes,
+                footer=footer,
+                header_column=False,
+            )
+        )
 
     def reconciliation(self, group: str) -> HTML:
-        return HTML(circular.reconciliation_table(self.checks, group))
+        found = [c for c in self.result.checks if c.group == group]
+        failed = sum(1 for c in found if not c.agrees)
+        summary = html(
+            "<p>{}项核对，{}项一致{}。</p>",
+            len(found),
+            len(found) - failed,
+            html("，<strong>{}项不一致</strong>", failed) if failed else Source(""),
+        )
+        columns = [
+            Column("核对项目"),
+            Column("通报公布", numeric=group != rules.LISTS),
+            Column("按附件/规则", numeric=group != rules.LISTS),
+            Column("结果"),
+            Column("说明"),
+        ]
+        rows = []
+        for c in found:
+            subject = (
+                link(says.label(c), links.href(links.unit_page(c.unit_id), self.here)) if c.unit_id else says.label(c)
+            )
+            note = says.note(c, self.result.units)
+            if c.acknowledged:
+                note = f"{note}（起草时的说明：{c.acknowledged}）" if note else f"起草时的说明：{c.acknowledged}"
+            rows.append([subject, says.published(c), says.computed(c), says.mark(c), note])
+        return block(
+            summary
+            + table(
+                f"checks-{group}",
+                says.GROUP_TITLES[group],
+                columns,
+                rows,
+                css="reconciliation",
+                row_classes=["ok" if c.agrees else "mismatch" for c in found],
+                row_ids=[says.anchor(c) for c in found],
+            )
+        )
 
-    def chart(self, name: str) -> Markdown:
-        """Draw a chart to charts/<quarter>-<name>.png beside the page and show it with its alt text."""
-        q = self.quarter
-        drawn = {
-            "work_orders": lambda: charts.work_orders_by_unit(q.units, q.id.zh),
-            "composite_scores": lambda: charts.composite_scores(scoring.ranked_units(q.units), q.id.zh),
-            "problems": lambda: charts.problems_by_unit(q.units, q.id.zh),
-        }[name]()
-        path = CHART_DIR / f"{q.id}-{drawn.name}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(drawn.png)
-        return Markdown(markup.figure(drawn, path.as_posix()))
-
-    def downloads(self) -> Markdown:
-        path = export.write_csv(export.unit_table(self.quarter), DOWNLOAD_DIR / f"{self.quarter.id}-units.csv")
-        return Markdown(
-            f"- {{download}}`本季度各单位数据（CSV，UTF-8，可用 Excel 打开）<{path.as_posix()}>`\n"
-            "- 列的含义与计算规则见{doc}`../methodology`。"
+    def downloads(self) -> HTML:
+        q = self.result.id
+        return block(
+            html(
+                '<ul><li><a href="{csv}" download>本季度各单位数据（CSV，UTF-8，可用 Excel 打开）</a></li>'
+                '<li><a href="{pdf}">打印版（PDF）</a></li>'
+                '<li>全部季度的数据见<a href="{all}">数据下载</a>；'
+                '列的含义与计算规则见<a href="{method}">计算方法与数据说明</a>。</li></ul>',
+                csv=links.file_href(f"data/quarters/{q}-units.csv", self.here),
+                pdf=links.file_href(f"pdf/{q}.pdf", self.here),
+                all=links.href(links.DOWNLOADS, self.here),
+                method=links.href(links.METHODOLOGY, self.here),
+            )
         )

@@ -1,0 +1,103 @@
+"""How the site says a check: its label, how the computed value was worked out, and a note on a
+difference. The numbers come from :class:`hotline.rules.checks.Check`; only the words are here.
+"""
+
+from __future__ import annotations
+
+from hotline.circular import fmt
+from hotline.data import schema
+from hotline.rules import checks as rules
+from hotline.rules.checks import Check
+
+GROUP_TITLES = {
+    rules.HEADLINE: "基本情况数字与附件表格",
+    rules.TOTALS: "附件“总计”行与各行之和",
+    rules.LISTS: "通报点名的单位名单",
+    rules.SCORES: "公布的综合得分与计分规则",
+}
+_HEADLINE_LABELS = {
+    "received": "受理 = 电话直接答复 + 交办镇办（附件1合计）+ 交办部门（附件2合计）",
+    "completed": "办结 = 受理 − 尚未办结",
+    "completion_rate": "办结率 = 办结 ÷ 受理",
+    "assigned_towns": "交办各镇（办） = 附件1承办工单量合计",
+    "assigned_departments": "交办部门和单位 = 附件2承办工单量合计",
+    "overdue_rate": "逾期率 = 逾期 ÷ 受理",
+    "best_units": "综合成绩较好的单位（排名前2的镇办、前3的部门）",
+}
+
+
+def anchor(check: Check) -> str:
+    """The id of the check's row in 数据核对, for links to it."""
+    return "check-" + check.key.replace(".", "-")
+
+
+def mark(check: Check) -> str:
+    return "✓" if check.agrees else "✗"
+
+
+def label(check: Check) -> str:
+    if check.key in _HEADLINE_LABELS:
+        return _HEADLINE_LABELS[check.key]
+    if check.group == rules.HEADLINE:
+        column = schema.BY_KEY[check.column]
+        return f"{column.zh.removesuffix('量')} = 附件1、附件2{column.zh}合计"
+    if check.group == rules.TOTALS:
+        return f"附件{schema.ATTACHMENT_NO[check.kind]}总计·{schema.zh(check.column)}"
+    if check.group == rules.SCORES:
+        return f"{check.unit}（{schema.KIND_ZH[check.kind]}）"
+    if check.key == "top_volume":
+        return f"工单量较多的单位 = 附件中承办工单量最多的{len(check.published)}个单位"
+    return f"工单量较多单位·{check.unit}的承办工单量"
+
+
+def _value(check: Check, value) -> str:
+    if check.key in ("completion_rate", "overdue_rate"):
+        return fmt.pct(value)
+    if check.group == rules.HEADLINE:
+        return fmt.count(value)
+    if check.key == "best_units":
+        return fmt.join(value)
+    if check.key == "top_volume":
+        return fmt.join(f"{unit}（{n}）" for unit, n in value)
+    return fmt.number(value)
+
+
+def published(check: Check) -> str:
+    return _value(check, check.published)
+
+
+def computed(check: Check) -> str:
+    """The computed value, and for a formula the numbers it came from."""
+    value = _value(check, check.computed)
+    ops = [fmt.number(n) for n in check.operands]
+    if check.key == "received" or check.key in ("extended", "redone", "overdue"):
+        return f"{' + '.join(ops)} = {value}"
+    if check.key == "completed":
+        return f"{ops[0]} − {ops[1]} = {value}"
+    if check.key in ("completion_rate", "overdue_rate"):
+        return f"{ops[0]} ÷ {ops[1]} = {value}"
+    if check.group == rules.SCORES:
+        return f"min(100, 100 + {ops[0]} − {ops[1]}) = {value}"
+    return value
+
+
+def note(check: Check, units=None) -> str:
+    """A plain sentence on a difference ("" when the figures agree)."""
+    if check.agrees:
+        return ""
+    if check.key in ("extended", "redone", "overdue"):
+        gap = check.published - check.computed
+        return f"通报正文为{check.published}件，附件表格合计为{check.computed}件，相差{gap}件；通报未作说明。"
+    if check.key == "overdue_rate":
+        return "通报未说明逾期率的计算口径，按通报的逾期件数和受理件数算不出公布的逾期率。"
+    if check.group == rules.SCORES:
+        return f"按规则计算为{fmt.number(check.computed)}分，与通报公布的{fmt.number(check.published)}分不一致。"
+    if check.key == "top_volume" and units is not None:
+        missed = rules.passed_over(check, units)
+        return (
+            f"通报点名的单位不是附件中工单量最多的{len(check.published)}个："
+            f"{fmt.join(f'{u}（{n}）' for u, n in missed)}的工单量更多，但未被列出；通报未说明选取口径。"
+        )
+    if check.group == rules.TOTALS:
+        return f"总计行为{check.published}，各行之和为{check.computed}。"
+    return "通报公布的数字与附件表格或计分规则不一致。"
