@@ -25,7 +25,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from hotline.data import provenance
-from hotline.data.loading import quarters_dir
+from hotline.data.quarter_id import quarters_dir
 from hotline.examples import generate as examples
 
 REPO = Path(__file__).resolve().parents[1]

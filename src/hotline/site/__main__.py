@@ -2,6 +2,6 @@
 
 import sys
 
-from hotline.site.cli import main
+from hotline.site.cli import run
 
-sys.exit(main())
+sys.exit(run())

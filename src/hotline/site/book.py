@@ -15,25 +15,24 @@ from hotline.site import keys
 from hotline.site.errors import BuildError
 
 if TYPE_CHECKING:
-    from hotline.data.loading import Quarter
     from hotline.site.notebooks import Job
 
 SEARCH_DICT = Path("_search") / "units.dict.txt"  # relative to the book; named in _config.yml
 
 
-def expand_quarter_navigation(toc: Path, quarters: list[Quarter]) -> None:
+def expand_quarter_navigation(toc: Path, quarters: list[str]) -> None:
     """List the quarter pages newest first in place of the glob, so adding a quarter updates the
     navigation without anyone editing _toc.yml."""
     text = toc.read_text(encoding="utf-8")
-    entries = "\n".join(f"      - file: quarters/{q.id}" for q in reversed(quarters))
+    entries = "\n".join(f"      - file: quarters/{q}" for q in reversed(quarters))
     if "      - glob: quarters/*" not in text:
         raise BuildError(f"{toc.name} 中应有一行“      - glob: quarters/*”，用来放季度通报页面")
     toc.write_text(text.replace("      - glob: quarters/*", entries), encoding="utf-8")
 
 
-def write_search_dictionary(quarters: list[Quarter], book: Path) -> Path:
+def write_search_dictionary(names: Iterable[str], book: Path) -> Path:
     """A jieba user dictionary of every unit name, so search indexes 劳动监察大队 as one word."""
-    names = sorted({name for q in quarters for name in q.units["unit"]})
+    names = sorted(set(names))
     path = book / SEARCH_DICT
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f"{name} 100000 nt\n" for name in names), encoding="utf-8")
@@ -41,16 +40,10 @@ def write_search_dictionary(quarters: list[Quarter], book: Path) -> Path:
 
 
 def copy_executed(job: Job, cache: Path, book: Path) -> None:
-    """The executed notebook and the files it wrote (charts, downloads), beside each other."""
-    source = cache / job.key
+    """The executed notebook into its place in the book (its charts are inside it)."""
     target = book / job.page
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source / "page.ipynb", target)
-    for path in keys.files(source):
-        if path.name != "page.ipynb":
-            destination = target.parent / path.relative_to(source)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, destination)
+    shutil.copyfile(cache / job.key / "page.ipynb", target)
 
 
 def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> int:
@@ -72,6 +65,16 @@ def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> 
         old.write_bytes(data)
         written += 1
     return written
+
+
+def navigation_key(book: Path) -> str:
+    """What every page's navigation depends on: the table of contents and the pages there are."""
+    pages = sorted(
+        p.relative_to(book).as_posix()
+        for p in keys.files(book)
+        if p.suffix in (".md", ".ipynb") and "_build" not in p.parts
+    )
+    return keys.digest([("toc", (book / "_toc.yml").read_bytes())], *pages)
 
 
 def static_is_stale(book: Path) -> bool:

@@ -1,17 +1,23 @@
-"""Build the public site: validate data/, run the notebooks with papermill, assemble with Jupyter Book.
+"""Build the public site: validate data/, compute the results once, run the notebooks with
+papermill, assemble with Jupyter Book, print, and publish exactly this build's output.
 
 Fast and safe for staff who rebuild every quarter and after every correction:
 
-- Nothing changed (same data, notebooks, package and book files, by content hash): nothing runs.
+- Nothing changed (same data, notebooks, package and book files, by content hash) and the
+  published site still matches its manifest: nothing runs.
+- The data are read and validated once; every quarter's results (scores, ranks, checks) and the
+  history are computed once and saved for the notebooks, which never read the data files.
 - A notebook runs again only when its inputs changed (see :mod:`hotline.site.notebooks`).
 - The Jupyter Book source folder persists between builds and only changed files are rewritten, so
   Sphinx re-reads only what changed (see :mod:`hotline.site.book`).
-- Nothing is published unless every step succeeds: the new site is assembled beside the published
-  one and swapped in at the end, so a failed build leaves the previous site byte for byte.
+- Nothing is published unless every step succeeds, and what is published is exactly this build's
+  site (see :mod:`hotline.site.publish`); a failed build leaves the previous site byte for byte.
+- One build at a time per output folder (:mod:`hotline.site.lock`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -24,25 +30,25 @@ from typing import TYPE_CHECKING
 
 # Only light modules here: `make site` with nothing changed should not wait for pandas, and the
 # forkserver should start importing before this process does. The rest is imported where used.
-from hotline.data.quarter_id import quarters_dir
+from hotline.data.files import DataFolder
 from hotline.site import book as book_source
-from hotline.site import keys, parallel
+from hotline.site import keys, parallel, publish
 from hotline.site.errors import BuildError
-from hotline.site.keys import BOOK_DIRS, BOOK_FILES, REPO
-from hotline.site.notebooks import SPANNING_PAGES, notebook_jobs, run_notebooks
-from hotline.site.publish import publish
+from hotline.site.keys import BOOK_DIRS, BOOK_FILES, REPO, Inputs
+from hotline.site.lock import build_lock
+from hotline.site.notebooks import SPANNING_PAGES, Job, run_notebooks
 from hotline.site.sphinx_run import run_jupyter_book
 
 if TYPE_CHECKING:
-    from hotline.data.loading import Quarter
+    from hotline.rules.history import History
 
 PHASE_LABELS = {
-    "validate": "校验数据",
+    "validate": "校验数据与计算",
     "notebooks": "运行笔记本",
     "unit_pages": "单位页面与图表（与笔记本同时进行，此处为多等的时间）",
     "sphinx": "Jupyter Book",
     "pdf": "打印版PDF",
-    "publish": "发布",
+    "publish": "检查与发布",
 }
 
 
@@ -57,15 +63,48 @@ class BuildResult:
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for staff and the benchmark
 
 
-def validate(data_dir: Path) -> list[Quarter]:
-    """Load every quarter and verify its checksums; the first problem stops the build."""
-    from hotline.data import provenance
-    from hotline.data.loading import load_all
+def notebook_jobs(root: Path, inputs: Inputs, history: History, results: Path) -> list[Job]:
+    """A job per quarter page and per page over every quarter; each reads the results saved in
+    ``results`` (named by the key of what they were computed from)."""
+    from hotline.circular.wording import page_title
 
-    quarters = load_all(data_dir)
-    for quarter in quarters:
-        provenance.verify(quarters_dir(data_dir) / str(quarter.id))
-    return quarters
+    results.mkdir(parents=True, exist_ok=True)
+    data_dir = str(inputs.data.root)
+    jobs = []
+    for result in history.results:
+        quarter = str(result.id)
+        key = inputs.quarter_key(quarter)
+        saved = results / f"{quarter}-{key[:16]}.pickle"
+        if not saved.is_file():
+            import pickle
+
+            saved.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        parameters = {"quarter": quarter, "data_dir": data_dir, "saved": str(saved)}
+        template = root / "notebooks" / "quarter.ipynb"
+        jobs.append(Job(quarter, template, f"quarters/{quarter}.ipynb", parameters, key, page_title(result)))
+    saved = results / f"history-{inputs.data_key()[:16]}.pickle"
+    if not saved.is_file():
+        history.save(saved)
+    for template_name, page in SPANNING_PAGES:
+        template = root / "notebooks" / f"{template_name}.ipynb"
+        parameters = {"data_dir": data_dir, "saved": str(saved)}
+        jobs.append(Job(template_name, template, f"{page}.ipynb", parameters, inputs.spanning_key(template_name)))
+    return jobs
+
+
+def _static_key(inputs: Inputs) -> str:
+    """What fills Sphinx's _static folder: the book's _static files and the pinned packages."""
+    return keys.digest([named for named in inputs.book if named[0].startswith("_static/")] + inputs.code[-1:])
+
+
+def _current(output: Path, state: Path, key: str) -> bool:
+    if not (output.is_dir() and state.is_file()):
+        return False
+    try:
+        recorded = json.loads(state.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return recorded.get("key") == key and publish.matches_manifest(output, recorded.get("manifest", ""))
 
 
 def build(
@@ -76,6 +115,17 @@ def build(
     rerun: Iterable[str] = (),
     workers: int | None = None,
 ) -> BuildResult:
+    data_dir, output = Path(data_dir).resolve(), Path(output).resolve()
+    try:
+        with build_lock(output.parent, output.name):
+            return _build(data_dir, output, root, list(rerun), workers)
+    except OSError as exc:
+        raise publish.os_error("构建", exc) from None
+
+
+def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: int | None) -> BuildResult:
+    from hotline.rules.history import History
+
     started = time.monotonic()
     phases: dict[str, float] = {}
     since = started
@@ -86,63 +136,79 @@ def build(
         phases[name] = round(now - since, 2)
         since = now
 
-    data_dir, output = Path(data_dir).resolve(), Path(output).resolve()
-    rerun = list(rerun)
-    work = output.parent / f".work-{output.name}"  # cache and book source, kept between builds
-    key_file = work / "site.key"
-    key = keys.site_key(root, data_dir)
-    if not rerun and output.is_dir() and key_file.is_file() and key_file.read_text() == key:
-        names = sorted(p.name for p in quarters_dir(data_dir).iterdir() if p.is_dir())
+    work = output.parent / f".work-{output.name}"  # caches and the book source, kept between builds
+    state = work / "site.json"
+    folder = DataFolder(data_dir)
+    inputs = Inputs(root, folder)
+    key = inputs.site_key()
+    if not rerun and _current(output, state, key):
+        names = sorted(p.name for p in (data_dir / "quarters").iterdir() if p.is_dir())
         return BuildResult(output, None, names, time.monotonic() - started, up_to_date=True)
+    state.unlink(missing_ok=True)  # from here on, the published site is not known to be current
     parallel.start_early()
-    quarters = validate(data_dir)
+    history = History.build(folder)
     lap("validate")
-    unknown = set(rerun) - {str(q.id) for q in quarters} - {name for name, _ in SPANNING_PAGES}
+    known = set(history.quarter_ids) | {name for name, _ in SPANNING_PAGES}
+    unknown = set(rerun) - known
     if unknown:
         raise BuildError(f"没有这样的季度或页面：{'、'.join(sorted(unknown))}")
     workers = workers or os.cpu_count() or 1
     log_dir = output.parent / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    jobs = notebook_jobs(root, data_dir, quarters)
+    jobs = notebook_jobs(root, inputs, history, work / "results")
     book = work / "book"
     with tempfile.TemporaryDirectory(prefix=".next-", dir=output.parent) as scratch:
-        source = Path(scratch) / "book"
+        source, assets = Path(scratch) / "book", Path(scratch) / "assets"
         source.mkdir()
         for name in BOOK_FILES:
             shutil.copy2(root / name, source / name)
         for name in BOOK_DIRS:
             shutil.copytree(root / name, source / name)
-        book_source.expand_quarter_navigation(source / "_toc.yml", quarters)
-        # The unit pages, charts and open data need the data only, not the notebooks: they are
+        book_source.expand_quarter_navigation(source / "_toc.yml", history.quarter_ids)
+        # The unit pages, charts and open data need the results only, not the notebooks: they are
         # written (in a thread; the kernels are other processes) while the notebooks run.
         with ThreadPoolExecutor(max_workers=1) as side:
-            from hotline.pages import units as site_pages
-            from hotline.rules.history import History
+            from hotline.site import generated
 
-            history = History.load(data_dir)
-            pages = side.submit(site_pages.write_all, history, data_dir, source, work / "charts", workers)
+            pages = side.submit(generated.write, history, source, assets, work / "charts", workers)
             executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun)
             lap("notebooks")
             pages.result()
         for job in jobs:
             book_source.copy_executed(job, work / "notebooks", source)
-        book_source.write_search_dictionary(quarters, source)
+        book_source.write_search_dictionary(history.units["unit"], source)
         book_source.sync_tree(source, book)
-    lap("unit_pages")
-    log = log_dir / f"jupyter-book-{output.name}.log"
-    run_jupyter_book(book, log, workers, every_page=book_source.static_is_stale(book))
-    lap("sphinx")
-    staged = output.parent / f".publish-{output.name}"
-    shutil.rmtree(staged, ignore_errors=True)
-    try:
-        shutil.copytree(book / "_build" / "html", staged)
-        from hotline.site.printing import print_quarters
+        lap("unit_pages")
+        static_key = _static_key(inputs)
+        static_state = work / "static.key"
+        restyled = not static_state.is_file() or static_state.read_text() != static_key
+        if restyled:  # _static is refilled from scratch, so it holds no file of an older theme
+            shutil.rmtree(book / "_build" / "html" / "_static", ignore_errors=True)
+            static_state.unlink(missing_ok=True)
+        # Every page shows the site's navigation: when pages come or go, every page is written again,
+        # or an unchanged page would keep a link to a removed quarter.
+        navigation = book_source.navigation_key(book)
+        navigation_state = work / "navigation.key"
+        renavigated = not navigation_state.is_file() or navigation_state.read_text() != navigation
+        navigation_state.unlink(missing_ok=True)
+        log = log_dir / f"jupyter-book-{output.name}.log"
+        every_page = restyled or renavigated or book_source.static_is_stale(book)
+        run_jupyter_book(book, log, workers, every_page=every_page)
+        static_state.write_text(static_key)
+        navigation_state.write_text(navigation)
+        lap("sphinx")
+        staged = output.parent / f".publish-{output.name}"
+        try:
+            publish.stage(book / "_build" / "html", assets, staged)
+            from hotline.site.printing import print_quarters
 
-        print_quarters(staged, quarters, work / "pdf", workers)
-        lap("pdf")
-        publish(staged, output)
-    finally:
-        shutil.rmtree(staged, ignore_errors=True)
-    key_file.write_text(key)
+            print_quarters(staged, history.quarter_ids, work / "pdf", workers)
+            lap("pdf")
+            manifest = publish.write_manifest(staged)
+            publish.check_links(staged)
+            publish.publish(staged, output)
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    state.write_text(json.dumps({"key": key, "manifest": manifest}), encoding="utf-8")
     lap("publish")
-    return BuildResult(output, log, [str(q.id) for q in quarters], time.monotonic() - started, executed, phases=phases)
+    return BuildResult(output, log, history.quarter_ids, time.monotonic() - started, executed, phases=phases)

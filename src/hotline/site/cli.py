@@ -13,6 +13,7 @@ from hotline.data.errors import DataError
 from hotline.site.build import PHASE_LABELS, build
 from hotline.site.errors import BuildError
 from hotline.site.keys import REPO
+from hotline.site.lifetime import Stopped, owned_processes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     except (DataError, BuildError) as exc:
         print(f"构建失败，网站未更新。\n{exc}", file=sys.stderr)
         return 1
+
     if result.up_to_date:
         print(f"数据和代码都没有改动，网站已是最新：{result.output}（用时 {result.seconds:.1f} 秒）")
         return 0
@@ -50,5 +52,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run(argv: list[str] | None = None) -> int:
+    """The command itself: the build owns every process it starts, and a stop signal (Ctrl-C,
+    ``kill``) stops them all before it exits (see hotline.site.lifetime)."""
+    try:
+        with owned_processes():
+            return main(argv)
+    except Stopped as exc:
+        print(f"构建被中止（{exc}），它启动的进程均已停止；网站未更新。", file=sys.stderr)
+        return 128 + exc.signum
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

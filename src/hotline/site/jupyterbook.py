@@ -37,4 +37,7 @@ def build_html(book: Path, jobs: int, every_page: bool = False) -> int:
 
 
 if __name__ == "__main__":
+    from hotline.site.lifetime import tie_children
+
+    tie_children()  # Sphinx's own workers die with this process, and this process with the build
     sys.exit(build_html(Path(sys.argv[1]), int(sys.argv[2]), every_page="--all" in sys.argv[3:]))

@@ -1,7 +1,9 @@
-"""Content hashes: the keys under which notebooks, charts, PDFs and the whole site are cached.
+"""Content hashes: the keys under which notebooks, charts, documents and the whole site are cached.
 
 A key is a sha256 over file names and contents, never paths or times, so the same inputs give the
-same key on every machine and a changed input always gives a new one.
+same key on every machine and a changed input always gives a new one. A build reads its inputs
+once (:class:`Inputs`); the data files come through the build's :class:`DataFolder`, so the bytes
+that are hashed are the bytes that are validated and parsed.
 """
 
 from __future__ import annotations
@@ -10,10 +12,17 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from hotline.data import schema
+from hotline.data.files import DataFolder
+from hotline.data.quarter_id import quarters_dir
+from hotline.data.registry import ALIASES_FILE, UNITS_FILE
+
 REPO = Path(__file__).resolve().parents[3]
 PACKAGE = Path(__file__).resolve().parents[1]
 BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIRS = ("_static",)
+
+Named = list[tuple[str, bytes]]
 
 
 def files(folder: Path) -> list[Path]:
@@ -21,28 +30,56 @@ def files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def digest(named_files: Iterable[tuple[str, Path]], *extra: str) -> str:
-    """sha256 over names and contents (never paths or times), so a key means the same everywhere."""
+def digest(named: Iterable[tuple[str, bytes]], *extra: str) -> str:
+    """sha256 over names and contents, plus any extra words."""
     hasher = hashlib.sha256()
-    for name, path in named_files:
-        hasher.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, data in named:
+        hasher.update(name.encode() + b"\0" + data + b"\0")
     for text in extra:
         hasher.update(text.encode() + b"\0")
     return hasher.hexdigest()
 
 
-def tree(folder: Path, prefix: str) -> list[tuple[str, Path]]:
-    return [(f"{prefix}/{p.relative_to(folder).as_posix()}", p) for p in files(folder)]
+def file_digest(named_paths: Iterable[tuple[str, Path]], *extra: str) -> str:
+    return digest(((name, path.read_bytes()) for name, path in named_paths), *extra)
 
 
-def code_files(root: Path) -> list[tuple[str, Path]]:
-    """What every page depends on besides data: the package and the pinned environment."""
-    return [*tree(PACKAGE, "hotline"), ("requirements.txt", root / "requirements.txt")]
+def tree(folder: Path, prefix: str, read=Path.read_bytes) -> Named:
+    return [(f"{prefix}/{p.relative_to(folder).as_posix()}", read(p)) for p in files(folder)]
 
 
-def site_key(root: Path, data_dir: Path) -> str:
-    named = code_files(root) + tree(data_dir, "data") + tree(root / "notebooks", "notebooks")
-    named += [(name, root / name) for name in BOOK_FILES]
-    for folder in BOOK_DIRS:
-        named += tree(root / folder, folder)
-    return digest(named)
+class Inputs:
+    """Everything a build depends on, each file read once."""
+
+    def __init__(self, root: Path, data: DataFolder):
+        self.root = root
+        self.data = data
+        self.code: Named = [*tree(PACKAGE, "hotline"), ("requirements.txt", (root / "requirements.txt").read_bytes())]
+        self.notebooks: Named = tree(root / "notebooks", "notebooks")
+        self.book: Named = [(name, (root / name).read_bytes()) for name in BOOK_FILES]
+        for folder in BOOK_DIRS:
+            self.book += tree(root / folder, folder)
+        self.data_files: Named = tree(data.root, "data", read=data.read_bytes)
+
+    def site_key(self) -> str:
+        """Changes when anything that could change the site changes."""
+        return digest([*self.code, *self.data_files, *self.notebooks, *self.book])
+
+    def template(self, name: str) -> tuple[str, bytes]:
+        path = f"notebooks/{name}.ipynb"
+        return next((n, b) for n, b in self.notebooks if n == path)
+
+    def quarter_key(self, quarter: str) -> str:
+        """What a quarter's page depends on: the code, the unit registry and the quarter's own folder."""
+        registry = [(name, self.data.read_bytes(self.data.path(name))) for name in (UNITS_FILE, ALIASES_FILE)]
+        folder = quarters_dir(self.data.root) / quarter
+        own = [(f"quarter/{name}", self.data.read_bytes(folder / name)) for name in schema.QUARTER_FILES]
+        own.append(("provenance", self.data.read_bytes(folder / "provenance.toml")))
+        return digest([*self.code, *registry, *own, self.template("quarter")], quarter)
+
+    def spanning_key(self, template: str) -> str:
+        """What a page over every quarter depends on: the code and all of data/."""
+        return digest([*self.code, *self.data_files, self.template(template)], template)
+
+    def data_key(self) -> str:
+        return digest([*self.code, *self.data_files])

@@ -1,8 +1,13 @@
-"""Run the page notebooks with papermill: only those whose inputs changed, in parallel worker processes.
+"""Run the page notebooks with papermill: only those whose inputs changed, in parallel workers.
 
 Each worker keeps one Jupyter kernel and gives every notebook a fresh IPython session in it, which
 saves starting a kernel and importing pandas and matplotlib for every page. An executed notebook is
-cached under the hash of its inputs (template, package, the data it reads).
+cached under the hash of its inputs (template, package, the data it reads). The notebooks read the
+results the build computed once (a saved file), never the data files.
+
+After a run the build prepares the notebook for the book: papermill's parameters cell is hidden,
+timestamps are dropped, the page gets its title, and each chart's alt text and caption (which the
+chart put in its output's metadata) become the figure's alt text and caption.
 """
 
 from __future__ import annotations
@@ -14,56 +19,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hotline.data.quarter_id import quarters_dir
-from hotline.data.registry import ALIASES_FILE, UNITS_FILE
-from hotline.site import keys, parallel
+from hotline.site import parallel
 from hotline.site.errors import BuildError
 
 if TYPE_CHECKING:
     import nbformat
 
-    from hotline.data.loading import Quarter
-
-SPANNING_PAGES = (("home", "index"), ("comparison", "comparison"), ("methodology", "methodology"))
+# Pages over every quarter: (template in notebooks/, page in the book).
+SPANNING_PAGES = (
+    ("home", "index"),
+    ("comparison", "comparison"),
+    ("methodology", "methodology"),
+    ("research", "research"),
+)
 # Longest first (quarters are 1), so that no worker is left with a long notebook at the end.
-RUN_ORDER = {"comparison": 0, "home": 2, "methodology": 3}
+RUN_ORDER = {"comparison": 0, "home": 2, "methodology": 3, "research": 2}
+CELL_TIMEOUT = 300  # seconds one cell may run; a page's longest cell takes about two
 
 
 @dataclass(frozen=True, eq=False)
 class Job:
-    name: str  # what staff call it: a quarter id, or home / comparison / methodology
+    name: str  # what staff call it: a quarter id, or home / comparison / methodology / research
     template: Path
     page: str  # path of the executed notebook in the book, e.g. quarters/2024Q1.ipynb
     parameters: dict
     key: str
     title: str | None = None
-
-
-def notebook_jobs(root: Path, data_dir: Path, quarters: list[Quarter]) -> list[Job]:
-    from hotline.pages.circular import page_title
-
-    code = keys.code_files(root)
-    registry = [(name, data_dir / name) for name in (UNITS_FILE, ALIASES_FILE)]
-    jobs = []
-    for quarter in quarters:
-        template = root / "notebooks" / "quarter.ipynb"
-        inputs = code + registry + keys.tree(quarters_dir(data_dir) / str(quarter.id), "quarter") + [("t", template)]
-        jobs.append(
-            Job(
-                str(quarter.id),
-                template,
-                f"quarters/{quarter.id}.ipynb",
-                {"quarter": str(quarter.id), "data_dir": str(data_dir)},
-                keys.digest(inputs, str(quarter.id)),
-                page_title(quarter),
-            )
-        )
-    everything = code + keys.tree(data_dir, "data")
-    for template_name, page in SPANNING_PAGES:
-        template = root / "notebooks" / f"{template_name}.ipynb"
-        key = keys.digest([*everything, ("t", template)], template_name)
-        jobs.append(Job(template_name, template, f"{page}.ipynb", {"data_dir": str(data_dir)}, key))
-    return jobs
 
 
 def hide_injected_parameters(notebook: nbformat.NotebookNode) -> None:
@@ -85,21 +66,44 @@ def strip_run_metadata(notebook: nbformat.NotebookNode) -> None:
 
 
 def retitle(notebook: nbformat.NotebookNode, title: str, path: Path) -> None:
-    """Replace the template's placeholder heading with the page's real title."""
+    """Replace the template's placeholder heading with the page's real title (escaped: it is data)."""
+    from hotline.pages.safe import text
+
     first = notebook.cells[0]
     if first.cell_type != "markdown" or not first.source.startswith("# "):
         raise BuildError(f"{path}: 模板的第一个单元格应是一级标题")
-    first.source = f"# {title}"
+    first.source = f"# {text(title)}"
+
+
+def caption_figures(notebook: nbformat.NotebookNode) -> None:
+    """Give each chart output its figure caption and alt text, from the chart's own metadata.
+
+    MyST-NB reads both from the cell's metadata; the caption is Markdown to it, so it passes
+    :func:`hotline.pages.safe.text` like any other text from data."""
+    from hotline.pages.safe import text
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            chart = output.get("metadata", {}).get("hotline")
+            if chart:
+                cell.metadata["mystnb"] = {
+                    "image": {"alt": chart["alt"], "classes": "chart"},
+                    "figure": {"caption": str(text(chart["caption"])), "classes": "chart"},
+                }
 
 
 _kernel = None  # the kernel of this worker process, kept for the notebooks it runs next
 
 # Before each notebook: a new IPython session (empty namespace, execution counts from 1) in the
-# notebook's own folder. Only the imported modules stay, which is what saves the time.
-FRESH_SESSION = """get_ipython().reset(new_session=True)
-import os as _os
+# notebook's own folder. Only the imported modules stay, which is what saves the time. The kernel
+# is also tied to its worker: it dies if the worker dies (see hotline.site.lifetime).
+# The folder first: the previous notebook's folder is gone, and IPython's reset needs a current one.
+FRESH_SESSION = """import os as _os
 _os.chdir({workdir!r})
-del _os
+get_ipython().reset(new_session=True)
+from hotline.site.lifetime import die_with_parent as _die
+_die()
+del _die
 """
 
 
@@ -143,12 +147,14 @@ def _discard_kernel() -> None:
     _kernel = None
 
 
-def run_in_worker(template: str, workdir: str, parameters: dict) -> dict | None:
+def run_in_worker(template: str, workdir: str, parameters: dict, timeout: int = CELL_TIMEOUT) -> dict | None:
     """Run one notebook (in a worker process); report an error as data rather than raising.
 
-    An error in a cell is the notebook's and is reported at once. A kernel that died or did not
-    start is replaced and the notebook run once more before that is reported."""
+    An error in a cell is the notebook's and is reported at once, and so is a cell that runs longer
+    than ``timeout`` seconds. A kernel that died or did not start is replaced and the notebook run
+    once more before that is reported."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError
 
     for attempt in (1, 2):
         try:
@@ -161,11 +167,15 @@ def run_in_worker(template: str, workdir: str, parameters: dict) -> dict | None:
                 kernel_name="python3",
                 progress_bar=False,
                 log_output=False,
+                execution_timeout=timeout,
                 km=kernel,  # passed on to nbclient, which then leaves the kernel running
             )  # no cwd: the kernel already runs, and the fresh session moved it to workdir
             return None
         except papermill.PapermillExecutionError as exc:
             return {"cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"}
+        except CellTimeoutError:
+            _discard_kernel()  # it may still be running the cell
+            return {"cell": None, "error": f"有一个单元格运行超过 {timeout} 秒，已停止（可能陷入了死循环或数据过大）"}
         except Exception as exc:  # the kernel died, or could not start
             _discard_kernel()
             if attempt == 2:
@@ -184,12 +194,23 @@ def _failed_source(path: Path) -> str:
     return ""
 
 
-def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rerun: Iterable[str] = ()) -> list[str]:
-    """Execute the notebooks whose inputs changed (and those named in ``rerun``), in parallel."""
+def prepare(path: Path, job: Job) -> None:
+    """An executed notebook made ready for the book (see the module's docstring)."""
     import nbformat
 
+    notebook = nbformat.read(path, as_version=4)
+    hide_injected_parameters(notebook)
+    strip_run_metadata(notebook)
+    caption_figures(notebook)
+    if job.title:
+        retitle(notebook, job.title, job.template)
+    nbformat.write(notebook, path)
+
+
+def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rerun: Iterable[str] = ()) -> list[str]:
+    """Execute the notebooks whose inputs changed (and those named in ``rerun``), in parallel."""
     rerun = set(rerun)
-    pending = [job for job in jobs if job.name in rerun or not (cache / job.key).is_dir()]
+    pending = [job for job in jobs if job.name in rerun or not (cache / job.key / "page.ipynb").is_file()]
     if not pending:
         return []
     pending.sort(key=lambda job: RUN_ORDER.get(job.name, 1))
@@ -200,7 +221,10 @@ def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rer
             work = cache / f"{job.key}.running"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
-            started[job] = (work, pool.submit(run_in_worker, str(job.template), str(work), job.parameters))
+            started[job] = (
+                work,
+                pool.submit(run_in_worker, str(job.template), str(work), job.parameters, CELL_TIMEOUT),
+            )
         for job, (work, future) in started.items():
             error = future.result()
             if error:
@@ -213,12 +237,7 @@ def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rer
                 failures.append(f"笔记本执行失败：{where}：{error['error']}\n已执行部分保存在 {kept}")
                 shutil.rmtree(work, ignore_errors=True)
                 continue
-            notebook = nbformat.read(work / "page.ipynb", as_version=4)
-            hide_injected_parameters(notebook)
-            strip_run_metadata(notebook)
-            if job.title:
-                retitle(notebook, job.title, job.template)
-            nbformat.write(notebook, work / "page.ipynb")
+            prepare(work / "page.ipynb", job)
             shutil.rmtree(cache / job.key, ignore_errors=True)
             work.rename(cache / job.key)
     if failures:

@@ -12,7 +12,13 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
 
-PRELOAD = ["papermill", "hotline.pages.units", "hotline.site.printing", "playwright.sync_api"]
+PRELOAD = [
+    "hotline.site.forkserver_init",
+    "papermill",
+    "hotline.pages.charts",
+    "hotline.site.printing",
+    "playwright.sync_api",
+]
 
 
 def _context():

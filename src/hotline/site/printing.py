@@ -13,16 +13,12 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 
 from hotline.site import keys, parallel
 from hotline.site.errors import BuildError
-
-if TYPE_CHECKING:
-    from hotline.data.loading import Quarter
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -123,10 +119,10 @@ def _article_key(html: Path) -> str:
     images = re.findall(r'<img[^>]+src="([^"]+)"', article.group(0) if article else "")
     named = [(src, (html.parent / src).resolve()) for src in images]
     named.append(("css", html.parents[1] / "_static" / "hotline.css"))
-    return keys.digest(named, article.group(0) if article else text)
+    return keys.file_digest(named, article.group(0) if article else text)
 
 
-def print_quarters(html: Path, quarters: list[Quarter], cache: Path, workers: int) -> None:
+def print_quarters(html: Path, quarters: list[str], cache: Path, workers: int) -> None:
     """A PDF of every quarter page at pdf/<quarter>.pdf, printed again only when the page changed."""
 
     browser = chromium()
@@ -135,7 +131,7 @@ def print_quarters(html: Path, quarters: list[Quarter], cache: Path, workers: in
             "找不到 Chromium，无法生成打印版 PDF：请用 make site 构建（会自动安装），或安装 chromium 与 fonts-noto-cjk"
         )
     cache.mkdir(parents=True, exist_ok=True)
-    ids = [str(q.id) for q in quarters]
+    ids = list(quarters)
     pages = {q: html / "quarters" / f"{q}.html" for q in ids}
     keys = {q: cache / f"{_article_key(page)}.pdf" for q, page in pages.items()}
     missing = [(pages[q], keys[q]) for q in ids if not keys[q].exists()]

@@ -1,18 +1,144 @@
-"""Put a built site in place of the published one, all at once."""
+"""Publishing: the site is assembled in a staging folder from this build's outputs only, checked,
+listed in a manifest, and then put in place of the published one all at once.
+
+- The published tree equals this build's output, no more: nothing from an earlier or a failed
+  build survives (a removed quarter's page, chart, data and PDF are gone).
+- Every internal link and image of every page must resolve to a file of the new site.
+- ``manifest.json`` (and ``SHA256SUMS``, for ``sha256sum -c``) lists every file with its size
+  and SHA-256, published with the site so anyone can verify a download.
+- Any failure is a :class:`BuildError` naming what and where; the previous site stays as it was.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from hotline.site.errors import BuildError
+
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+SKIPPED = {".buildinfo"}  # Sphinx's own bookkeeping, not part of the site
 
 
-def publish(built: Path, output: Path) -> None:
+def os_error(action: str, exc: OSError) -> BuildError:
+    reason = {13: "没有权限", 28: "磁盘已满", 30: "文件系统只读"}.get(exc.errno or 0, exc.strerror or str(exc))
+    return BuildError(f"{action}失败：{exc.filename or ''}：{reason}。已发布的网站保持不变")
+
+
+def stage(sphinx_output: Path, assets: Path, staged: Path) -> None:
+    """The new site in ``staged``: Sphinx's pages and assets, then the build's generated files."""
+    try:
+        if staged.exists():
+            shutil.rmtree(staged)
+        shutil.copytree(sphinx_output, staged, ignore=shutil.ignore_patterns(*SKIPPED))
+        for path in sorted(assets.rglob("*")):
+            if not path.is_file():
+                continue
+            target = staged / path.relative_to(assets)
+            if target.exists():
+                raise BuildError(f"生成的文件与 Sphinx 输出的文件重名：{path.relative_to(assets)}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    except OSError as exc:
+        raise os_error("准备新网站", exc) from None
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and name in ("href", "src"):
+                self.found.append(value)
+
+
+def broken_links(site: Path) -> list[tuple[str, str]]:
+    """(page, link) for every internal link or image that does not resolve to a file of the site,
+    or that points outside it."""
+    broken = []
+    root = site.resolve()
+    for page in sorted(site.rglob("*.html")):
+        if page.relative_to(site).parts[0] == "_static":  # the theme's template fragments, not pages
+            continue
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.found:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("#", "mailto:", "tel:", "data:")):
+                continue
+            if not parts.path:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_relative_to(root) or not target.is_file():
+                broken.append((page.relative_to(site).as_posix(), link))
+    return broken
+
+
+def check_links(site: Path) -> None:
+    broken = broken_links(site)
+    if broken:
+        listed = "\n".join(f"  {page}：{link}" for page, link in broken[:20])
+        raise BuildError(f"网站中有{len(broken)}个链接指向不存在的文件或网站之外：\n{listed}")
+
+
+def file_list(site: Path) -> dict[str, dict]:
+    """Every file of a site (but the manifest itself) with its size and SHA-256."""
+    listed = {}
+    for path in sorted(site.rglob("*")):
+        name = path.relative_to(site).as_posix()
+        if path.is_file() and name not in (MANIFEST, SUMS):
+            data = path.read_bytes()
+            listed[name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    return listed
+
+
+def write_manifest(site: Path) -> str:
+    """Write manifest.json and SHA256SUMS; returns the manifest's own SHA-256."""
+    listed = file_list(site)
+    manifest = json.dumps({"files": listed}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    (site / MANIFEST).write_text(manifest, encoding="utf-8")
+    sums = "".join(f"{entry['sha256']}  {name}\n" for name, entry in listed.items())
+    (site / SUMS).write_text(sums, encoding="utf-8")
+    return hashlib.sha256(manifest.encode()).hexdigest()
+
+
+def matches_manifest(site: Path, manifest_sha256: str) -> bool:
+    """Whether a published site is still exactly what its manifest says (sizes checked, and the
+    manifest itself by hash): the fast path of a build with nothing changed relies on it."""
+    path = site / MANIFEST
+    if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != manifest_sha256:
+        return False
+    listed = json.loads(path.read_text(encoding="utf-8"))["files"]
+    present = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {MANIFEST, SUMS}
+    if present != set(listed):
+        return False
+    return all((site / name).stat().st_size == entry["size"] for name, entry in listed.items())
+
+
+def publish(staged: Path, output: Path) -> None:
     """Swap the new site in; the old one is removed only after the new one is in place."""
     previous = output.with_name(output.name + ".previous")
-    if previous.exists():
-        shutil.rmtree(previous)
-    if output.exists():
-        output.rename(previous)
-    built.rename(output)
-    if previous.exists():
-        shutil.rmtree(previous)
+    try:
+        if previous.exists():
+            shutil.rmtree(previous)
+        if output.exists():
+            output.rename(previous)
+        try:
+            staged.rename(output)
+        except OSError:
+            if previous.exists() and not output.exists():
+                previous.rename(output)  # put the old site back
+            raise
+        if previous.exists():
+            shutil.rmtree(previous, ignore_errors=True)
+    except OSError as exc:
+        raise os_error(f"发布到 {output}", exc) from None

@@ -1,4 +1,12 @@
-"""Sphinx settings the site needs for a fast build of many pages; listed in ``_config.yml``.
+"""Sphinx settings the site needs: safe, exact and fast builds of many pages; listed in ``_config.yml``.
+
+- Safe: a page can show only what the build generated. Docutils' file insertion (``include``,
+  ``literalinclude``, ``raw`` with ``:file:`` or ``:url:``) and the ``raw`` directive are off, and
+  any image or download a page references must be a file inside the book: anything else fails the
+  build while Sphinx is still reading, before it copies a single file.
+- Exact: Sphinx never deletes output, so after each successful build the outputs of documents,
+  images and downloads that no longer exist are removed, and the output holds this build's site
+  only (``_static`` is emptied by the build whenever what fills it changed).
 
 - Chinese search index: Sphinx 7.4's ``SearchChinese`` keeps every Latin term it has seen (numbers,
   quarter ids) in a list and checks membership in that list for every word it stems, so indexing a
@@ -12,7 +20,13 @@
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinx.search.zh import SearchChinese
 
 MULTITOC = "sphinx_multitoc_numbering"
@@ -31,8 +45,66 @@ class FastSearchChinese(SearchChinese):
         self.latin_terms = _Terms()  # per index, not shared through the class as upstream does
 
 
+def _no_file_insertion(app: Sphinx) -> None:
+    app.env.settings["file_insertion_enabled"] = False
+    app.env.settings["raw_enabled"] = False
+
+
+def _inside_book(app: Sphinx, doctree: nodes.document) -> None:
+    """Every image and download of a page must be a file inside the book folder."""
+    source = Path(app.srcdir).resolve()
+    folder = Path(app.env.doc2path(app.env.docname)).parent
+    for node in doctree.findall(lambda n: isinstance(n, nodes.image | addnodes.download_reference)):
+        target = node.get("reftarget") if isinstance(node, addnodes.download_reference) else node.get("uri", "")
+        if not target or "://" in target or target.startswith("data:"):
+            continue
+        path = (source / target.lstrip("/")) if target.startswith("/") else (folder / target)
+        path = path.resolve()
+        if not path.is_relative_to(source) or not path.is_file():
+            raise ExtensionError(
+                f"页面 {app.env.docname} 引用了网站源文件以外的文件：{target}（构建已停止，未复制任何文件）"
+            )
+
+
+def _expected_outputs(app: Sphinx) -> set[str]:
+    builder, env = app.builder, app.env
+    expected = {builder.get_target_uri(doc) for doc in env.found_docs}
+    expected |= {"genindex.html", "search.html", "searchindex.js", "objects.inv", ".buildinfo"}
+    expected |= {f"_images/{name}" for _, name in env.images.values()}
+    expected |= {f"_downloads/{name}" for _, name in env.dlfiles.values()}
+    return expected
+
+
+def _remove_stale_outputs(app: Sphinx, exception: Exception | None) -> None:
+    """After a successful build, delete outputs that belong to no current document."""
+    if exception is not None or app.builder.name != "html":
+        return
+    outdir = Path(app.outdir)
+    expected = _expected_outputs(app)
+    for path in sorted(outdir.rglob("*"), reverse=True):
+        relative = path.relative_to(outdir).as_posix()
+        if relative == "_static" or relative.startswith("_static/"):
+            continue
+        if path.is_file() and relative not in expected:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _escape_plain_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """``pagetitle`` is a page's title as plain text, with any ``<`` a unit name holds; a theme
+    that writes it into HTML unescaped (the book theme's print header does) would turn a name into
+    markup. Given escaped, it can only ever be shown as text."""
+    if "pagetitle" in context:
+        context["pagetitle"] = html.escape(str(context["pagetitle"]), quote=True)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_search_language(FastSearchChinese)
+    app.connect("builder-inited", _no_file_insertion)
+    app.connect("doctree-read", _inside_book, priority=100)
+    app.connect("build-finished", _remove_stale_outputs)
+    app.connect("html-page-context", _escape_plain_title)
     if MULTITOC in app.extensions:
         app.extensions[MULTITOC].parallel_read_safe = True
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,14 +9,24 @@ import sys
 from pathlib import Path
 
 from hotline.site.errors import BuildError
+from hotline.site.lifetime import die_with_parent
 
 GLYPH_WARNING = re.compile(r"Glyph \d+ .*missing from", re.IGNORECASE)
+TIMEOUT = 1800  # seconds; 40 quarters × 300 units take about 40
 
 
 def run_jupyter_book(book: Path, log: Path, workers: int, every_page: bool = False) -> None:
+    timeout = TIMEOUT
     command = [sys.executable, "-m", "hotline.site.jupyterbook", ".", str(workers), *(["--all"] if every_page else [])]
     env = os.environ | {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200", "MPLBACKEND": "Agg"}
-    result = subprocess.run(command, cwd=book, env=env, capture_output=True, text=True)
+    try:
+        result = subprocess.run(
+            command, cwd=book, env=env, capture_output=True, text=True, timeout=timeout, preexec_fn=die_with_parent
+        )
+    except subprocess.TimeoutExpired as exc:
+        output = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        log.write_text(output, encoding="utf-8")
+        raise BuildError(f"Jupyter Book 运行超过 {timeout} 秒仍未结束，已停止；已有的日志见 {log}") from None
     log.write_text(result.stdout + result.stderr, encoding="utf-8")
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])

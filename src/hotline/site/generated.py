@@ -1,0 +1,74 @@
+"""Pages and files generated straight from the history (no notebook): the unit pages and index,
+the downloads and corrections pages into the book; the unit charts and open data as assets, which
+the publish step adds to the site beside Sphinx's output.
+
+A unit's chart is drawn again only when its rows, its name or the chart code changed; drawing is
+most of the cost of the unit pages, so missing charts are drawn over worker processes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from hotline.opendata import package as opendata
+from hotline.pages import charts, info, links, units
+from hotline.rules.history import History
+from hotline.site.parallel import process_pool
+
+
+@functools.cache
+def _chart_code() -> bytes:
+    return Path(charts.__file__).read_bytes()
+
+
+def _chart_files(rows: pd.DataFrame, name: str, cache: Path) -> tuple[Path, Path]:
+    """Where a unit's chart is cached: keyed by its rows, its name and the chart code."""
+    key = hashlib.sha256(_chart_code() + name.encode() + rows.to_csv(index=False).encode()).hexdigest()
+    return cache / f"{key}.svg", cache / f"{key}.txt"
+
+
+def _draw_into_cache(rows: pd.DataFrame, name: str, svg: Path, text: Path) -> None:
+    chart = charts.unit_history(rows, name)
+    svg.parent.mkdir(parents=True, exist_ok=True)
+    svg.write_bytes(chart.svg)
+    text.write_text(f"{chart.caption}\n{chart.alt}", encoding="utf-8")
+
+
+def unit_charts(history: History, cache: Path, workers: int) -> dict[str, charts.Chart]:
+    """Every unit's chart, from the cache or drawn now (in parallel when there are many)."""
+    wanted = {}
+    for unit_id in dict.fromkeys(history.units["unit_id"]):
+        rows = history.units[history.units["unit_id"] == unit_id]
+        name = history.current_name(unit_id)
+        wanted[unit_id] = (rows, name, *_chart_files(rows, name, cache))
+    missing = [w for w in wanted.values() if not (w[2].is_file() and w[3].is_file())]
+    if workers > 1 and len(missing) > 1:
+        with process_pool(min(workers, len(missing))) as pool:
+            list(pool.map(_draw_into_cache, *zip(*missing, strict=True), chunksize=8))
+    else:
+        for item in missing:
+            _draw_into_cache(*item)
+    found = {}
+    for unit_id, (_, _, svg, text) in wanted.items():
+        caption, alt = text.read_text(encoding="utf-8").split("\n", 1)
+        found[unit_id] = charts.Chart("history", svg.read_bytes(), alt, caption)
+    return found
+
+
+def write(history: History, book: Path, assets: Path, chart_cache: Path, workers: int) -> None:
+    """Write the generated pages into the book and the generated files into ``assets``."""
+    drawn = unit_charts(history, chart_cache, workers)
+    (book / "units").mkdir(parents=True, exist_ok=True)
+    for unit_id, chart in drawn.items():
+        (book / f"{links.unit_page(unit_id)}.md").write_text(units.unit_page(history, unit_id, chart), "utf-8")
+        target = assets / units.chart_path(unit_id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(chart.svg)
+    (book / f"{links.UNIT_INDEX}.md").write_text(units.unit_index(history), encoding="utf-8")
+    (book / f"{links.DOWNLOADS}.md").write_text(info.downloads_page(history), encoding="utf-8")
+    (book / f"{links.CORRECTIONS}.md").write_text(info.corrections_page(history), encoding="utf-8")
+    opendata.write(history, assets / "data")
