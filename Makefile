@@ -1,57 +1,90 @@
-# The two commands a new machine needs: `make site` and `make test`. Both create .venv on first use.
+# The two commands a new machine needs: `make site` and `make test`. Both set up everything on first use.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site demo quarter benchmark test lint format serve clean venv browser
+.PHONY: site demo quarter new-quarter check benchmark test test-fast lint format serve clean venv system lock
 
 venv: $(STAMP)
 
-# Debian's Chromium prints the quarter PDFs and runs the browser tests; fonts-noto-cjk lets it draw
-# Chinese. Installed once if missing (root, or sudo when there is one); nothing is downloaded at build time.
+# Debian packages: Chromium prints the PDFs and runs the browser tests; fonts-noto-cjk lets it draw
+# Chinese; poppler-utils reads PDFs back in the tests; fonts-liberation2 gives the official
+# document its Times New Roman look-alike. The official document's open Chinese fonts (Fandol:
+# Song, FangSong, Hei, Kai) are taken from Debian's texlive-lang-chinese package without
+# installing TeX. Installed once (root, or sudo when there is one); nothing is downloaded at build time.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BROWSER_STAMP := $(VENV)/.browser
+SYSTEM_STAMP := $(VENV)/.system
+DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils fonts-liberation2
+FONTS := $(VENV)/share/fonts/fandol
+FANDOL := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 
-browser: $(BROWSER_STAMP)
+system: $(SYSTEM_STAMP)
 
-$(BROWSER_STAMP): | $(STAMP)
-	@if command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
-		echo "chromium and fonts-noto-cjk are installed"; \
+$(SYSTEM_STAMP): | $(STAMP)
+	@if command -v chromium >/dev/null 2>&1 && dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1; then \
+		echo "$(DEBIAN_PACKAGES) are installed"; \
 	else \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES); \
 	fi
-	touch $(BROWSER_STAMP)
+	@if [ ! -f $(FONTS)/FandolFang-Regular.otf ]; then \
+		tmp=$$(mktemp -d) && cd $$tmp && apt-get download texlive-lang-chinese >/dev/null && \
+		dpkg-deb -x texlive-lang-chinese_*.deb x && cd - >/dev/null && mkdir -p $(FONTS) && \
+		for f in FandolSong-Bold FandolFang-Regular FandolHei-Regular FandolKai-Regular; do \
+			install -m 644 $$tmp/x/$(FANDOL)/$$f.otf $(FONTS)/; done && rm -rf $$tmp; \
+	fi
+	touch $(SYSTEM_STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+## Compile the direct dependencies declared in pyproject.toml into requirements.txt (pinned, hashed).
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 --no-header -o requirements.txt
+
 ## Validate data/, run every notebook with papermill, build the book into _build/html.
-site: $(STAMP) $(BROWSER_STAMP)
+site: $(STAMP) $(SYSTEM_STAMP)
 	$(PY) -m hotline.site
 
 ## Re-run one quarter's notebook even if nothing changed, then rebuild: make quarter Q=2024Q1
-quarter: $(STAMP) $(BROWSER_STAMP)
+quarter: $(STAMP) $(SYSTEM_STAMP)
 	@test -n "$(Q)" || { echo "用法：make quarter Q=2024Q1"; exit 2; }
 	$(PY) -m hotline.site --rerun $(Q)
 
+## The entry workbook for a new quarter, from the unit registry: make new-quarter Q=2024Q2
+new-quarter: $(STAMP)
+	@test -n "$(Q)" || { echo "用法：make new-quarter Q=2024Q2"; exit 2; }
+	$(PY) scripts/new_quarter.py $(Q)
+
+## Before issuing: every difference between what staff typed and the tables or rules: make check Q=2024Q2
+check: $(STAMP)
+	@test -n "$(Q)" || { echo "用法：make check Q=2024Q2"; exit 2; }
+	$(PY) scripts/check_quarter.py $(Q)
+
 ## The site from real 2024 Q1 plus three generated example quarters (marked 示例数据) → _build/demo/html.
-demo: $(STAMP) $(BROWSER_STAMP)
+demo: $(STAMP) $(SYSTEM_STAMP)
 	$(PY) -m hotline.site --demo
 
-## Build speed on 40 generated quarters × 300 units (under _build/bench/); prints a table.
-benchmark: $(STAMP) $(BROWSER_STAMP)
+## Build speed on 40 generated quarters × 300 units (under _build/bench/), and page weight; prints a table.
+benchmark: $(STAMP) $(SYSTEM_STAMP)
 	$(PY) scripts/benchmark.py
 
-## Lint, then the whole pytest suite (it builds the site into a temporary folder of its own).
-test: $(STAMP) $(BROWSER_STAMP)
+## Lint, then the whole pytest suite in random order (it builds the site once, into a temporary folder).
+test: $(STAMP) $(SYSTEM_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
+	@start=$$(date +%s); $(PY) -m pytest -p randomly; status=$$?; \
+		echo "make test: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
+
+## The tests that build no site (data, rules, pages, documents' content): under 30 seconds.
+test-fast: $(STAMP)
+	@start=$$(date +%s); $(PY) -m pytest -p randomly -m "not site"; status=$$?; \
+		echo "make test-fast: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
