@@ -1,19 +1,46 @@
+"""Shared fixtures. The site is built once per test session (into a temporary folder, never
+_build/html) and shared by every test that reads it; a test that changes files works on its own
+copy (``data_copy``, ``workspace``), so the suite passes in any order."""
+
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
-from hotline.data.loading import load_quarter
+from hotline.data import provenance
+from hotline.data.quarters import load_quarter
+from hotline.data.registry import Registry
+from hotline.rules.history import History
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return Registry.load(DATA)
 
 
 @pytest.fixture(scope="session")
 def q1():
     return load_quarter(DATA, "2024Q1")
+
+
+@pytest.fixture(scope="session")
+def history() -> History:
+    return History.build(DATA)
+
+
+@pytest.fixture(scope="session")
+def q1_result(history):
+    return history.result("2024Q1")
 
 
 @pytest.fixture
@@ -29,3 +56,115 @@ def edit_line(path: Path, line: int, new_text: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[line - 1] = new_text
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def rerecord(data: Path, quarter: str = "2024Q1") -> None:
+    """Record a quarter's checksums as they are now, bypassing the corrections log: for tests whose
+    subject is another check, so that the checksum check does not catch their change first."""
+    folder = data / "quarters" / quarter
+    record = provenance.read(data, folder)
+    text = (folder / provenance.PROVENANCE_FILE).read_text(encoding="utf-8")
+    for name in provenance.TRACKED_FILES:
+        text = text.replace(record.checksums[name], provenance.file_sha256(folder / name))
+    (folder / provenance.PROVENANCE_FILE).write_text(text, encoding="utf-8")
+
+
+def correct(data: Path, file: str, old: str, new: str, quarter: str = "2024Q1") -> None:
+    """A logged correction, as staff make one."""
+    path = data / "quarters" / quarter / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    log = data / provenance.CORRECTIONS_FILE
+    log.write_text(log.read_text(encoding="utf-8") + f"2026-12-01,{quarter},{file},测试更正,测试\n", encoding="utf-8")
+    provenance.record_checksums(data / "quarters" / quarter)
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """The book files, notebook templates and pins of the project, for a test that changes them."""
+    root = tmp_path / "root"
+    root.mkdir()
+    for name in ("_config.yml", "_toc.yml", "requirements.txt"):
+        shutil.copy2(REPO / name, root / name)
+    for name in ("_static", "notebooks"):
+        shutil.copytree(REPO / name, root / name)
+    return root
+
+
+# --- the site, built once ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    from hotline.site import build
+
+    return build.build(DATA, tmp_path_factory.mktemp("site") / "_build" / "html")
+
+
+@pytest.fixture(scope="session")
+def site(built) -> Path:
+    return built.output
+
+
+@functools.cache
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def soup(site: Path, page: str) -> BeautifulSoup:
+    """A built page, parsed (parse once, read many: do not modify the result)."""
+    return _soup(site / page)
+
+
+def text_of(element) -> str:
+    """Visible text, whitespace collapsed, so assertions read like the page."""
+    return " ".join(element.get_text(" ").split())
+
+
+@pytest.fixture
+def workspace(built, tmp_path):
+    """A private copy of data/ and of the session site's caches and output, for a test that
+    rebuilds: its first rebuild starts warm, as a staff member's would."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    output = tmp_path / "_build" / "html"
+    shutil.copytree(built.output, output)
+    work = built.output.parent / f".work-{built.output.name}"
+    shutil.copytree(work, tmp_path / "_build" / f".work-{output.name}", symlinks=True)
+    return data, output
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(folder: Path):
+    """Serve a folder on an unused localhost port; returns (base URL, server)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium (installed by `make test`), driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from hotline.site import printing
+
+    executable = printing.chromium()
+    if executable is None:
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium; run it instead of pytest alone")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=printing.CHROMIUM_FLAGS[1:-1])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    url, server = serve(site)
+    yield url
+    server.shutdown()

@@ -1,19 +1,23 @@
-"""Importing a circular as published reproduces the committed data exactly."""
+"""Importing a quarter: from the circular's text (reproducing the committed data exactly), from a
+workbook (formulas evaluated, never read as 0), and re-importing only through the corrections log."""
 
+from __future__ import annotations
+
+import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from hotline.data import importer, provenance, schema
+from hotline.data import provenance, schema
 from hotline.data.errors import DataError
-from hotline.data.loading import NARRATIVE_FILES, load_quarter
+from hotline.data.importer import parse_circular_text, parse_workbook, tables
+from hotline.data.importer.formulas import FormulaError, evaluate
 
 from .conftest import DATA, REPO
 
 REFERENCE = DATA / "sources" / "2024Q1-baishui-circular.txt"  # the circular's text as received
 Q1 = DATA / "quarters" / "2024Q1"
-DATA_FILES = ["circular.toml", *schema.ATTACHMENT_FILE.values(), *NARRATIVE_FILES.values()]
 
 
 def _import_script(*args: str) -> int:
@@ -22,39 +26,44 @@ def _import_script(*args: str) -> int:
     spec = importlib.util.spec_from_file_location("import_quarter", REPO / "scripts" / "import_quarter.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.main(list(args))
+    return module.main([str(a) for a in args])
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
 def empty_data(data_copy) -> Path:
-    import shutil
-
     shutil.rmtree(data_copy / "quarters" / "2024Q1")
-    (data_copy / "quarters" / "2024Q1").parent.mkdir(exist_ok=True)
     return data_copy
 
 
 def test_importing_the_reference_text_reproduces_q1_byte_for_byte(empty_data, capsys):
-    assert _import_script(str(REFERENCE), "--entered-by", "测试", "--data", str(empty_data)) == 0
+    assert _import_script(REFERENCE, "--entered-by", "测试", "--data", empty_data) == 0
     folder = empty_data / "quarters" / "2024Q1"
-    for name in DATA_FILES:
+    for name in schema.QUARTER_FILES:
         assert (folder / name).read_bytes() == (Q1 / name).read_bytes(), name
     printed = capsys.readouterr().out
     assert "附件2：41个单位、7个下属单位" in printed and "校验通过" in printed
+    assert "  quarters/2024Q1/towns.csv" in printed  # says exactly what it wrote
 
 
-def _workbook_like_the_attachments(path: Path, *, drop_column: str | None = None, shift_row: int | None = None):
-    """An .xlsx laid out as the circular prints the attachments, built from the committed CSVs."""
+def _workbook_like_the_attachments(path: Path, *, drop_column=None, shift_row=None, total_formulas=False):
+    """An .xlsx laid out as the circular prints the attachments, built from the committed CSVs;
+    with ``total_formulas``, the 总计 rows are =SUM formulas with no cached result, as openpyxl writes them."""
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
-    q1 = load_quarter(DATA, "2024Q1")
     for kind, file in schema.ATTACHMENT_FILE.items():
         sheet = workbook.create_sheet(f"附件{schema.ATTACHMENT_NO[kind]}")
         sheet.append([f"2024 年第一季度{schema.ATTACHMENT_TITLE[kind]}"])
         sheet.append(["(包含联合派单)"])
-        printed = importer.TOWN_HEADER if kind == schema.TOWN else importer.DEPARTMENT_HEADER
+        printed = tables.TOWN_HEADER if kind == schema.TOWN else tables.DEPARTMENT_HEADER
         header = [h for h in printed if h != drop_column]
         sheet.append(header)
+        first = sheet.max_row + 1
         lines = (Q1 / file).read_text(encoding="utf-8").splitlines()[1:]
         for number, line in enumerate(lines):
             unit, sub, *values = line.split(",")
@@ -65,83 +74,211 @@ def _workbook_like_the_attachments(path: Path, *, drop_column: str | None = None
             if shift_row == number:
                 cells.insert(1, None)
             sheet.append(cells)
-            if number == 20:
-                sheet.append(header)  # the table continues on a new page
-        totals = q1.published_totals[kind]
-        sheet.append(
-            ["总计"]
-            + ([None] if kind == schema.DEPARTMENT else [])
-            + [totals[c.key] or None for c in schema.COUNT_COLUMNS]
-        )
+        last = sheet.max_row
+        offset = 1 if kind == schema.TOWN else 2
+        totals = ["总计"] + ([None] if kind == schema.DEPARTMENT else [])
+        for n in range(len(schema.COUNT_COLUMNS)):
+            letter = get_column_letter(offset + 1 + n)
+            if total_formulas:
+                totals.append(f"=SUM({letter}{first}:{letter}{last})")
+            else:
+                totals.append(sum(int(sheet[f"{letter}{r}"].value or 0) for r in range(first, last + 1)) or None)
+        sheet.append(totals)
     workbook.save(path)
 
 
 def test_importing_an_xlsx_of_the_same_tables_reproduces_the_attachments(empty_data, tmp_path, capsys):
     workbook = tmp_path / "附件.xlsx"
     _workbook_like_the_attachments(workbook)
-    code = _import_script(str(workbook), "--quarter", "2024Q1", "--entered-by", "测试", "--data", str(empty_data))
+    code = _import_script(workbook, "--quarter", "2024Q1", "--entered-by", "测试", "--data", empty_data)
     assert code == 2  # headline and narrative are left for staff
     folder = empty_data / "quarters" / "2024Q1"
     for name in schema.ATTACHMENT_FILE.values():
         assert (folder / name).read_bytes() == (Q1 / name).read_bytes(), name
     assert "待填写" in (folder / "circular.toml").read_text(encoding="utf-8")
-    assert "待填写" in capsys.readouterr().out
-    assert "[totals.department]\nwork_orders = 1170\nextended = 3\nredone = 8\noverdue = 6" in (
-        folder / "circular.toml"
-    ).read_text(encoding="utf-8")
+    assert "尚未完成" in capsys.readouterr().err
+
+
+def test_an_uncalculated_sum_is_evaluated_from_the_sheet_never_read_as_zero(tmp_path):
+    workbook = tmp_path / "附件.xlsx"
+    _workbook_like_the_attachments(workbook, total_formulas=True)
+    imported = parse_workbook(workbook)
+    assert imported.tables[schema.DEPARTMENT].totals == {"work_orders": 1170, "extended": 3, "redone": 8, "overdue": 6}
+    assert imported.tables[schema.TOWN].totals["work_orders"] == 389
+
+
+def test_a_formula_that_cannot_be_evaluated_is_refused_naming_its_cell(tmp_path):
+    workbook = tmp_path / "附件.xlsx"
+    _workbook_like_the_attachments(workbook, total_formulas=True)
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook)
+    sheet = book["附件2"]
+    total = next(row for row in sheet.iter_rows() if row[0].value == "总计")
+    total[2].value = "=VLOOKUP(A1,B:C,2)"
+    book.save(workbook)
+    with pytest.raises(
+        DataError,
+        match=rf"附件2!C{total[2].row} 的公式 =VLOOKUP\(A1,B:C,2\) 没有计算结果，程序也不能计算：不支持函数 VLOOKUP",
+    ):
+        parse_workbook(workbook)
+
+
+@pytest.mark.parametrize(
+    ("formula", "value"),
+    [
+        ("=SUM(A1:A3)", 6),
+        ("=A1+A2*A3", 7),
+        ("=MIN(100,100+SUM(A1:A2)-A3)", 100),
+        ("=ROUND(A1/A3*100,1)", 33.3),
+        ("=-(A1-A3)+'附件1'!A2", 4),
+        ("=MAX(A1,A2,A3)", 3),
+    ],
+)
+def test_the_formulas_a_circular_uses_evaluate(formula, value):
+    cells = {("附件1", "A1"): 1.0, ("附件1", "A2"): 2.0, ("附件1", "A3"): 3.0}
+    assert evaluate(formula, "附件1", lambda sheet, cell: cells[(sheet, cell)]) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("formula", ["=VLOOKUP(A1,B1:C3,2)", "=A1&A2", "=SUM(A1:A3", "=1/0", '=INDIRECT("A1")'])
+def test_anything_else_is_a_formula_error(formula):
+    with pytest.raises(FormulaError):
+        evaluate(formula, "附件1", lambda sheet, cell: 1.0)
 
 
 def test_an_xlsx_missing_a_column_names_the_header_cell(tmp_path):
     workbook = tmp_path / "附件.xlsx"
     _workbook_like_the_attachments(workbook, drop_column="逾期量")
     with pytest.raises(DataError, match=r"附件1!3.*表头应为"):
-        importer.parse_workbook(workbook)
+        parse_workbook(workbook)
 
 
 def test_an_xlsx_with_shifted_cells_names_the_row(tmp_path):
     workbook = tmp_path / "附件.xlsx"
     _workbook_like_the_attachments(workbook, shift_row=2)
     with pytest.raises(DataError, match=r"附件1!6"):
-        importer.parse_workbook(workbook)
+        parse_workbook(workbook)
 
 
 def test_a_shifted_row_in_the_text_names_its_line(tmp_path):
     text = REFERENCE.read_text(encoding="utf-8").replace("尧禾镇\t64\t", "尧禾镇\t\t64\t", 1)
     with pytest.raises(DataError) as caught:
-        importer.parse_circular_text(text, tmp_path / "通报.txt")
+        parse_circular_text(text, tmp_path / "通报.txt")
     assert caught.value.line == 62
 
 
-def test_an_unknown_unit_in_the_text_is_named_with_the_closest_registry_names(empty_data, tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("不存在的通报.txt", "找不到这个文件"),
+        (".", "这不是一个文件"),
+        ("通报.pdf", "只能导入通报原文"),
+    ],
+)
+def test_a_wrong_import_path_is_a_named_error(empty_data, tmp_path, capsys, source, message):
+    path = tmp_path / source
+    if source.endswith(".pdf"):
+        path.write_bytes(b"%PDF")
+    assert _import_script(path, "--entered-by", "测试", "--data", empty_data) == 1
+    error = capsys.readouterr().err
+    assert "导入失败，没有写入或改动任何文件" in error and message in error and "Traceback" not in error
+
+
+def test_a_gbk_text_is_refused_with_its_encoding(empty_data, tmp_path, capsys):
+    source = tmp_path / "通报.txt"
+    source.write_bytes(REFERENCE.read_text(encoding="utf-8").encode("gbk"))
+    assert _import_script(source, "--entered-by", "测试", "--data", empty_data) == 1
+    assert "GBK" in capsys.readouterr().err
+
+
+def test_an_unknown_unit_is_named_with_the_closest_names_and_nothing_is_written(empty_data, tmp_path, capsys):
     source = tmp_path / "通报.txt"
     source.write_text(REFERENCE.read_text(encoding="utf-8").replace("\t交警大队\t", "\t交警队\t"), "utf-8")
-    assert _import_script(str(source), "--entered-by", "测试", "--data", str(empty_data)) == 2
+    before = _tree(empty_data)
+    assert _import_script(source, "--entered-by", "测试", "--data", empty_data) == 1
     error = capsys.readouterr().err
     assert "“交警队”不在单位名录" in error and "交警大队" in error
+    assert (
+        str(empty_data / "quarters" / "2024Q1" / "departments.csv") in error
+    )  # where it would be, not a scratch folder
+    assert _tree(empty_data) == before
 
 
-def test_a_change_without_a_corrections_entry_cannot_be_recorded(data_copy):
+# --- re-importing a published quarter ------------------------------------------------------------------
+
+
+def _changed_source(tmp_path: Path) -> Path:
+    source = tmp_path / "通报.txt"
+    source.write_text(REFERENCE.read_text(encoding="utf-8").replace("尧禾镇\t64\t", "尧禾镇\t65\t", 1), "utf-8")
+    return source
+
+
+def test_replace_with_a_changed_number_and_no_log_entry_is_refused_and_changes_nothing(data_copy, tmp_path, capsys):
+    before = _tree(data_copy)
+    assert _import_script(_changed_source(tmp_path), "--entered-by", "测试", "--data", data_copy, "--replace") == 1
+    error = capsys.readouterr().err
+    assert "更正记录中没有登记这些文件的改动，已有数据保持不变" in error
+    assert "towns.csv：尧禾镇「承办工单量」64 → 65" in error
+    assert _tree(data_copy) == before
+
+
+def test_replace_with_a_reason_logs_every_changed_cell_then_swaps_in(data_copy, tmp_path, capsys):
+    source = _changed_source(tmp_path)
+    assert (
+        _import_script(source, "--entered-by", "测试", "--data", data_copy, "--replace", "--reason", "附件1误录") == 0
+    )
+    printed = capsys.readouterr().out
+    assert "towns.csv：尧禾镇「承办工单量」64 → 65" in printed and "已登记到更正记录" in printed
+    log = provenance.read_corrections(data_copy)[-1]
+    assert (log.files, log.change, log.reason) == (("towns.csv",), "重新导入：尧禾镇「承办工单量」64 → 65", "附件1误录")
     folder = data_copy / "quarters" / "2024Q1"
-    towns = folder / "towns.csv"
-    towns.write_text(towns.read_text(encoding="utf-8").replace("尧禾镇,,64", "尧禾镇,,65"), "utf-8")
-    with pytest.raises(DataError, match="校验值不一致"):
-        provenance.verify(folder)
-    with pytest.raises(DataError, match=r"towns.csv 已改动，但更正记录中没有新的登记"):
-        provenance.record_checksums(folder)
+    provenance.verify(data_copy, folder)
+    assert "尧禾镇,,65" in (folder / "towns.csv").read_text(encoding="utf-8")
+
+
+def test_replace_after_staff_logged_the_change_themselves(data_copy, tmp_path):
     log = data_copy / "corrections.csv"
-    log.write_text(log.read_text(encoding="utf-8") + "2026-12-01,2024Q1,towns.csv,尧禾镇工单量64改为65,测试\n", "utf-8")
-    with pytest.raises(DataError, match="更正记录"):
-        provenance.verify(folder)  # logged but not yet recorded
-    provenance.record_checksums(folder)
-    assert provenance.verify(folder).corrections == 2
+    log.write_text(log.read_text(encoding="utf-8") + "2026-12-01,2024Q1,towns.csv,尧禾镇64改为65,原文更正\n", "utf-8")
+    assert _import_script(_changed_source(tmp_path), "--entered-by", "测试", "--data", data_copy, "--replace") == 0
+    provenance.verify(data_copy, data_copy / "quarters" / "2024Q1")
+
+
+def test_replace_with_identical_data_writes_nothing(data_copy, capsys):
+    before = _tree(data_copy)
+    assert _import_script(REFERENCE, "--entered-by", "测试", "--data", data_copy, "--replace") == 0
+    assert "没有改动任何文件" in capsys.readouterr().out
+    assert _tree(data_copy) == before
+
+
+def test_replace_with_an_unknown_unit_leaves_the_quarter_as_it_was(data_copy, tmp_path):
+    source = tmp_path / "通报.txt"
+    source.write_text(REFERENCE.read_text(encoding="utf-8").replace("\t交警大队\t", "\t交警队\t"), "utf-8")
+    before = _tree(data_copy)
+    assert _import_script(source, "--entered-by", "测试", "--data", data_copy, "--replace", "--reason", "x") == 1
+    assert _tree(data_copy) == before
+
+
+def test_importing_over_an_existing_quarter_needs_replace(data_copy, capsys):
+    assert _import_script(REFERENCE, "--entered-by", "测试", "--data", data_copy) == 1
+    assert "这个季度已经有数据；确需重新导入请加 --replace" in capsys.readouterr().err
+
+
+def test_record_checksums_names_its_errors(data_copy, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("record", REPO / "scripts" / "record_checksums.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["2099Q1", "--data", str(data_copy)]) == 1
+    assert "没有 2099Q1 这个季度" in capsys.readouterr().err
+    towns = data_copy / "quarters" / "2024Q1" / "towns.csv"
+    towns.write_text(towns.read_text(encoding="utf-8").replace("尧禾镇,,64", "尧禾镇,,65"), "utf-8")
+    assert module.main(["2024Q1", "--data", str(data_copy)]) == 1
+    error = capsys.readouterr().err
+    assert "towns.csv 已改动，但更正记录中没有登记这一改动" in error and "Traceback" not in error
 
 
 def test_the_kept_source_text_is_the_one_recorded_in_provenance():
-    record = provenance.read(Q1)
+    record = provenance.read(DATA, Q1)
     assert REFERENCE.name in record.source
-    assert provenance.sha256(REFERENCE) == record.source_checksum
-
-
-def test_every_logged_correction_names_a_quarter_and_a_reason():
-    log = provenance.read_corrections(DATA)
-    assert all(entry.change and entry.reason for entry in log)
+    assert provenance.file_sha256(REFERENCE) == record.source_checksum

@@ -1,56 +1,220 @@
+"""Stage 2: the scoring and ranking rules, every check of the published figures (as numbers), the
+quarter's results and the history, each computed once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from hotline.data import schema
-from hotline.rules import scoring
+from hotline.data.files import DataFolder
+from hotline.examples import generate as examples
+from hotline.rules import checks, results, scoring
+from hotline.rules.history import History
+
+from .conftest import DATA
+
+EXAMPLE_QUARTERS = ["2024Q2", "2024Q3", "2024Q4"]
 
 
-@pytest.fixture(scope="module")
-def ranking(q1):
-    return scoring.ranked_units(q1.units)
+# --- scoring and ranking ------------------------------------------------------------------------
 
 
-def test_rule_reproduces_all_49_published_scores_but_gongxiao(ranking):
-    published = ranking[ranking["published_score"].notna()]
+def test_rule_reproduces_all_49_published_scores_but_gongxiao(q1_result):
+    published = q1_result.ranking[q1_result.ranking["published_score"].notna()]
     assert len(published) == 49
-    differing = published[published["published_score"] != published["composite_score"]]
+    differing = published[~published["score_agrees"]]
     assert differing["unit"].tolist() == ["供销联社"]
-    assert differing.iloc[0]["composite_score"] == 95.5
-    assert differing.iloc[0]["published_score"] == 96.5
+    assert (differing.iloc[0]["composite_score"], differing.iloc[0]["published_score"]) == (95.5, 96.5)
 
 
-def test_sub_unit_points_count_towards_parent(ranking):
-    row = ranking.set_index("unit").loc["住建局"]
+def test_sub_unit_points_count_towards_parent(q1_result):
+    row = q1_result.ranking.set_index("unit").loc["住建局"]
     assert row["combined_work_orders"] == 112 + 98
     assert row["composite_score"] == pytest.approx(97.7)
-    assert ranking.set_index("unit").loc["农业农村局", "composite_score"] == 80
+    assert q1_result.ranking.set_index("unit").loc["农业农村局", "composite_score"] == 80
 
 
-def test_score_is_capped_at_100():
+def test_score_is_capped_at_100_and_a_missing_published_score_never_disagrees():
     units = pd.DataFrame(
         {"kind": ["town"], "unit": ["甲镇"], "parent": [""], "work_orders": [1], "bonus": [9.0], "penalty": [1.0]}
-        | {"published_score": [100.0]}
+        | {"published_score": [float("nan")]}
     )
-    assert scoring.composite_scores(units)["composite_score"].tolist() == [100.0]
+    scored = scoring.composite_scores(units)
+    assert scored["composite_score"].tolist() == [100.0]
+    assert scored["score_agrees"].tolist() == [True]
 
 
-def test_ties_on_score_are_broken_by_combined_work_orders(ranking):
-    departments = ranking[ranking["kind"] == schema.DEPARTMENT]
-    assert departments["unit"].head(3).tolist() == ["人社局", "市场局", "公安局"]
+def test_ties_on_score_are_broken_by_combined_work_orders(q1_result):
+    order = q1_result.ranking[q1_result.ranking["kind"] == schema.DEPARTMENT]["unit"].tolist()
+    assert order[:3] == ["人社局", "市场局", "公安局"]
     # 自然资源局 has 15 of its own but 25 with sub-units, so it ranks above 卫健局 (22).
-    order = departments["unit"].tolist()
     assert order.index("自然资源局") < order.index("卫健局")
 
 
-def test_best_units_are_as_published(ranking, q1):
-    assert scoring.best_units(ranking) == ["城关街道办", "尧禾镇", "人社局", "市场局", "公安局"]
-    assert scoring.best_units(ranking) == list(q1.published_best_units)
+def test_best_units_are_as_published(q1_result, q1):
+    assert q1_result.best_units == ("城关街道办", "尧禾镇", "人社局", "市场局", "公安局")
+    assert q1_result.best_units == q1.published_best_units
 
 
-def test_most_work_orders_counts_every_unit_and_sub_unit(q1):
-    assert scoring.most_work_orders(q1.units, 4) == [
-        ("劳动监察大队", 139),
-        ("住建局", 112),
-        ("房管所", 98),
-        ("市场局", 95),
+def test_most_work_orders_counts_every_unit_and_sub_unit(q1_result):
+    assert q1_result.most_work_orders == (("劳动监察大队", 139), ("住建局", 112), ("房管所", 98), ("市场局", 95))
+
+
+# --- checks: numbers, never display text ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "published", "computed", "operands", "agrees"),
+    [
+        ("received", 1615, 1615, (56, 389, 1170), True),
+        ("completed", 1612, 1612, (1615, 3), True),
+        ("completion_rate", 99.8, 99.8, (1612, 1615), True),
+        ("assigned_towns", 389, 389, (389,), True),
+        ("assigned_departments", 1170, 1170, (1170,), True),
+        ("extended", 14, 7, (4, 3), False),
+        ("redone", 13, 12, (4, 8), False),
+        ("overdue", 15, 6, (0, 6), False),
+        ("overdue_rate", 1.56, 0.93, (15, 1615), False),
+        ("score.O09", 96.5, 95.5, (1.5, 6.0), False),  # 供销联社
+        (
+            "best_units",
+            ("城关街道办", "尧禾镇", "人社局", "市场局", "公安局"),
+            ("城关街道办", "尧禾镇", "人社局", "市场局", "公安局"),
+            (),
+            True,
+        ),
+    ],
+)
+def test_each_check_holds_the_numbers_it_compared(q1_result, registry, key, published, computed, operands, agrees):
+    check = q1_result.check(key)
+    assert (check.published, check.computed, check.operands, check.agrees) == (published, computed, operands, agrees)
+
+
+def test_the_gongxiao_score_check_is_about_gongxiao(q1_result, registry):
+    check = q1_result.check(f"score.{registry.by_name['供销联社'].id}")
+    assert (check.unit, check.kind, check.agrees) == ("供销联社", schema.DEPARTMENT, False)
+
+
+def test_six_published_figures_disagree_with_the_tables(q1_result):
+    assert [c.key for c in q1_result.differences] == [
+        "extended",
+        "redone",
+        "overdue",
+        "overdue_rate",
+        "top_volume",
+        "score.O09",
     ]
+
+
+def test_every_total_row_and_every_named_unit_count_agrees(q1_result):
+    totals = [c for c in q1_result.checks if c.group == checks.TOTALS]
+    assert len(totals) == 8 and all(c.agrees for c in totals)
+    named = [c for c in q1_result.checks if c.key.startswith("top_volume.")]
+    assert [(c.unit, c.published, c.computed) for c in named] == [
+        ("劳动监察大队", 139, 139),
+        ("市场局", 95, 95),
+        ("城关街道办", 81, 81),
+        ("交通局", 71, 71),
+    ]
+
+
+def test_the_top_volume_list_is_not_the_top_four_and_says_who_was_passed_over(q1_result):
+    listing = q1_result.check("top_volume")
+    assert not listing.agrees
+    assert checks.passed_over(listing, q1_result.units) == (("住建局", 112), ("房管所", 98), ("煤炭事务中心", 87))
+
+
+def test_a_wrong_total_row_is_caught(q1, registry):
+    totals = {kind: dict(values) for kind, values in q1.published_totals.items()}
+    totals["town"]["work_orders"] = 390
+    result = results.compute(replace(q1, published_totals=totals), registry)
+    check = result.check("totals.town.work_orders")
+    assert (check.published, check.computed, check.agrees) == (390, 389, False)
+
+
+def test_a_draft_that_leaves_a_figure_out_has_no_check_of_it_and_keeps_its_reasons(q1, registry):
+    headline = replace(q1.headline, extended=None, overdue_rate_pct=None)
+    draft = replace(q1, headline=headline, status="draft", acknowledged={"redone": "平台口径含跨季度工单"})
+    result = results.compute(draft, registry)
+    assert result.check("extended") is None and result.check("overdue_rate") is None
+    assert result.check("redone").acknowledged == "平台口径含跨季度工单"
+
+
+def test_check_decimals_follow_the_published_precision():
+    assert checks.decimals(99.8) == 1 and checks.decimals(1.56) == 2 and checks.decimals(100) == 0
+    assert checks.rate(1612, 1615, 99.8) == 99.8
+
+
+# --- computed once ----------------------------------------------------------------------------------
+
+
+def test_a_quarters_data_is_read_once_and_ranked_once_per_build(monkeypatch, tmp_path):
+    data = tmp_path / "data"
+    examples.generate(DATA, data)
+    calls = []
+    real = scoring.rank
+    monkeypatch.setattr(scoring, "rank", lambda scored: calls.append(1) or real(scored))
+    folder = DataFolder(data)
+    built = History.build(folder)
+    assert len(calls) == len(built.results) == 4
+    assert set(folder.reads.values()) == {1}
+    for result in built.results:  # every page reads these results; nothing ranks again
+        assert result.ranking["rank"].notna().all()
+
+
+# --- history over several quarters ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> History:
+    target = tmp_path_factory.mktemp("demo") / "data"
+    made = examples.generate(DATA, target)
+    assert [str(q) for q in made] == EXAMPLE_QUARTERS
+    return History.build(target)
+
+
+def test_examples_never_touch_the_real_data_folder(demo):
+    assert sorted(p.name for p in (DATA / "quarters").iterdir()) == ["2024Q1"]
+    assert "示例" not in (DATA / "unit_aliases.csv").read_text(encoding="utf-8")
+
+
+def test_a_renamed_unit_is_one_unit_across_quarters(demo):
+    rows = demo.units[demo.units["unit_id"] == "D07"]
+    assert rows["quarter"].tolist() == ["2024Q1", *EXAMPLE_QUARTERS]
+    assert rows["unit"].tolist() == ["城管局", "城管局", "城管局", "城市管理执法局"]
+    assert demo.score_matrix().loc["D07"].notna().all()
+    assert demo.current_name("D07") == "城市管理执法局"
+
+
+def test_ranks_follow_each_unit_and_show_new_and_gone_units(demo, registry):
+    ranks = demo.ranks()
+    armed = registry.by_name["人民武装部"].id
+    assert pd.notna(ranks.loc[armed, "2024Q3"]) and pd.isna(ranks.loc[armed, "2024Q4"])
+    assert pd.isna(ranks.loc["E90", "2024Q1"]) and pd.notna(ranks.loc["E90", "2024Q4"])
+    towns_first = [demo.kind_of(uid) for uid in ranks.index]
+    assert towns_first == sorted(towns_first, key=lambda kind: kind != schema.TOWN)
+
+
+def test_changes_are_numbers_from_the_previous_quarter(demo):
+    values, deltas = demo.changes()
+    received = values.loc["received"]
+    assert deltas.loc["received", "2024Q2"] == received["2024Q2"] - received["2024Q1"]
+    assert pd.isna(deltas.loc["received", "2024Q1"])
+    assert deltas.loc["satisfaction_change_pts"].isna().all()
+
+
+def test_below_full_marks_lists_runs_of_two_or_more(demo):
+    matrix = demo.score_matrix()
+    found = demo.below_full_marks()
+    assert found
+    for unit_id, quarters in found:
+        assert len(quarters) >= 2 and all(matrix.loc[unit_id, q] < 100 for q in quarters)
+
+
+def test_the_history_survives_being_saved_for_the_notebooks(demo, tmp_path):
+    again = History.open(DATA, demo.save(tmp_path / "history.pickle"))
+    assert again.units.equals(demo.units)
+    assert [r.checks for r in again.results] == [r.checks for r in demo.results]

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import io
+import re
 
 import pandas as pd
 import pytest
-from PIL import Image
+from bs4 import BeautifulSoup
 from sphinx.search.zh import SearchChinese
 
 from hotline.data import schema
-from hotline.data.loading import load_quarter
 from hotline.examples import generate as examples
 from hotline.pages import charts
-from hotline.rules import scoring
 from hotline.rules.history import History
 from hotline.site.sphinx_ext import FastSearchChinese
 
@@ -23,22 +21,22 @@ def large(tmp_path_factory):
     """14 generated quarters of 300 units, the size of a city rather than a county."""
     data = tmp_path_factory.mktemp("large") / "data"
     made = examples.generate_benchmark(data, quarters=14, units=300)
-    return data, str(made[-1])
+    history = History.build(data)
+    return history, history.result(str(made[-1]))
 
 
 def _height(chart: charts.Chart) -> int:
-    return Image.open(io.BytesIO(chart.png)).height
+    return chart.size[1]
 
 
 def test_quarter_charts_of_many_units_show_sixty_and_say_so(large):
-    data, latest = large
-    quarter = load_quarter(data, latest)
+    _, quarter = large
     drawn = [
         charts.work_orders_by_unit(quarter.units, quarter.id.zh),
-        charts.composite_scores(scoring.ranked_units(quarter.units), quarter.id.zh),
+        charts.composite_scores(quarter.ranking, quarter.id.zh),
         charts.problems_by_unit(quarter.units, quarter.id.zh),
     ]
-    tallest = (charts._bar_height(charts.MAX_BARS) + 1.5) * charts.DPI
+    tallest = (0.3 * charts.MAX_BARS + 1.4) * 96
     for chart in drawn:
         assert _height(chart) <= tallest
     assert "共300个单位，图中为工单量最多的60个，全部见表格" in drawn[0].caption
@@ -47,15 +45,15 @@ def test_quarter_charts_of_many_units_show_sixty_and_say_so(large):
     assert f"{largest['unit']}{largest['work_orders']}件" in drawn[0].alt
 
 
-def test_the_real_quarter_charts_show_every_unit(q1):
-    chart = charts.work_orders_by_unit(q1.units, q1.id.zh)
+def test_the_real_quarter_charts_show_every_unit(q1_result):
+    chart = charts.work_orders_by_unit(q1_result.units, q1_result.id.zh)
     assert "共" not in chart.caption
-    assert f"{len(q1.units)}个单位" in chart.alt
+    assert f"{len(q1_result.units)}个单位" in chart.alt
 
 
 def test_heatmap_over_many_quarters_shows_the_latest_twelve_and_the_lowest_units(large):
-    data, _ = large
-    matrix = History.load(data).score_matrix()
+    history, _ = large
+    matrix = history.score_matrix()
     assert matrix.shape[1] == 14 and len(matrix) > charts.MAX_BARS
     chart = charts.score_heatmap(matrix, [])
     assert chart.caption.startswith("各单位最近12个季度综合得分")
@@ -64,20 +62,20 @@ def test_heatmap_over_many_quarters_shows_the_latest_twelve_and_the_lowest_units
 
 
 def test_trend_chart_of_many_quarters_stays_one_screen_high(large):
-    data, _ = large
-    history = History.load(data)
-    from hotline.rules.history import TREND_METRICS
+    history, _ = large
+    from hotline.pages.comparison import TREND_LABELS
 
-    chart = charts.headline_trends(history.headline(), TREND_METRICS)
-    assert _height(chart) < 700
+    chart = charts.headline_trends(history.headline(), TREND_LABELS)
+    assert _height(chart) < 800
 
 
 def test_unit_history_of_one_quarter_is_not_one_wide_bar():
     rows = pd.DataFrame({"quarter": ["2024Q1"], "work_orders": [81], "composite_score": [100.0]})
-    image = Image.open(io.BytesIO(charts.unit_history(rows, "城关街道办").png)).convert("RGB")
-    bar = tuple(int(charts.KIND_COLOURS[schema.TOWN][i : i + 2], 16) for i in (1, 3, 5))
-    columns = [x for x in range(image.width) if image.getpixel((x, image.height // 2)) == bar]
-    assert columns and max(columns) - min(columns) < image.width / 4
+    chart = charts.unit_history(rows, "城关街道办")
+    colour = charts.KIND_COLOURS[schema.TOWN].lower()
+    bar = next(p for p in BeautifulSoup(chart.svg, "xml").find_all("path") if f"fill: {colour}" in p.get("style", ""))
+    xs = [float(x) for x in re.findall(r"([\d.]+) [\d.]+", bar["d"])]
+    assert max(xs) - min(xs) < chart.size[0] * 3 / 4 / 4  # in points: under a quarter of the width
 
 
 @pytest.mark.parametrize(
@@ -102,8 +100,7 @@ def test_fast_chinese_search_keeps_its_terms_per_index():
 
 def test_a_sixty_bar_chart_weighs_well_under_a_hundred_kilobytes(large):
     """Three of them and the page stay within what a phone on a slow network loads quickly."""
-    data, latest = large
-    quarter = load_quarter(data, latest)
-    chart = charts.composite_scores(scoring.ranked_units(quarter.units), quarter.id.zh)
-    assert Image.open(io.BytesIO(chart.png)).mode == "P"
-    assert len(chart.png) < 100_000
+    _, quarter = large
+    drawn = (charts.composite_scores(quarter.ranking, quarter.id.zh), charts.work_orders_by_unit(quarter.units, "季度"))
+    for chart in drawn:
+        assert len(chart.svg) < 100_000, (chart.name, len(chart.svg))

@@ -1,24 +1,29 @@
-"""The staff workflow: incremental rebuilds, clear failures that publish nothing, offline builds."""
+"""The staff workflow and its faults: incremental rebuilds, exact publishing, failures that publish
+nothing and name what failed, one build at a time, no process left behind, no network needed.
+
+Each test works on its own copy of the data and of the session site's caches (``workspace``)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from hotline.data import provenance
 from hotline.data.errors import DataError
-from hotline.site import build, notebooks
+from hotline.examples import generate as examples
+from hotline.site import build, cli, lock, notebooks, publish, sphinx_run
 from hotline.site.errors import BuildError
 
-from .conftest import DATA, REPO
+from .conftest import DATA, REPO, correct, project_copy
 
 pytestmark = pytest.mark.site
 
@@ -32,175 +37,266 @@ def _digest(folder: Path) -> str:
     return hasher.hexdigest()
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory):
-    """A private data copy and a site built from it once, for tests that change things."""
-    folder = tmp_path_factory.mktemp("workflow")
-    data = folder / "data"
-    shutil.copytree(DATA, data)
-    first = build.build(data, folder / "_build" / "html")
-    return folder, data, first
-
-
-def _correct(data: Path, file: str, old: str, new: str) -> None:
-    """A logged correction, as staff would make it."""
-    path = data / "quarters" / "2024Q1" / file
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    log = data / provenance.CORRECTIONS_FILE
-    log.write_text(log.read_text(encoding="utf-8") + f"2026-12-01,2024Q1,{file},测试更正,测试\n", encoding="utf-8")
-    provenance.record_checksums(data / "quarters" / "2024Q1")
-
-
-def test_first_build_runs_every_notebook_and_a_rebuild_with_nothing_changed_runs_none(workspace):
-    folder, data, first = workspace
-    assert sorted(first.executed) == ["2024Q1", "comparison", "home", "methodology"]
-    again = build.build(data, folder / "_build" / "html")
-    assert again.up_to_date and again.executed == []
-
-
-def test_rerun_executes_only_the_named_quarter(workspace):
-    folder, data, _ = workspace
-    result = build.build(data, folder / "_build" / "html", rerun=["2024Q1"])
-    assert result.executed == ["2024Q1"]
-
-
-def test_a_changed_quarter_reruns_it_and_the_pages_across_quarters_only(workspace):
-    folder, data, _ = workspace
-    _correct(data, "quality_remark.md", "大部分群众诉求", "多数群众诉求")
-    result = build.build(data, folder / "_build" / "html")
-    assert sorted(result.executed) == ["2024Q1", "comparison", "home", "methodology"]
-    page = (folder / "_build" / "html" / "quarters" / "2024Q1.html").read_text(encoding="utf-8")
-    assert "多数群众诉求" in page
-
-
-def _project_copy(tmp_path: Path) -> Path:
-    """The book files, notebooks and pins of the project, for a test that changes them."""
-    root = tmp_path / "root"
-    root.mkdir()
-    for name in ("_config.yml", "_toc.yml", "requirements.txt"):
-        shutil.copy2(REPO / name, root / name)
-    for name in ("_static", "notebooks"):
-        shutil.copytree(REPO / name, root / name)
-    return root
-
-
-def _broken_root(tmp_path: Path) -> Path:
-    root = _project_copy(tmp_path)
+def _with_cell(root: Path, source: str, markdown: bool = False) -> Path:
     template = root / "notebooks" / "quarter.ipynb"
     notebook = nbformat.read(template, as_version=4)
-    failing = nbformat.v4.new_code_cell('raise ValueError("测试：这一格出错")')
-    notebook.cells.insert(6, failing)
+    cell = nbformat.v4.new_markdown_cell(source) if markdown else nbformat.v4.new_code_cell(source)
+    cell.id = "added"
+    notebook.cells.insert(6, cell)
     nbformat.write(notebook, template)
     return root
 
 
+def test_the_first_build_runs_every_notebook_and_a_rebuild_with_nothing_changed_runs_none(built, workspace):
+    assert sorted(built.executed) == ["2024Q1", "comparison", "home", "methodology", "research"]
+    data, output = workspace
+    again = build.build(data, output)
+    assert again.up_to_date and again.executed == []
+
+
+def test_rerun_executes_only_the_named_quarter(workspace):
+    data, output = workspace
+    assert build.build(data, output, rerun=["2024Q1"]).executed == ["2024Q1"]
+
+
+def test_a_changed_quarter_reruns_it_and_the_pages_across_quarters_only(workspace):
+    data, output = workspace
+    correct(data, "quality_remark.md", "大部分群众诉求", "多数群众诉求")
+    result = build.build(data, output)
+    assert sorted(result.executed) == ["2024Q1", "comparison", "home", "methodology", "research"]
+    assert "多数群众诉求" in (output / "quarters" / "2024Q1.html").read_text(encoding="utf-8")
+
+
 def test_a_notebook_error_names_the_quarter_cell_and_exception_and_publishes_nothing(workspace, tmp_path):
-    folder, data, _ = workspace
-    output = folder / "_build" / "html"
+    data, output = workspace
     before = _digest(output)
     with pytest.raises(BuildError) as caught:
-        build.build(data, output, _broken_root(tmp_path))
+        build.build(data, output, _with_cell(project_copy(tmp_path), 'raise ValueError("测试：这一格出错")'))
     message = str(caught.value)
     assert "2024Q1（quarter.ipynb）" in message
-    assert '第6个代码单元格（含papermill注入的参数格）“raise ValueError("测试：这一格出错")”' in message
+    assert '代码单元格（含papermill注入的参数格）“raise ValueError("测试：这一格出错")”' in message
     assert "ValueError: 测试：这一格出错" in message
-    kept = folder / "_build" / "logs" / "2024Q1.ipynb"
+    kept = output.parent / "logs" / "2024Q1.ipynb"
     assert kept.is_file() and str(kept) in message
     assert _digest(output) == before
 
 
-def test_a_sphinx_warning_fails_the_build_and_publishes_nothing(workspace):
-    folder, data, _ = workspace
-    output = folder / "_build" / "html"
+def test_a_cell_that_runs_too_long_is_stopped_and_named(workspace, tmp_path, monkeypatch):
+    data, output = workspace
+    monkeypatch.setattr(notebooks, "CELL_TIMEOUT", 3)
+    with pytest.raises(BuildError, match="有一个单元格运行超过 3 秒，已停止"):
+        build.build(data, output, _with_cell(project_copy(tmp_path), "import time\ntime.sleep(60)"))
+
+
+def test_a_sphinx_run_that_takes_too_long_is_stopped_and_named(workspace, tmp_path, monkeypatch):
+    data, output = workspace
     before = _digest(output)
-    _correct(data, "problems.md", "具体表现在以下几个方面：", "具体表现在以下几个方面（见{doc}`不存在的页面`）：")
-    with pytest.raises(BuildError, match="Jupyter Book 构建失败"):
-        build.build(data, output)
-    assert "不存在的页面" in (folder / "_build" / "logs" / "jupyter-book-html.log").read_text(encoding="utf-8")
+    monkeypatch.setattr(sphinx_run, "TIMEOUT", 1)
+    with pytest.raises(BuildError, match=r"Jupyter Book 运行超过 1 秒仍未结束，已停止"):
+        build.build(data, output, _with_cell(project_copy(tmp_path), "变更", markdown=True))  # something to rebuild
     assert _digest(output) == before
 
 
-def test_bad_data_after_a_good_build_keeps_the_published_site(workspace):
-    folder, data, _ = workspace
-    output = folder / "_build" / "html"
+def test_a_page_referencing_a_file_outside_the_book_fails_the_build_and_copies_nothing(workspace, tmp_path):
+    data, output = workspace
+    before = _digest(output)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("服务器上的秘密", encoding="utf-8")
+    page_folder = output.parent / f".work-{output.name}" / "book" / "quarters"
+    outside = os.path.relpath(secret, page_folder)  # ../../../../secret.txt
+    root = _with_cell(project_copy(tmp_path), f"{{download}}`下载 <{outside}>`\n\n![图]({outside})", markdown=True)
+    with pytest.raises(BuildError, match="引用了网站源文件以外的文件"):
+        build.build(data, output, root)
+    assert _digest(output) == before
+    leaked = [p for p in tmp_path.rglob("secret.txt") if p != secret]
+    assert leaked == []
+
+
+def test_bad_data_after_a_good_build_keeps_the_published_site(workspace, capsys):
+    data, output = workspace
     before = _digest(output)
     towns = data / "quarters" / "2024Q1" / "towns.csv"
-    towns.write_text(towns.read_text(encoding="utf-8").replace("尧禾镇,,64", "尧禾镇,,-64"), encoding="utf-8")
-    with pytest.raises(DataError, match="负数"):
+    towns.write_text(towns.read_text(encoding="utf-8").replace("尧禾镇,,64", "尧禾镇,,abc"), encoding="utf-8")
+    with pytest.raises(DataError, match="不是数字"):
         build.build(data, output)
+    assert cli.main(["--data", str(data), "--output", str(output)]) == 1
+    error = capsys.readouterr().err
+    assert "构建失败，网站未更新" in error and "towns.csv 第3行「承办工单量」列" in error and "Traceback" not in error
     assert _digest(output) == before
 
 
-def test_the_build_needs_no_network(tmp_path):
-    """Run the whole build in a network namespace that has only loopback."""
-    if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0:
-        if os.environ.get("CI"):
-            pytest.fail("unshare -rn is not permitted here, so the offline build cannot be proven")
-        pytest.skip("unshare -rn is not permitted on this machine")
-    command = f"ip link set lo up && {sys.executable} -m hotline.site --output {tmp_path / 'html'}"
-    result = subprocess.run(["unshare", "-rn", "sh", "-c", command], capture_output=True, text=True, timeout=600)
+def test_an_unrecorded_change_to_published_data_stops_the_build(workspace):
+    data, output = workspace
+    towns = data / "quarters" / "2024Q1" / "towns.csv"
+    towns.write_text(towns.read_text(encoding="utf-8").replace("尧禾镇,,64", "尧禾镇,,65"), encoding="utf-8")
+    with pytest.raises(DataError, match="校验值不一致"):
+        build.build(data, output)
+
+
+def test_a_removed_quarter_is_gone_from_the_site_after_the_next_build(workspace):
+    data, output = workspace
+    examples.generate(DATA, data, count=1)  # 2024Q1 as it is, and an example 2024Q2
+    build.build(data, output)
+    gone = ["quarters/2024Q2.html", "pdf/2024Q2.pdf", "data/quarters/2024Q2-units.csv"]
+    assert all((output / name).is_file() for name in gone)
+    shutil.rmtree(data / "quarters" / "2024Q2")
+    build.build(data, output)
+    assert not any((output / name).exists() for name in gone)
+    assert "2024Q2" not in (output / "index.html").read_text(encoding="utf-8")
+    listed = (output / publish.MANIFEST).read_text(encoding="utf-8")
+    assert "2024Q2" not in listed
+    assert {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()} == set(
+        publish.file_list(output)
+    ) | {publish.MANIFEST, publish.SUMS}
+
+
+def test_a_published_site_that_was_tampered_with_is_rebuilt_not_called_up_to_date(workspace):
+    data, output = workspace
+    (output / "extra.html").write_text("<p>不应出现在网站上</p>", encoding="utf-8")
+    result = build.build(data, output)
+    assert not result.up_to_date
+    assert not (output / "extra.html").exists()
+
+
+def test_a_failed_publish_is_a_named_error_and_the_next_run_is_not_called_up_to_date(workspace, capsys, monkeypatch):
+    data, output = workspace
+    correct(data, "quality_remark.md", "大部分群众诉求", "多数群众诉求")
+    before = _digest(output)
+    real = os.rename
+
+    def read_only(source, target, *args, **kwargs):  # as a read-only file system answers the swap
+        if Path(source) == output:
+            raise OSError(30, "Read-only file system", str(source))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", read_only)
+    assert cli.main(["--data", str(data), "--output", str(output)]) == 1
+    error = capsys.readouterr().err
+    assert "失败" in error and "文件系统只读" in error and "已发布的网站保持不变" in error and "Traceback" not in error
+    monkeypatch.undo()
+    assert _digest(output) == before
+    again = build.build(data, output)
+    assert not again.up_to_date and "多数群众诉求" in (output / "quarters" / "2024Q1.html").read_text("utf-8")
+
+
+def test_an_unwritable_output_folder_is_a_named_error(workspace, capsys):
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders; the named error is shown by the test above")
+    data, output = workspace
+    correct(data, "quality_remark.md", "大部分群众诉求", "多数群众诉求")
+    output.parent.chmod(0o555)
+    try:
+        assert cli.main(["--data", str(data), "--output", str(output)]) == 1
+    finally:
+        output.parent.chmod(0o755)
+    assert "没有权限" in capsys.readouterr().err
+
+
+def test_two_builds_at_once_do_not_both_run(workspace):
+    data, output = workspace
+    busy = r"另一个构建正在进行（进程 \d+，开始于 .*），输出到同一个文件夹"
+    with lock.build_lock(output.parent, output.name), pytest.raises(BuildError, match=busy):
+        build.build(data, output)
+
+
+def test_a_second_build_command_is_refused_while_the_first_runs(workspace):
+    data, output = workspace
+    correct(data, "quality_remark.md", "大部分群众诉求", "多数群众诉求")
+    command = [sys.executable, "-m", "hotline.site", "--data", str(data), "--output", str(output)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    first.communicate(timeout=300)
+    assert first.returncode == 0
+    assert second.returncode == 1 and "另一个构建正在进行" in second.stderr
+
+
+def _tagged(tag: str) -> list[int]:
+    """Processes whose environment carries ``tag`` (everything a build started inherits it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if tag.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_a_stopped_or_killed_build_leaves_no_process_behind(workspace, how):
+    data, output = workspace
+    correct(data, "quality_remark.md", "大部分群众诉求", "多数群众诉求")
+    tag = f"HOTLINE_TEST_BUILD={uuid.uuid4().hex}"
+    env = os.environ | {"HOTLINE_TEST_BUILD": tag.split("=")[1]}
+    command = [sys.executable, "-m", "hotline.site", "--data", str(data), "--output", str(output)]
+    build_process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(_tagged(tag)) < 4 and time.monotonic() < deadline:  # the forkserver, workers and kernels are up
+        time.sleep(0.2)
+    assert len(_tagged(tag)) >= 4
+    build_process.send_signal(how)
+    build_process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while _tagged(tag) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _tagged(tag) == []
+    if how != signal.SIGKILL:
+        assert "构建被中止" in build_process.stderr.read()
+
+
+def test_a_build_from_nothing_needs_no_network_and_gives_the_same_bytes_as_another(site, tmp_path):
+    """The whole build again, from nothing, in a network namespace that has only loopback: it
+    succeeds, and its site is byte for byte the session's (no timestamp or random id anywhere)."""
+    command = f"{sys.executable} -m hotline.site --output {tmp_path / '_build' / 'html'}"
+    if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0:
+        result = subprocess.run(
+            ["unshare", "-rn", "sh", "-c", f"ip link set lo up && {command}"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    elif os.environ.get("CI"):
+        pytest.fail("unshare -rn is not permitted here, so the offline build cannot be proven")
+    else:
+        result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "html" / "quarters" / "2024Q1.html").is_file()
-    assert (tmp_path / "html" / "pdf" / "2024Q1.pdf").is_file()
+    assert _digest(tmp_path / "_build" / "html") == _digest(site)
 
 
-def test_markup_in_a_unit_name_is_shown_as_text_and_a_wrong_total_row_is_flagged(tmp_path):
-    """Two inputs that are published, not refused: each must be shown plainly and safely."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    hostile = "尧禾镇<script>alert(1)</script>"
-    for path in [data / "units.csv", *(data / "quarters" / "2024Q1").iterdir()]:
-        if path.suffix in {".csv", ".toml", ".md"} and path.name != provenance.PROVENANCE_FILE:
-            path.write_text(path.read_text(encoding="utf-8").replace("尧禾镇", hostile), encoding="utf-8")
-    _correct(data, "circular.toml", "[totals.town]\nwork_orders = 389", "[totals.town]\nwork_orders = 390")
-    output = build.build(data, tmp_path / "_build" / "html").output
-    pages = [p for p in output.rglob("*.html") if "_static" not in p.parts]
-    for page in pages:
-        assert "<script>alert" not in page.read_text(encoding="utf-8"), page
-    shown = ("&lt;script&gt;alert(1)&lt;/script&gt;", "＜script＞alert(1)＜/script＞")  # as text, or in titles
-    for page in ["quarters/2024Q1.html", "units/unit-T02.html", "units/index.html", "index.html"]:
-        html = (output / page).read_text(encoding="utf-8")
-        assert any(form in html for form in shown), page
-    q1 = (output / "quarters" / "2024Q1.html").read_text(encoding="utf-8")
-    assert "390（✗ 各行之和389）" in q1
-    assert '<tr class="mismatch"><td>附件1总计·承办工单量</td><td>390</td><td>389</td>' in q1
-
-
-def _run_alone(template: Path, work: Path, parameters: dict) -> nbformat.NotebookNode:
-    work.mkdir()
-    assert notebooks.run_in_worker(str(template), str(work), parameters) is None
-    notebook = nbformat.read(work / "page.ipynb", as_version=4)
-    notebooks.hide_injected_parameters(notebook)
-    notebooks.strip_run_metadata(notebook)
-    return notebook
-
-
-def test_a_notebook_run_in_a_kernel_that_ran_others_gives_the_same_page(tmp_path):
+def test_a_notebook_run_in_a_kernel_that_ran_others_gives_the_same_page(tmp_path, history):
     """Workers reuse their kernel; each notebook must still start from an empty session."""
+    saved = history.save(tmp_path / "history.pickle")
+    result = tmp_path / "q1.pickle"
+    import pickle
+
+    result.write_bytes(pickle.dumps(history.result("2024Q1")))
     quarter = REPO / "notebooks" / "quarter.ipynb"
-    parameters = {"quarter": "2024Q1", "data_dir": str(DATA)}
-    first = _run_alone(quarter, tmp_path / "first", parameters)
-    _run_alone(REPO / "notebooks" / "comparison.ipynb", tmp_path / "between", {"data_dir": str(DATA)})
-    again = _run_alone(quarter, tmp_path / "again", parameters)
+    parameters = {"quarter": "2024Q1", "data_dir": str(DATA), "saved": str(result)}
+
+    def run(template: Path, work: Path, parameters: dict) -> nbformat.NotebookNode:
+        work.mkdir()
+        assert notebooks.run_in_worker(str(template), str(work), parameters) is None
+        notebook = nbformat.read(work / "page.ipynb", as_version=4)
+        notebooks.hide_injected_parameters(notebook)
+        notebooks.strip_run_metadata(notebook)
+        return notebook
+
+    first = run(quarter, tmp_path / "first", parameters)
+    run(REPO / "notebooks" / "comparison.ipynb", tmp_path / "between", {"data_dir": str(DATA), "saved": str(saved)})
+    again = run(quarter, tmp_path / "again", parameters)
     assert nbformat.writes(again) == nbformat.writes(first)
     assert next(c.execution_count for c in again.cells if c.cell_type == "code") == 1
-    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == ["charts", "downloads", "page.ipynb"]
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == ["page.ipynb"]
 
 
-def _stylesheet_link(page: Path) -> str:
-    return re.search(r"hotline\.css\?v=\w+", page.read_text(encoding="utf-8")).group(0)
-
-
-def test_a_stylesheet_change_alone_reaches_the_published_pages(tmp_path):
+def test_a_stylesheet_change_alone_reaches_the_published_pages(workspace, tmp_path):
     """Sphinx sees no changed page when only _static/ changed; the build must still publish it."""
-    root = _project_copy(tmp_path)
-    output = tmp_path / "_build" / "html"
-    build.build(DATA, output, root)
-    before = _stylesheet_link(output / "quarters" / "2024Q1.html")
+    data, output = workspace
+    root = project_copy(tmp_path)
     stylesheet = root / "_static" / "hotline.css"
     stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n.restyled { color: #123456; }\n", "utf-8")
-    result = build.build(DATA, output, root)
+    result = build.build(data, output, root)
     assert result.executed == []  # no notebook depends on the stylesheet
     assert ".restyled" in (output / "_static" / "hotline.css").read_text(encoding="utf-8")
-    for page in ("index.html", "quarters/2024Q1.html", "units/unit-T01.html"):  # each names the new checksum
-        assert _stylesheet_link(output / page) != before

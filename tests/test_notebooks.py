@@ -1,0 +1,76 @@
+"""The notebooks are real notebooks: run as a researcher would run them in Jupyter (from
+notebooks/, on ../data), they show their charts and their data, and write nothing beside themselves."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from .conftest import REPO
+
+NOTEBOOKS = REPO / "notebooks"
+
+
+def _listing() -> list[str]:
+    return sorted(p.relative_to(NOTEBOOKS).as_posix() for p in NOTEBOOKS.rglob("*"))
+
+
+def _run(name: str) -> nbformat.NotebookNode:
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
+    return notebook
+
+
+def _outputs(notebook):
+    return [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+
+
+@pytest.fixture(scope="module")
+def quarter_notebook():
+    before = _listing()
+    notebook = _run("quarter")
+    assert _listing() == before  # no chart, CSV or cache written into notebooks/
+    return notebook
+
+
+def test_the_quarter_notebook_shows_each_chart_as_an_image(quarter_notebook):
+    images = [o for o in _outputs(quarter_notebook) if "image/svg+xml" in o.get("data", {})]
+    assert len(images) == 3
+    assert all(o["metadata"]["hotline"]["alt"] for o in images)
+
+
+def test_the_quarter_notebook_shows_its_data_step_as_dataframes(quarter_notebook):
+    frames = [
+        o
+        for o in _outputs(quarter_notebook)
+        if "<table" in o.get("data", {}).get("text/html", "") and "dataframe" in o["data"]["text/html"]
+    ]
+    assert len(frames) == 2  # the units and the checks
+    assert "劳动监察大队" in frames[0]["data"]["text/html"]
+
+
+def test_the_data_step_is_hidden_on_the_site_and_every_template_hides_its_code():
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        notebook = nbformat.read(path, as_version=4)
+        assert "parameters" in notebook.cells[1].metadata.get("tags", []), path.name
+        for cell in notebook.cells:
+            tags = cell.metadata.get("tags", [])
+            if cell.cell_type == "code" and path.stem != "research":
+                assert "remove-input" in tags or "remove-cell" in tags, (path.name, cell.source)
+            if "page.units()" in cell.source or "page.checks()" in cell.source:
+                assert "remove-cell" in tags
+
+
+def test_the_research_notebook_loads_every_quarter_in_one_call_and_runs_its_examples():
+    before = _listing()
+    notebook = _run("research")
+    assert _listing() == before
+    outputs = _outputs(notebook)
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("image/png" in o.get("data", {}) for o in outputs)  # matplotlib's own inline figure
+    assert any("相关系数" in o.get("text", "") for o in outputs)
+    loading = next(c for c in notebook.cells if "load_units(" in c.source)
+    assert loading.source.count("\n") <= 3  # one call

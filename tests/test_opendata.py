@@ -1,0 +1,113 @@
+"""The downloads: valid Frictionless data, Excel-safe, the same bytes from the same data, and whole
+outputs pinned by snapshots (the Q1 tables, the checks, the datapackage)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from frictionless import validate
+from openpyxl import load_workbook
+
+from hotline.circular import wording
+from hotline.data import schema
+from hotline.opendata import fields, package, tables
+from hotline.rules.history import History
+from hotline.rules.results import compute
+
+
+@pytest.fixture(scope="module")
+def written(history, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("opendata")
+    package.write(history, folder)
+    return folder
+
+
+def test_the_published_datapackage_is_valid_frictionless_data(written):
+    report = validate(written / fields.DATAPACKAGE)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_downloads_load_back_and_match_the_results(written, history):
+    units = pd.read_csv(written / fields.UNITS_CSV, encoding="utf-8-sig")
+    assert len(units) == len(history.units) == 56
+    assert set(units["kind"]) == {"town", "department"}  # keys in data; labels in the workbook
+    assert units["example"].eq(False).all()
+    row = units.set_index("unit").loc["供销联社"]
+    assert (row["published_score"], row["composite_score"], row["rank"]) == (96.5, 95.5, 37)
+    workbook = pd.read_excel(written / fields.WORKBOOK, sheet_name=None)
+    assert set(workbook) == {"单位数据", "主要数字", "字段说明"}
+    assert set(workbook["单位数据"]["类别"]) == {"镇办", "部门"}
+    quarter = pd.read_csv(written / "quarters" / "2024Q1-units.csv", encoding="utf-8-sig")
+    assert quarter.loc[quarter["办理部门"] == "供销联社", "综合得分"].item() == 96.5
+    assert quarter["承办工单量"].sum() == 389 + 1170
+
+
+def test_the_same_data_give_the_same_bytes(written, history, tmp_path):
+    package.write(history, tmp_path)
+    for path in written.rglob("*"):
+        if path.is_file():
+            assert (tmp_path / path.relative_to(written)).read_bytes() == path.read_bytes(), path.name
+
+
+def test_every_open_data_column_is_described_in_both_languages():
+    for column in [*fields.unit_fields(), *fields.HEADLINE_FIELDS]:
+        assert column.description_zh and column.description_en, column.key
+
+
+FORMULAS = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(1)", "\t=1", "＝1+1"]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_a_name_that_looks_like_a_formula_is_text_in_csv_and_xlsx(q1, registry, tmp_path, name):
+    units = q1.units.copy()
+    units.loc[units["unit"] == "市场局", "unit"] = name
+    named = tuple((name, n) if u == "市场局" else (u, n) for u, n in q1.published_top_volume)
+    best = tuple(name if u == "市场局" else u for u in q1.published_best_units)
+    headline = replace(q1.headline, outstanding=tuple(o for o in q1.headline.outstanding if o.unit != "市场局"))
+    quarter = replace(q1, units=units, published_top_volume=named, published_best_units=best, headline=headline)
+    result = compute(quarter, registry)
+    history = History((result,), registry, (), result.units)
+    package.write(history, tmp_path)
+    raw = (tmp_path / fields.UNITS_CSV).read_text(encoding="utf-8-sig")
+    assert f"'{name}" in raw or f"\"'{name}" in raw.replace('""', '"')
+    cell = next(
+        c for row in load_workbook(tmp_path / fields.WORKBOOK)["单位数据"].iter_rows() for c in row if c.value == name
+    )
+    assert cell.data_type == "s"  # a string, never a formula
+
+
+def test_neutralise_leaves_ordinary_text_and_numbers_alone():
+    assert tables.neutralise("市场局") == "市场局"
+    assert tables.neutralise(-3.0) == -3.0
+    assert tables.neutralise("=1") == "'=1"
+
+
+# --- snapshots of whole outputs -----------------------------------------------------------------------
+
+
+def test_q1_attachment_tables_snapshot(q1_result, snapshot):
+    shown = {
+        kind: {
+            "header": list(wording.attachment_header(q1_result, kind)),
+            "rows": [
+                [r.unit, r.sub_unit, *r.cells, r.published_score, r.rank, r.composite_score]
+                for r in wording.attachment_rows(q1_result, kind)
+            ],
+            "totals": list(wording.attachment_totals(q1_result, kind)),
+        }
+        for kind in schema.ATTACHMENT_FILE
+    }
+    assert shown == snapshot
+
+
+def test_q1_checks_snapshot(q1_result, snapshot):
+    assert [
+        {k: (list(v) if isinstance(v, tuple) else v) for k, v in c.__dict__.items()} for c in q1_result.checks
+    ] == snapshot
+
+
+def test_datapackage_snapshot(written, snapshot):
+    assert json.loads((written / fields.DATAPACKAGE).read_text(encoding="utf-8")) == snapshot
