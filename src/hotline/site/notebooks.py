@@ -13,7 +13,9 @@ chart put in its output's metadata) become the figure's alt text and caption.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,9 +119,13 @@ def _worker_kernel():
 
     global _kernel
     if _kernel is None or not run_sync(_kernel.is_alive)():
-        _kernel = AsyncKernelManager(kernel_name="python3")
+        # Local sockets in a private folder rather than TCP ports: no other process on the build
+        # machine can reach the kernel, and it says nothing about unencrypted TCP on every start.
+        sockets = tempfile.mkdtemp(prefix="hotline-kernel-")
+        _kernel = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
         run_sync(_kernel.start_kernel)()
         Finalize(_kernel, run_sync(_kernel.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
+        Finalize(_kernel, shutil.rmtree, args=(sockets,), kwargs={"ignore_errors": True}, exitpriority=5)
     return _kernel
 
 
