@@ -29,11 +29,13 @@ $(SYSTEM_STAMP): | $(STAMP)
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES); \
 	fi
 	@if [ ! -f $(FONTS)/FandolFang-Regular.otf ]; then \
-		tmp=$$(mktemp -d) && cd $$tmp && apt-get download texlive-lang-chinese >/dev/null && \
+		tmp=$$(mktemp -d) && chmod a+rwx $$tmp && cd $$tmp && apt-get download texlive-lang-chinese >/dev/null && \
 		dpkg-deb -x texlive-lang-chinese_*.deb x && cd - >/dev/null && mkdir -p $(FONTS) && \
 		for f in FandolSong-Bold FandolFang-Regular FandolHei-Regular FandolKai-Regular; do \
 			install -m 644 $$tmp/x/$(FANDOL)/$$f.otf $(FONTS)/; done && rm -rf $$tmp; \
 	fi
+	@# TrueType copies of the fonts for Chromium's PDFs, made once (a minute or two).
+	$(PY) -m hotline.document.fonts
 	touch $(SYSTEM_STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
@@ -78,12 +80,12 @@ benchmark: $(STAMP) $(SYSTEM_STAMP)
 test: $(STAMP) $(SYSTEM_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	@start=$$(date +%s); $(PY) -m pytest -p randomly; status=$$?; \
+	@start=$$(date +%s); HYPOTHESIS_PROFILE=full $(PY) -m pytest -p randomly -n 2 --dist loadgroup; status=$$?; \
 		echo "make test: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
 
 ## The tests that build no site (data, rules, pages, documents' content): under 30 seconds.
 test-fast: $(STAMP)
-	@start=$$(date +%s); $(PY) -m pytest -p randomly -m "not site"; status=$$?; \
+	@start=$$(date +%s); HYPOTHESIS_PROFILE=quick $(PY) -m pytest -p randomly -n 2 -m "not site"; status=$$?; \
 		echo "make test-fast: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: $(STAMP)

@@ -92,7 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     print("写入的文件：")
     for path in outcome.written:
         print(f"  {path.relative_to(data) if path.is_relative_to(data) else path}")
-    if imported.missing and not outcome.changes:
+    if imported.status == "draft":  # an entry workbook: the figures are in, the text comes next
+        texts = [
+            schema.NARRATIVE_FILES[k.removeprefix("narrative.")] for k in imported.missing if k.startswith("narrative.")
+        ]
+        print(f"{quarter.zh}草稿已导入。下一步：运行 make check Q={quarter} 核对数字（不必等叙述部分写好）；")
+        if texts:
+            print(f"叙述部分（{'、'.join(texts)}）标为“待填写”，按通报原文写好后才能构建网站。")
+    elif imported.missing and not outcome.changes:
         print(f"以下项目未能识别，已标为“待填写”，请按原文填写：{'、'.join(imported.missing)}")
     if outcome.incomplete:
         print(f"尚未完成，请填写后再构建网站：\n{outcome.incomplete}", file=sys.stderr)

@@ -6,17 +6,25 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings
 
+import hotline.site  # noqa: F401  (first: the tests' processes skip a slow optional import too)
 from hotline.data import provenance
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
 from hotline.rules.history import History
+
+# Property-based tests: `make test` tries 300 inputs each, `make test-fast` 60 (HYPOTHESIS_PROFILE).
+settings.register_profile("full", max_examples=300)
+settings.register_profile("quick", max_examples=60)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -152,13 +160,13 @@ def browser():
     """Debian's Chromium (installed by `make test`), driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
-    from hotline.site import printing
+    from hotline.site import chromium
 
-    executable = printing.chromium()
+    executable = chromium.executable()
     if executable is None:
         pytest.fail("Chromium is missing: `make test` installs Debian's chromium; run it instead of pytest alone")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=printing.CHROMIUM_FLAGS[1:-1])
+        launched = playwright.chromium.launch(executable_path=executable, args=chromium.FLAGS[1:])
         yield launched
         launched.close()
 
@@ -168,3 +176,11 @@ def base_url(site):
     url, server = serve(site)
     yield url
     server.shutdown()
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (``make test`` runs two workers), every test that needs the site runs in
+    the same worker, so the site is built once; the other worker takes the rest meanwhile."""
+    for item in items:
+        if item.get_closest_marker("site") is not None:
+            item.add_marker(pytest.mark.xdist_group("site"))

@@ -75,3 +75,201 @@ def test_the_q1_pdf_reads_like_the_circular(site, q1):
     for section in ["一、基本情况", "二、存在问题", "三、工作要求", "附件1", "附件2"]:
         assert section in text
     assert [unit for unit in q1.units["unit"] if unit not in text] == []
+
+
+# --- a phone reader's navigation -------------------------------------------------------------------
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def test_on_a_phone_the_menu_opens_and_leads_to_the_unit_index(phone, base_url):
+    phone.goto(base_url + "quarters/2024Q1.html")
+    menu = phone.locator("details.site-menu")
+    assert not phone.locator("details.site-menu nav").is_visible()
+    phone.locator("details.site-menu > summary").tap()
+    assert phone.locator("details.site-menu nav").is_visible()
+    phone.locator("details.site-menu nav").get_by_role("link", name="单位索引").tap()
+    phone.wait_for_url("**/units/index.html")
+    assert phone.locator("h1").inner_text() == "单位索引"
+    assert menu is not None
+
+
+def test_on_a_phone_the_page_contents_open_and_lead_to_a_section(phone, base_url):
+    phone.goto(base_url + "quarters/2024Q1.html")
+    phone.locator("details.page-toc > summary").tap()
+    contents = phone.locator("details.page-toc nav")
+    assert contents.is_visible()
+    contents.get_by_role("link", name="数据核对").tap()
+    phone.wait_for_url("**/quarters/2024Q1.html#*")
+    heading = phone.get_by_role("heading", name="数据核对")
+    assert heading.is_visible() and heading.bounding_box()["y"] < 812
+
+
+def test_on_a_phone_the_first_screen_has_the_latest_circular_and_its_key_figures(phone, base_url):
+    phone.goto(base_url)
+    assert phone.locator(".latest-date").bounding_box()["y"] < 812
+    assert phone.locator(".latest-lines").bounding_box()["y"] + 40 < 812
+    assert phone.locator("h1").count() == 1
+    _shot(phone, "phone-home")
+
+
+# --- search ------------------------------------------------------------------------------------------------
+
+
+def _search(page, base_url: str, query: str) -> list[tuple[str, str]]:
+    page.goto(f"{base_url}search.html?q={query}")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.length > 0")
+    return page.eval_on_selector_all(
+        "#search-results li",
+        "items => items.map(li => [li.querySelector('a').getAttribute('href'),"
+        " (li.querySelector('.snippet') || {}).textContent || ''])",
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "also"),
+    [
+        ("供销联社得分", "units/unit-O09.html", "quarters/2024Q1.html"),
+        ("尧禾镇满意率", "units/unit-T02.html", "quarters/2024Q1.html"),
+        ("白水县劳动监察大队", "units/unit-D02.html", "quarters/2024Q1.html"),
+        ("劳动监察大队", "units/unit-D02.html", "quarters/2024Q1.html"),
+        ("城管局", "units/unit-D07.html", "quarters/2024Q1.html"),
+        ("逾期率", "quarters/2024Q1.html", None),
+        ("审核把关不严", "quarters/2024Q1.html", None),
+    ],
+)
+def test_a_query_finds_what_it_names_first(page, base_url, query, first, also):
+    found = _search(page, base_url, query)
+    assert found and found[0][0] == first, found
+    if also:
+        assert also in [href for href, _ in found]
+    assert page.errors == []
+
+
+def test_every_word_of_a_query_is_required_so_a_query_does_not_flood(page, base_url, site):
+    pages = len([p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "_static"])
+    found = _search(page, base_url, "供销联社得分")
+    assert 1 <= len(found) <= 4 < pages  # its page, the circular, and pages naming it with 得分
+    named = _search(page, base_url, "尧禾镇不存在的词语")  # the named unit's own page, and nothing else
+    assert [href for href, _ in named] == ["units/unit-T02.html"]
+    assert _search(page, base_url, "不存在的词语") == []
+
+
+def test_snippets_are_sentences_never_table_cells_or_labels(page, base_url):
+    for query in ("供销联社得分", "尧禾镇满意率", "逾期率"):
+        for href, snippet in _search(page, base_url, query):
+            assert snippet, (query, href)
+            assert not re.search(r"\d{4,}", snippet.replace("12345", "").replace("2024", "")), snippet
+            for label in ("本页目录", "栏目", "跳到正文", "数据下载　"):
+                assert label not in snippet
+    unit = dict(_search(page, base_url, "供销联社"))["units/unit-O09.html"]
+    assert unit.startswith("2024年第一季度：承办工单量6件") and "综合得分95.5分" in unit
+    _shot(page, "search-desktop")
+
+
+def test_search_results_on_a_phone(phone, base_url):
+    phone.goto(base_url + "search.html?q=尧禾镇满意率")
+    phone.wait_for_selector("#search-results li")
+    _shot(phone, "phone-search")
+
+
+# --- tables, weight, accessibility ------------------------------------------------------------------------------
+
+
+def test_at_1280_pixels_every_column_of_the_attachments_is_visible(page, base_url):
+    page.goto(base_url + "quarters/2024Q1.html")
+    widths = page.eval_on_selector_all(
+        "div.table-scroll:has(table.attachment)", "boxes => boxes.map(b => [b.scrollWidth, b.clientWidth])"
+    )
+    assert len(widths) == 2 and all(scroll <= client for scroll, client in widths), widths
+
+
+def test_on_a_phone_the_unit_column_stays_put_while_the_numbers_scroll(phone, base_url):
+    phone.goto(base_url + "quarters/2024Q1.html")
+    box = phone.locator("div.table-scroll:has(#attachment-2)")
+    box.scroll_into_view_if_needed()
+    before = phone.locator("#attachment-2 tbody tr:first-child th").bounding_box()["x"]
+    box.evaluate("b => { b.scrollLeft = 300; }")
+    after = phone.locator("#attachment-2 tbody tr:first-child th").bounding_box()["x"]
+    numbers = phone.locator("#attachment-2 tbody tr:first-child td").first.bounding_box()["x"]
+    assert abs(after - before) < 1 and box.evaluate("b => b.scrollLeft") > 0
+    assert numbers < 375
+    _shot(phone, "phone-2024Q1")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "quarters/2024Q1.html",
+        "units/unit-D05.html",
+        "comparison.html",
+        "methodology.html",
+        "downloads.html",
+        "search.html?q=尧禾镇满意率",
+    ],
+)
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violation(browser, base_url, path, width, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    violations = Axe().run(page).response["violations"]
+    context.close()
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], serious
+
+
+def test_every_interface_word_is_chinese(page, base_url):
+    for path in ("index.html", "quarters/2024Q1.html", "search.html"):
+        page.goto(base_url + path)
+        interface = page.evaluate(
+            "() => [...document.querySelectorAll('header, nav, footer, summary, button, [aria-label], [title]')]"
+            ".map(e => [e.textContent, e.getAttribute('aria-label') || '', e.getAttribute('title') || ''].join(' '))"
+            ".join(' ')"
+        )
+        english = re.findall(r"[A-Za-z]{4,}", interface.replace("Atom", "").replace("Python", ""))
+        assert english == [], (path, english)
+
+
+def test_screenshots_of_the_main_pages_for_a_person_to_look_at(browser, base_url):
+    for width in (375, 1280):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}, device_scale_factor=1)
+        page = context.new_page()
+        for path, name in (("index.html", "home"), ("quarters/2024Q1.html", "q1"), ("units/unit-T02.html", "unit")):
+            page.goto(base_url + path)
+            page.wait_for_load_state("load")
+            _shot(page, f"{name}-{width}")
+        page.goto(base_url + "search.html?q=供销联社得分")
+        page.wait_for_selector("#search-results li")
+        _shot(page, f"search-{width}")
+        context.close()
+    assert (ARTIFACTS / "q1-375.png").is_file()
+
+
+def test_pages_are_light_for_a_phone_on_slow_4g(browser, site):
+    from hotline.site import weight
+
+    found = {w.page: w for w in weight.measure(site, ["index.html", "quarters/2024Q1.html"], browser)}
+    home, q1 = found["index.html"], found["quarters/2024Q1.html"]
+    assert home.kilobytes <= weight.TARGETS["home_kb"] and home.requests <= weight.TARGETS["home_requests"]
+    assert q1.kilobytes <= weight.TARGETS["quarter_kb"]
+    assert home.load_seconds <= weight.TARGETS["load_s"] and q1.load_seconds <= weight.TARGETS["load_s"]
+    for loaded in (home, q1):  # only the search page loads the search data and its script
+        assert not any("search" in url for url in loaded.urls), loaded.urls

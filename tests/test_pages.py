@@ -62,7 +62,7 @@ def _squash(value: str) -> str:
     return " ".join(value.split())
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_data_shows_literally_in_html_text_and_attributes(value):
     soup = BeautifulSoup(str(html('<p title="{}">{}</p>', value, value)), "html.parser")
@@ -73,7 +73,7 @@ def test_data_shows_literally_in_html_text_and_attributes(value):
     assert _squash(paragraph["title"]) == _squash(shown)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_data_shows_literally_in_myst_titles_and_paragraphs(value):
     document = _doctree(f"# {text(value)}\n\n{text(value)}\n")
@@ -83,7 +83,7 @@ def test_data_shows_literally_in_myst_titles_and_paragraphs(value):
     assert all(_squash(part) == _squash(value) for part in shown)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(texts)
 def test_staff_text_is_refused_with_its_line_or_shown_as_typed(value):
     try:
@@ -174,10 +174,11 @@ def test_numbers_are_right_aligned_and_the_scroll_box_is_reachable_and_named(q1_
     assert soup.find(id=box["aria-labelledby"]).name == "caption"
     headers = [th.get_text() for th in soup.select("thead th")]
     numeric = [th.get_text() for th in soup.select("thead th.num")]
-    assert numeric == headers[:1] + headers[3:-1]
+    assert headers[0] == "单位" and numeric == headers[1:-1]
     for row in soup.select("tbody tr"):
         cells = row.find_all(["td", "th"])
-        assert all("num" in cells[i].get("class", []) for i in (3, 4, 5, 6, 7, 8, 9, 10))
+        assert cells[0].name == "th" and cells[0]["scope"] == "row"  # the unit names the row, and stays put on a phone
+        assert all("num" in cells[i].get("class", []) for i in range(1, 10))
 
 
 def test_the_basic_situation_flags_each_figure_the_tables_do_not_bear_out(q1_page):

@@ -7,13 +7,11 @@ import re
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.search.zh import SearchChinese
 
 from hotline.data import schema
 from hotline.examples import generate as examples
 from hotline.pages import charts
 from hotline.rules.history import History
-from hotline.site.sphinx_ext import FastSearchChinese
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +27,19 @@ def _height(chart: charts.Chart) -> int:
     return chart.size[1]
 
 
-def test_quarter_charts_of_many_units_show_sixty_and_say_so(large):
+@pytest.fixture(scope="module")
+def large_quarter_charts(large):
     _, quarter = large
-    drawn = [
+    return [
         charts.work_orders_by_unit(quarter.units, quarter.id.zh),
         charts.composite_scores(quarter.ranking, quarter.id.zh),
         charts.problems_by_unit(quarter.units, quarter.id.zh),
     ]
+
+
+def test_quarter_charts_of_many_units_show_sixty_and_say_so(large, large_quarter_charts):
+    _, quarter = large
+    drawn = large_quarter_charts
     tallest = (0.3 * charts.MAX_BARS + 1.4) * 96
     for chart in drawn:
         assert _height(chart) <= tallest
@@ -78,29 +82,7 @@ def test_unit_history_of_one_quarter_is_not_one_wide_bar():
     assert max(xs) - min(xs) < chart.size[0] * 3 / 4 / 4  # in points: under a quarter of the width
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "劳动监察大队139件，2024Q1综合得分99.5分",
-        "市场局 market 2024Q2 and running runs ran; 城关街道办81件",
-    ],
-)
-def test_fast_chinese_search_indexes_exactly_as_sphinx_does(text):
-    upstream, ours = SearchChinese({}), FastSearchChinese({})
-    words = upstream.split(text)
-    assert ours.split(text) == words
-    assert [ours.stem(w) for w in words] == [upstream.stem(w) for w in words]
-
-
-def test_fast_chinese_search_keeps_its_terms_per_index():
-    first, second = FastSearchChinese({}), FastSearchChinese({})
-    first.split("Quarter 2024Q1")
-    assert "Quarter" in first.latin_terms and "Quarter" not in second.latin_terms
-
-
-def test_a_sixty_bar_chart_weighs_well_under_a_hundred_kilobytes(large):
+def test_a_sixty_bar_chart_weighs_well_under_a_hundred_kilobytes(large_quarter_charts):
     """Three of them and the page stay within what a phone on a slow network loads quickly."""
-    _, quarter = large
-    drawn = (charts.composite_scores(quarter.ranking, quarter.id.zh), charts.work_orders_by_unit(quarter.units, "季度"))
-    for chart in drawn:
+    for chart in large_quarter_charts:
         assert len(chart.svg) < 100_000, (chart.name, len(chart.svg))

@@ -66,10 +66,10 @@ def test_attachment_tables_list_every_unit_with_sub_units_under_their_parent(q1_
     departments = q1_page.select("table.attachment")[1]
     rows = departments.select("tbody tr")
     assert len(rows) == 48
-    first, second = ([text_of(c) for c in r.find_all("td")] for r in rows[:2])
-    assert first[:3] == ["1", "人社局", ""] and second[:3] == ["", "", "劳动监察大队"]
-    assert "sub-unit" in rows[1]["class"]
-    assert [text_of(c) for c in departments.select("tfoot td")][1:4] == ["总计", "", "1170"]
+    first, second = ([text_of(c) for c in r.find_all(["th", "td"])] for r in rows[:2])
+    assert first[:2] == ["人社局", "24"] and first[-2:] == ["1", "✓"]  # the rank, then the check
+    assert second[:2] == ["下属 劳动监察大队", "139"] and "sub-unit" in rows[1]["class"]
+    assert [text_of(c) for c in departments.select("tfoot th, tfoot td")][:2] == ["总计", "1170"]
 
 
 def test_every_unit_in_every_table_links_to_its_unit_page(site, q1_page):
@@ -107,23 +107,40 @@ def test_the_quarters_csv_download_opens_in_excel_and_pandas(site, q1_page):
     assert table.loc[table["办理部门"] == "供销联社", "综合得分"].item() == 96.5
 
 
-def _index(site):
-    text = (site / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+def _search_data(site):
+    text = (site / "search-data.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("=") + 1 : text.rindex(";")])
 
 
-def test_search_index_finds_the_q1_page_for_a_unit_name(site):
-    index = _index(site)
-    found = index["terms"]["劳动监察大队"]
-    assert index["docnames"].index("quarters/2024Q1") in (found if isinstance(found, list) else [found])
+def test_the_search_data_finds_the_q1_page_for_a_unit_name_and_shows_only_sentences(site):
+    data = _search_data(site)
+    q1 = next(p for p in data["pages"] if p["u"] == "quarters/2024Q1.html")
+    assert "劳动监察大队" in q1["x"] and (q1["k"], q1["q"]) == ("q", "2024Q1")
+    assert all(sentence and not sentence.isdigit() for sentence in q1["s"])
+    assert not any("本页目录" in s or "栏目" in s for page in data["pages"] for s in page["s"])
+    assert data["prefixes"] == ["白水县", "白水"]
 
 
-def test_every_unit_name_leads_to_its_unit_page_in_the_search_index(site, q1):
-    index = _index(site)
+def test_every_unit_name_leads_to_its_unit_page_in_the_search_data(site, q1):
+    data = _search_data(site)
     for row in q1.units.itertuples():
-        page = index["docnames"].index(f"units/unit-{row.unit_id}")
-        found = index["titleterms"].get(row.unit, [])
-        assert page in (found if isinstance(found, list) else [found]), row.unit
+        assert data["pages"][data["units"][row.unit]]["u"] == f"units/unit-{row.unit_id}.html", row.unit
+        assert row.unit in data["words"]
+
+
+def test_a_former_name_leads_to_the_unit_page_too(site, history, tmp_path):
+    import shutil
+    from dataclasses import replace
+
+    from hotline.data.registry import Alias, Registry
+    from hotline.site import indexes
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    registry = Registry(list(history.registry.units.values()), [Alias("城市管理局", "D07", None, None, "测试")])
+    indexes.write_search_data(copy, replace(history, registry=registry), tmp_path / "cache", "白水县")
+    data = _search_data(copy)
+    assert data["pages"][data["units"]["城市管理局"]]["u"] == "units/unit-D07.html"
 
 
 def test_methodology_page_states_the_rules_every_column_and_how_staff_text_is_shown(site):

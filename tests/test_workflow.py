@@ -23,7 +23,7 @@ from hotline.examples import generate as examples
 from hotline.site import build, cli, lock, notebooks, publish, sphinx_run
 from hotline.site.errors import BuildError
 
-from .conftest import DATA, REPO, correct, project_copy
+from .conftest import DATA, REPO, correct, project_copy, serve
 
 pytestmark = pytest.mark.site
 
@@ -133,12 +133,21 @@ def test_an_unrecorded_change_to_published_data_stops_the_build(workspace):
         build.build(data, output)
 
 
-def test_a_removed_quarter_is_gone_from_the_site_after_the_next_build(workspace):
+def test_a_removed_quarter_is_gone_from_the_site_after_the_next_build(workspace, browser):
     data, output = workspace
     examples.generate(DATA, data, count=1)  # 2024Q1 as it is, and an example 2024Q2
     build.build(data, output)
     gone = ["quarters/2024Q2.html", "pdf/2024Q2.pdf", "data/quarters/2024Q2-units.csv"]
     assert all((output / name).is_file() for name in gone)
+    base, server = serve(output)  # with two circulars, search lists the newest first
+    page = browser.new_page()
+    page.goto(base + "search.html?q=工单办理情况通报")
+    page.wait_for_selector("#search-results li")
+    found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    page.close()
+    server.shutdown()
+    quarters = [href for href in found if href.startswith("quarters/")]
+    assert quarters == ["quarters/2024Q2.html", "quarters/2024Q1.html"], found
     shutil.rmtree(data / "quarters" / "2024Q2")
     build.build(data, output)
     assert not any((output / name).exists() for name in gone)

@@ -6,7 +6,7 @@ circular states, with the check that tests it, so the web page can flag a differ
 of staff narrative (:mod:`hotline.data.narrative` inlines).
 
 An issued circular is reproduced as it was published. A quarter being drafted may leave a figure
-that the tables determine unstated; then the computed value is used.
+that the tables determine unstated; then the computed value is used (``result.headline``).
 """
 
 from __future__ import annotations
@@ -39,14 +39,9 @@ def page_title(result: QuarterResult) -> str:
     return f"{result.id.zh}工单办理情况通报"
 
 
-def _stated(result: QuarterResult, key: str, published, computed):
-    """The published figure, or for a draft that leaves it out, the computed one."""
-    return published if published is not None else computed
-
-
 def basic_situation(result: QuarterResult) -> tuple[Sentence, ...]:
     """一、基本情况: three paragraphs, as the circular writes them."""
-    quarter, h = result.quarter, result.quarter.headline
+    quarter, h = result.quarter, result.headline
     check = result.check
     sums = result.sums
     kind_of = dict(zip(result.units["unit"], result.units["kind"], strict=True))
@@ -55,8 +50,10 @@ def basic_situation(result: QuarterResult) -> tuple[Sentence, ...]:
         return tuple(f"，{o.unit}{o.count}件尚未办结" for o in h.outstanding if kind_of[o.unit] == kind)
 
     def problem(column: schema.Column) -> Figure:
-        total = sums[schema.TOWN][column.key] + sums[schema.DEPARTMENT][column.key]
-        return Figure(fmt.count(_stated(result, column.key, getattr(h, column.key), total)), check(column.key))
+        stated = getattr(h, column.key)  # a draft's is computed (see results.stated_headline)
+        if stated is None:  # an issued circular that did not state it: the tables' sum
+            stated = sums[schema.TOWN][column.key] + sums[schema.DEPARTMENT][column.key]
+        return Figure(fmt.count(stated), check(column.key))
 
     joint = "全部办结" if h.joint_dispatch_outstanding == 0 else f"{h.joint_dispatch_outstanding}件尚未办结"
     first: Sentence = (
@@ -111,7 +108,7 @@ def _paragraph_inlines(text: narrative.Narrative | None) -> tuple[narrative.Inli
 
 def published_only(result: QuarterResult) -> tuple[str, ...]:
     """Figures the circular states that no table in it can confirm, as short phrases."""
-    h = result.quarter.headline
+    h = result.headline
     items = [f"联合派单{fmt.count(h.joint_dispatch)}（已分别计入镇办、部门工单量，附件未单列）"]
     if h.satisfaction_change_pts is not None:
         direction = "下降" if h.satisfaction_change_pts < 0 else "上升"
@@ -152,11 +149,18 @@ def cell(value, *, blank_zero: bool = True) -> str:
     return fmt.number(value)
 
 
-def attachment_rows(result: QuarterResult, kind: str) -> tuple[AttachmentRow, ...]:
-    """附件1 or 附件2 in ranking order, each scored unit followed by its sub-units."""
+def attachment_rows(result: QuarterResult, kind: str, *, as_printed: bool = False) -> tuple[AttachmentRow, ...]:
+    """附件1 or 附件2, each scored unit followed by its sub-units: in ranking order, or with
+    ``as_printed`` in the order the issued circular printed them (its data files keep that order;
+    the 2024 Q1 circular sorted by each unit's own work orders, the ranking rule by the unit's and
+    its sub-units'). A draft has no printed order yet: it is in ranking order either way."""
     keys = [c.key for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)]
     rows = []
-    for scored in result.ranking[result.ranking["kind"] == kind].itertuples():
+    ranking = result.ranking[result.ranking["kind"] == kind]
+    if as_printed and not result.quarter.is_draft:
+        printed = [u for u, parent in zip(result.units["unit"], result.units["parent"], strict=True) if parent == ""]
+        ranking = ranking.set_index("unit", drop=False).loc[[u for u in printed if u in set(ranking["unit"])]]
+    for scored in ranking.itertuples():
         for member in result.members(scored.unit).itertuples():
             parent = member.parent == ""
             rows.append(

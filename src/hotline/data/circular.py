@@ -3,9 +3,10 @@ checked for meaning (types, ranges, dates within the quarter, quarter ids, lists
 things, finite numbers) with the key and the line of any problem.
 
 Figures that can be computed from the attachment tables (the 延期/重办/逾期 totals, 逾期率, the
-总计 rows, the units with most work orders and the best units) are optional: an issued circular
-states them and the site checks them; a quarter being drafted may leave them out and have them
-computed (see :mod:`hotline.rules.checks`).
+总计 rows, the units with most work orders and the best units) are optional, and a draft may also
+leave out 办结率 and the 交办 counts: an issued circular states what it printed and the site checks
+it; a quarter being drafted may leave them out and have them computed
+(see :func:`hotline.rules.results.stated_headline`).
 """
 
 from __future__ import annotations
@@ -50,13 +51,13 @@ class Headline:
     received: int
     completed: int
     completed_as_of: dt.date
-    completion_rate_pct: float
+    completion_rate_pct: float | None
     extended: int | None
     redone: int | None
     overdue: int | None
     answered_directly: int
-    assigned_towns: int
-    assigned_departments: int
+    assigned_towns: int | None
+    assigned_departments: int | None
     joint_dispatch: int
     joint_dispatch_outstanding: int
     overdue_rate_pct: float | None
@@ -161,6 +162,7 @@ def load_circular(path: Path, text: str, quarter: QuarterId) -> Circular:
     status = toml.get("status", str, optional=True) or ISSUED
     if status not in STATUSES:
         raise toml.error("status", f"status 只能是 “{ISSUED}”（已印发）或 “{DRAFT}”（草稿）")
+    drafting = status == DRAFT  # a draft may leave out what the tables determine
 
     toml.check_keys("document", DOCUMENT_KEYS)
     document_date = read.date(
@@ -227,13 +229,13 @@ def load_circular(path: Path, text: str, quarter: QuarterId) -> Circular:
         completed_as_of=read.date(
             "headline.completed_as_of", quarter.first_day, document_date, "统计截止日期应在季度开始之后、发文日期之前"
         ),
-        completion_rate_pct=read.number("headline.completion_rate_pct", 0, 100),
+        completion_rate_pct=read.number("headline.completion_rate_pct", 0, 100, optional=drafting),
         extended=read.count("headline.extended", optional=True),
         redone=read.count("headline.redone", optional=True),
         overdue=read.count("headline.overdue", optional=True),
         answered_directly=answered,
-        assigned_towns=read.count("headline.assigned_towns"),
-        assigned_departments=read.count("headline.assigned_departments"),
+        assigned_towns=read.count("headline.assigned_towns", optional=drafting),
+        assigned_departments=read.count("headline.assigned_departments", optional=drafting),
         joint_dispatch=joint,
         joint_dispatch_outstanding=joint_open,
         overdue_rate_pct=read.number("headline.overdue_rate_pct", 0, 100, optional=True),

@@ -14,7 +14,7 @@ import pandas as pd
 from hotline.data import narrative, provenance, schema
 from hotline.data.attachments import load_attachment
 from hotline.data.circular import DRAFT, Circular, Document, Headline, load_circular
-from hotline.data.errors import DataError
+from hotline.data.errors import DataError, Placeholder
 from hotline.data.files import DataFolder
 from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.registry import Registry
@@ -102,9 +102,18 @@ def _check_named_units(circular: Circular, units: pd.DataFrame, path: Path) -> N
 
 
 def load_quarter(
-    data: DataFolder | Path, quarter: QuarterId | str, registry: Registry | None = None, *, verify: bool = True
+    data: DataFolder | Path,
+    quarter: QuarterId | str,
+    registry: Registry | None = None,
+    *,
+    verify: bool = True,
+    drafting: bool = False,
 ) -> Quarter:
-    """One quarter, validated; with ``verify``, its files must also match their recorded checksums."""
+    """One quarter, validated; with ``verify``, its files must also match their recorded checksums.
+
+    With ``drafting`` (``make check`` and ``make new-quarter``), a narrative part still marked
+    待填写 is read as empty, so the figures of a quarter being entered can be checked before its
+    text is written; the site build never passes it, so such a quarter is never published."""
     folder = DataFolder.of(data)
     registry = registry or Registry.load(folder)
     if isinstance(quarter, str):
@@ -124,9 +133,14 @@ def load_quarter(
     units = _assign_ids(units, registry, here, quarter)
     circular = load_circular(here / schema.CIRCULAR_FILE, folder.read_text(here / schema.CIRCULAR_FILE), quarter)
     _check_named_units(circular, units, here / schema.CIRCULAR_FILE)
-    texts = {
-        key: narrative.parse(folder.read_text(here / file), here / file) for key, file in schema.NARRATIVE_FILES.items()
-    }
+    texts = {}
+    for key, file in schema.NARRATIVE_FILES.items():
+        try:
+            texts[key] = narrative.parse(folder.read_text(here / file), here / file)
+        except Placeholder:
+            if not drafting:
+                raise
+            texts[key] = narrative.Narrative(())
     record = provenance.verify(folder, here) if verify else None
     return Quarter(
         id=quarter,

@@ -9,16 +9,14 @@ the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from hotline.data import schema
 from hotline.opendata import fields, tables
+from hotline.reproducible import fixed_zip
 from hotline.rules.history import History
 from hotline.rules.results import UNIT_COLUMNS
 
@@ -80,25 +78,6 @@ def datapackage(history: History) -> dict:
     }
 
 
-def _fixed_zip(path: Path, when: dt.datetime) -> None:
-    """Rewrite a zip (an .xlsx) with fixed entry times and a fixed document date, so the same data
-    gives the same bytes (the writer stamps the time of saving into docProps/core.xml)."""
-    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data
-                )
-            fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, data)
-    path.write_bytes(out.getvalue())
-
-
 def quarter_csv(history: History, quarter: str) -> pd.DataFrame:
     """One quarter's table as a reader opening it in Excel sees it: Chinese headers and words."""
     units = history.units[history.units["quarter"] == quarter][list(UNIT_COLUMNS)]
@@ -135,7 +114,7 @@ def write(history: History, folder: Path) -> list[Path]:
         tables.chinese(headline, headline_columns).to_excel(writer, sheet_name="主要数字", index=False)
         dictionary.to_excel(writer, sheet_name="字段说明", index=False)
         writer.book.set_properties({"created": when})
-    _fixed_zip(workbook, when)
+    fixed_zip(workbook, when)
     written.append(workbook)
     package = folder / fields.DATAPACKAGE
     package.write_text(json.dumps(datapackage(history), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -50,7 +50,7 @@ class HomePage:
     def latest_summary(self) -> HTML:
         """The latest circular: which, when issued, and three lines on what it says."""
         r = self.latest
-        q, h = r.quarter, r.quarter.headline
+        q, h = r.quarter, r.headline
         example = "（示例数据）" if q.example else ""
         failed = len(r.differences)
         lines = [
@@ -78,8 +78,8 @@ class HomePage:
 
     def key_figures(self) -> HTML:
         r = self.latest
-        h = r.quarter.headline
-        before = self.previous.quarter.headline if self.previous else None
+        h = r.headline
+        before = self.previous.headline if self.previous else None
         overdue_rate = fmt.pct(h.overdue_rate_pct) if h.overdue_rate_pct is not None else "—"
         overdue_note = "通报公布"
         check = r.check("overdue_rate")

@@ -43,11 +43,12 @@ def downloads_page(history: History) -> str:
         [
             link(f"{r.id.zh}{'（示例）' if r.quarter.example else ''}", links.href(links.quarter_page(r.id), here)),
             link("PDF", links.file_href(f"pdf/{r.id}.pdf", here)),
+            link("Word", links.file_href(f"docx/{r.id}.docx", here)),
             link("CSV", links.file_href(f"data/quarters/{r.id}-units.csv", here)),
         ]
         for r in reversed(history.results)
     ]
-    columns = [Column("季度"), Column("通报（PDF）"), Column("各单位数据")]
+    columns = [Column("季度"), Column("通报原件（PDF）"), Column("通报原件（Word）"), Column("各单位数据")]
     per_quarter = table("per-quarter", "各季度的通报文件和数据", columns, rows)
     verify = html(
         '<p>网站上每个文件的大小和 SHA-256 校验值列在<a href="{json}">文件校验清单（manifest.json）</a>中，'

@@ -98,8 +98,9 @@ class QuarterPage:
     def header(self) -> HTML:
         quarter, d = self.result.quarter, self.result.quarter.document
         downloads = html(
-            '<p class="doc-downloads"><a href="{pdf}">打印版（PDF）</a></p>',
+            '<p class="doc-downloads">通报原件：<a href="{pdf}">PDF</a>　<a href="{docx}">Word（.docx）</a></p>',
             pdf=links.file_href(f"pdf/{quarter.id}.pdf", self.here),
+            docx=links.file_href(f"docx/{quarter.id}.docx", self.here),
         )
         parts = [example_banner(EXAMPLE_NOTE)] if quarter.example else []
         parts += [
@@ -188,37 +189,29 @@ class QuarterPage:
         )
 
     def attachment(self, kind: str) -> HTML:
-        """附件1 or 附件2 in ranking order, sub-units under their parent, each unit linked to its page;
-        zeros blank as in the circular; the rule score and a ✓/✗ against the published score beside it."""
+        """附件1 or 附件2 in ranking order, each unit linked to its page and its sub-units under it in
+        the same column (which stays put on a phone while the numbers scroll); zeros blank as in
+        the circular; the rule score, the rank and a ✓/✗ against the published score beside it."""
         r = self.result
-        subs = wording.has_sub_units(r, kind)
-        columns = [Column("排名", numeric=True), Column(schema.UNIT.zh)] + (
-            [Column(schema.SUB_UNIT.zh)] if subs else []
-        )
+        columns = [Column("单位")]
         columns += [Column(c.zh, numeric=True) for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)]
         columns += [
             Column(Source("综合得分<br>（通报）"), numeric=True),
             Column(Source("综合得分<br>（按规则）"), numeric=True),
+            Column("排名", numeric=True),
             Column("核对"),
         ]
         rows, classes = [], []
         for row in wording.attachment_rows(r, kind):
             name = link(row.unit, links.href(links.unit_page(row.unit_id), self.here))
             if row.sub_unit:
-                cells = ["", ""] + ([name] if subs else [])
-                cells += [*row.cells, "", "", ""]
+                rows.append([html('<span class="sub-mark">下属</span>{}', name), *row.cells, "", "", "", ""])
                 classes.append("sub-unit")
-            else:
-                check = r.check(f"score.{row.unit_id}")
-                mark = (
-                    Source("")
-                    if check is None
-                    else (html("✓") if check.agrees else link("✗", f"#{says.anchor(check)}"))
-                )
-                cells = [row.rank, name] + ([""] if subs else [])
-                cells += [*row.cells, row.published_score, fmt.number(row.composite_score), mark]
-                classes.append("unit" if row.score_agrees else "unit mismatch")
-            rows.append(cells)
+                continue
+            check = r.check(f"score.{row.unit_id}")
+            mark = Source("") if check is None else (html("✓") if check.agrees else link("✗", f"#{says.anchor(check)}"))
+            rows.append([name, *row.cells, row.published_score, fmt.number(row.composite_score), row.rank, mark])
+            classes.append("unit" if row.score_agrees else "unit mismatch")
         totals = []
         for column, shown in zip(schema.COUNT_COLUMNS, wording.attachment_totals(r, kind), strict=True):
             check = r.check(f"totals.{kind}.{column.key}")
@@ -230,7 +223,7 @@ class QuarterPage:
                     check.computed,
                 )
             totals.append(shown)
-        footer = ["", "总计"] + ([""] if subs else []) + totals + [""] * (len(schema.POINT_COLUMNS) + 3)
+        footer = ["总计", *totals] + [""] * (len(schema.POINT_COLUMNS) + 4)
         caption = f"附件{schema.ATTACHMENT_NO[kind]}　{wording.attachment_titles(r)[kind]}{wording.ATTACHMENT_SUBTITLE}"
         return block(
             table(
@@ -241,7 +234,6 @@ class QuarterPage:
                 css="attachment",
                 row_classes=classes,
                 footer=footer,
-                header_column=False,
             )
         )
 
@@ -288,11 +280,12 @@ class QuarterPage:
         return block(
             html(
                 '<ul><li><a href="{csv}" download>本季度各单位数据（CSV，UTF-8，可用 Excel 打开）</a></li>'
-                '<li><a href="{pdf}">打印版（PDF）</a></li>'
+                '<li>通报原件：<a href="{pdf}">PDF</a>，<a href="{docx}">Word（.docx）</a></li>'
                 '<li>全部季度的数据见<a href="{all}">数据下载</a>；'
                 '列的含义与计算规则见<a href="{method}">计算方法与数据说明</a>。</li></ul>',
                 csv=links.file_href(f"data/quarters/{q}-units.csv", self.here),
                 pdf=links.file_href(f"pdf/{q}.pdf", self.here),
+                docx=links.file_href(f"docx/{q}.docx", self.here),
                 all=links.href(links.DOWNLOADS, self.here),
                 method=links.href(links.METHODOLOGY, self.here),
             )

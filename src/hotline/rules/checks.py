@@ -78,18 +78,20 @@ def _headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Iterable[Che
     outstanding = sum(o.count for o in h.outstanding)
     completed = h.received - outstanding
     yield Check(HEADLINE, "completed", h.completed, completed, (h.received, outstanding), completed == h.completed)
-    completion = rate(h.completed, h.received, h.completion_rate_pct)
-    yield Check(
-        HEADLINE,
-        "completion_rate",
-        h.completion_rate_pct,
-        completion,
-        (h.completed, h.received),
-        completion == h.completion_rate_pct,
-    )
+    if h.completion_rate_pct is not None:  # a draft may leave it out: then it is computed, not checked
+        completion = rate(h.completed, h.received, h.completion_rate_pct)
+        yield Check(
+            HEADLINE,
+            "completion_rate",
+            h.completion_rate_pct,
+            completion,
+            (h.completed, h.received),
+            completion == h.completion_rate_pct,
+        )
     for key, kind in (("assigned_towns", schema.TOWN), ("assigned_departments", schema.DEPARTMENT)):
         published, total = getattr(h, key), sums[kind]["work_orders"]
-        yield Check(HEADLINE, key, published, total, (total,), published == total, kind=kind)
+        if published is not None:
+            yield Check(HEADLINE, key, published, total, (total,), published == total, kind=kind)
     for column in (schema.EXTENDED, schema.REDONE, schema.OVERDUE):
         published = getattr(h, column.key)
         if published is None:

@@ -18,6 +18,7 @@ from hotline.data.files import DataFolder
 from hotline.data.provenance import Correction, read_corrections
 from hotline.data.quarters import Quarter, load_all
 from hotline.data.registry import Registry
+from hotline.rules.issuing import check_issuable
 from hotline.rules.results import UNIT_COLUMNS, QuarterResult, compute
 
 #: The headline figures followed over time, in the order the comparison page shows them.
@@ -38,6 +39,7 @@ class History:
         folder = DataFolder.of(data)
         registry = Registry.load(folder)
         results = tuple(compute(quarter, registry) for quarter in load_all(folder, registry=registry))
+        check_issuable(results)
         corrections = tuple(read_corrections(folder))
         units = pd.concat([r.units for r in results], ignore_index=True)[list(UNIT_COLUMNS)]
         return cls(results, registry, corrections, units)
@@ -78,10 +80,11 @@ class History:
         return self.registry.units[unit_id].name
 
     def headline(self) -> pd.DataFrame:
-        """One row per quarter: the headline figures exactly as each circular published them."""
+        """One row per quarter: the headline figures exactly as each circular published them (for a
+        draft, the figures it leaves to the tables are computed; see results.stated_headline)."""
         rows = []
         for result in self.results:
-            headline = result.quarter.headline
+            headline = result.headline
             row = {"quarter": str(result.id)}
             row |= {c.key: getattr(headline, c.key) for c in schema.HEADLINE_COLUMNS}
             row["completed_as_of"] = headline.completed_as_of.isoformat()

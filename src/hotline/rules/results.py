@@ -6,11 +6,12 @@ Nothing downstream recomputes a score, a rank, a sum or a check: they read them 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from hotline.data import schema
+from hotline.data.circular import Headline
 from hotline.data.quarters import Quarter
 from hotline.data.registry import Registry
 from hotline.rules import checks as checking
@@ -47,9 +48,12 @@ class QuarterResult:
     units the rule score, combined work orders and rank (empty for sub-units).
     ``ranking``: the scored units in ranking order (see :func:`scoring.rank`).
     ``sums``: per kind, the sum of each count column over all its rows.
+    ``headline``: the headline figures as the circular states them (see :func:`stated_headline`);
+    ``quarter.headline`` keeps them as entered.
     """
 
     quarter: Quarter
+    headline: Headline
     units: pd.DataFrame
     ranking: pd.DataFrame
     sums: dict[str, dict[str, int]]
@@ -84,6 +88,34 @@ def attachment_sums(units: pd.DataFrame) -> dict[str, dict[str, int]]:
     }
 
 
+def stated_headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Headline:
+    """The headline as the circular states it. An issued circular is reproduced as published,
+    differences and all. A draft may leave out what the tables determine: those figures are
+    computed from the tables (延期/重办/逾期 totals, 交办 counts) or from the other figures (办结率,
+    逾期率), so the draft's document and page state them."""
+    headline = quarter.headline
+    if not quarter.is_draft:
+        return headline
+    towns, departments = sums[schema.TOWN], sums[schema.DEPARTMENT]
+    filled = {
+        column.key: towns[column.key] + departments[column.key]
+        for column in (schema.EXTENDED, schema.REDONE, schema.OVERDUE)
+        if getattr(headline, column.key) is None
+    }
+    if headline.assigned_towns is None:
+        filled["assigned_towns"] = towns["work_orders"]
+    if headline.assigned_departments is None:
+        filled["assigned_departments"] = departments["work_orders"]
+    if headline.completion_rate_pct is None:
+        filled["completion_rate_pct"] = round(
+            100 * headline.completed / headline.received, scoring.COMPLETION_RATE_DECIMALS
+        )
+    if headline.overdue_rate_pct is None:
+        overdue = headline.overdue if headline.overdue is not None else filled["overdue"]
+        filled["overdue_rate_pct"] = round(100 * overdue / headline.received, scoring.OVERDUE_RATE_DECIMALS)
+    return replace(headline, **filled)
+
+
 def compute(quarter: Quarter, registry: Registry) -> QuarterResult:
     """Score, rank, sum and check a validated quarter: the only place any of that happens."""
     ranking = scoring.rank(scoring.composite_scores(quarter.units))
@@ -100,4 +132,5 @@ def compute(quarter: Quarter, registry: Registry) -> QuarterResult:
     size = len(quarter.published_top_volume) if quarter.published_top_volume else scoring.TOP_VOLUME_COUNT
     largest = tuple(scoring.most_work_orders(units, size))
     found = checking.check_quarter(quarter, units, ranking, sums, best, largest)
-    return QuarterResult(quarter, units, ranking, sums, best, largest, found)
+    headline = stated_headline(quarter, sums)
+    return QuarterResult(quarter, headline, units, ranking, sums, best, largest, found)

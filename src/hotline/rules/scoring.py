@@ -13,6 +13,9 @@ MAX_SCORE = 100.0
 BASE_SCORE = 100.0
 BEST_UNITS_PER_KIND = {schema.TOWN: 2, schema.DEPARTMENT: 3}
 TOP_VOLUME_COUNT = 4  # units the circular names for most work orders, when a draft computes the list
+# Decimals of the rates a draft has computed (as the circulars print them: 99.8%, 1.56%).
+COMPLETION_RATE_DECIMALS = 1
+OVERDUE_RATE_DECIMALS = 2
 
 
 def top_level_unit(units: pd.DataFrame) -> pd.Series:

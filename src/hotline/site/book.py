@@ -17,8 +17,6 @@ from hotline.site.errors import BuildError
 if TYPE_CHECKING:
     from hotline.site.notebooks import Job
 
-SEARCH_DICT = Path("_search") / "units.dict.txt"  # relative to the book; named in _config.yml
-
 
 def expand_quarter_navigation(toc: Path, quarters: list[str]) -> None:
     """List the quarter pages newest first in place of the glob, so adding a quarter updates the
@@ -28,15 +26,6 @@ def expand_quarter_navigation(toc: Path, quarters: list[str]) -> None:
     if "      - glob: quarters/*" not in text:
         raise BuildError(f"{toc.name} 中应有一行“      - glob: quarters/*”，用来放季度通报页面")
     toc.write_text(text.replace("      - glob: quarters/*", entries), encoding="utf-8")
-
-
-def write_search_dictionary(names: Iterable[str], book: Path) -> Path:
-    """A jieba user dictionary of every unit name, so search indexes 劳动监察大队 as one word."""
-    names = sorted(set(names))
-    path = book / SEARCH_DICT
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{name} 100000 nt\n" for name in names), encoding="utf-8")
-    return path
 
 
 def copy_executed(job: Job, cache: Path, book: Path) -> None:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from hotline.data.files import DataFolder
 from hotline.site import book as book_source
 from hotline.site import keys, parallel, publish
+from hotline.site.config import SiteConfig
 from hotline.site.errors import BuildError
 from hotline.site.keys import BOOK_DIRS, BOOK_FILES, REPO, Inputs
 from hotline.site.lock import build_lock
@@ -47,7 +48,7 @@ PHASE_LABELS = {
     "notebooks": "运行笔记本",
     "unit_pages": "单位页面与图表（与笔记本同时进行，此处为多等的时间）",
     "sphinx": "Jupyter Book",
-    "pdf": "打印版PDF",
+    "pdf": "公文（PDF、Word）",
     "publish": "检查与发布",
 }
 
@@ -145,6 +146,7 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         names = sorted(p.name for p in (data_dir / "quarters").iterdir() if p.is_dir())
         return BuildResult(output, None, names, time.monotonic() - started, up_to_date=True)
     state.unlink(missing_ok=True)  # from here on, the published site is not known to be current
+    config = SiteConfig.load(root)
     parallel.start_early()
     history = History.build(folder)
     lap("validate")
@@ -170,13 +172,21 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         with ThreadPoolExecutor(max_workers=1) as side:
             from hotline.site import generated
 
-            pages = side.submit(generated.write, history, source, assets, work / "charts", workers)
+            pages = side.submit(
+                generated.write,
+                history,
+                source,
+                assets,
+                work / "charts",
+                workers,
+                base_url=config.base_url,
+                site_name=config.site_name,
+            )
             executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun)
             lap("notebooks")
             pages.result()
         for job in jobs:
             book_source.copy_executed(job, work / "notebooks", source)
-        book_source.write_search_dictionary(history.units["unit"], source)
         book_source.sync_tree(source, book)
         lap("unit_pages")
         static_key = _static_key(inputs)
@@ -200,9 +210,13 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         staged = output.parent / f".publish-{output.name}"
         try:
             publish.stage(book / "_build" / "html", assets, staged)
-            from hotline.site.printing import print_quarters
+            from hotline.site import indexes
 
-            print_quarters(staged, history.quarter_ids, work / "pdf", workers)
+            indexes.write_search_data(staged, history, work / "search", config.county)
+            indexes.write_sitemap(staged, config.base_url)
+            from hotline.site.documents import write_documents
+
+            write_documents(history, staged, work / "documents", workers)
             lap("pdf")
             manifest = publish.write_manifest(staged)
             publish.check_links(staged)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from hotline.opendata import package as opendata
-from hotline.pages import charts, info, links, units
+from hotline.pages import charts, feed, info, links, search, units
 from hotline.rules.history import History
 from hotline.site.parallel import process_pool
 
@@ -59,7 +59,9 @@ def unit_charts(history: History, cache: Path, workers: int) -> dict[str, charts
     return found
 
 
-def write(history: History, book: Path, assets: Path, chart_cache: Path, workers: int) -> None:
+def write(
+    history: History, book: Path, assets: Path, chart_cache: Path, workers: int, *, base_url: str, site_name: str
+) -> None:
     """Write the generated pages into the book and the generated files into ``assets``."""
     drawn = unit_charts(history, chart_cache, workers)
     (book / "units").mkdir(parents=True, exist_ok=True)
@@ -71,4 +73,6 @@ def write(history: History, book: Path, assets: Path, chart_cache: Path, workers
     (book / f"{links.UNIT_INDEX}.md").write_text(units.unit_index(history), encoding="utf-8")
     (book / f"{links.DOWNLOADS}.md").write_text(info.downloads_page(history), encoding="utf-8")
     (book / f"{links.CORRECTIONS}.md").write_text(info.corrections_page(history), encoding="utf-8")
+    (book / f"{links.SEARCH}.md").write_text(search.search_page(), encoding="utf-8")
+    (assets / feed.FEED).write_text(feed.atom_feed(history, base_url, site_name), encoding="utf-8")
     opendata.write(history, assets / "data")

@@ -16,7 +16,7 @@ PRELOAD = [
     "hotline.site.forkserver_init",
     "papermill",
     "hotline.pages.charts",
-    "hotline.site.printing",
+    "hotline.document.pdf_writer",
     "playwright.sync_api",
 ]
 

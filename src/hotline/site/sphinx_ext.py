@@ -7,11 +7,9 @@
 - Exact: Sphinx never deletes output, so after each successful build the outputs of documents,
   images and downloads that no longer exist are removed, and the output holds this build's site
   only (``_static`` is emptied by the build whenever what fills it changed).
-
-- Chinese search index: Sphinx 7.4's ``SearchChinese`` keeps every Latin term it has seen (numbers,
-  quarter ids) in a list and checks membership in that list for every word it stems, so indexing a
-  few hundred pages full of figures takes tens of seconds. The same language with a set gives the
-  same index in a fraction of the time; it replaces the built-in ``zh`` search language.
+- The site's theme (``hotline.site.theme``) is registered here. Sphinx's own search index is not
+  built: the search page has its own data, written from the finished pages (hotline.site.indexes),
+  which saves indexing every page with jieba in every build.
 - Parallel reading: ``sphinx_external_toc`` always loads ``sphinx_multitoc_numbering``, which does
   not declare itself parallel-safe, and Sphinx then reads serially with a warning (an error under
   ``-W``). Its only effect is to replace ``TocTreeCollector.assign_section_numbers``, which runs in
@@ -20,6 +18,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 from pathlib import Path
 
@@ -27,27 +26,16 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
-from sphinx.search.zh import SearchChinese
 
 MULTITOC = "sphinx_multitoc_numbering"
+THEME = Path(__file__).resolve().parent / "theme"
 
 
-class _Terms(set):
-    """A set that answers the list method ``SearchChinese.split`` calls."""
-
-    def extend(self, terms) -> None:
-        self.update(terms)
-
-
-class FastSearchChinese(SearchChinese):
-    def init(self, options: dict[str, str]) -> None:
-        super().init(options)
-        self.latin_terms = _Terms()  # per index, not shared through the class as upstream does
-
-
-def _no_file_insertion(app: Sphinx) -> None:
+def _builder_inited(app: Sphinx) -> None:
     app.env.settings["file_insertion_enabled"] = False
     app.env.settings["raw_enabled"] = False
+    if hasattr(app.builder, "search"):
+        app.builder.search = False  # no searchindex.js and no Sphinx search page
 
 
 def _inside_book(app: Sphinx, doctree: nodes.document) -> None:
@@ -69,7 +57,7 @@ def _inside_book(app: Sphinx, doctree: nodes.document) -> None:
 def _expected_outputs(app: Sphinx) -> set[str]:
     builder, env = app.builder, app.env
     expected = {builder.get_target_uri(doc) for doc in env.found_docs}
-    expected |= {"genindex.html", "search.html", "searchindex.js", "objects.inv", ".buildinfo"}
+    expected |= {"objects.inv", ".buildinfo"}
     expected |= {f"_images/{name}" for _, name in env.images.values()}
     expected |= {f"_downloads/{name}" for _, name in env.dlfiles.values()}
     return expected
@@ -91,20 +79,22 @@ def _remove_stale_outputs(app: Sphinx, exception: Exception | None) -> None:
             path.rmdir()
 
 
-def _escape_plain_title(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """``pagetitle`` is a page's title as plain text, with any ``<`` a unit name holds; a theme
-    that writes it into HTML unescaped (the book theme's print header does) would turn a name into
-    markup. Given escaped, it can only ever be shown as text."""
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """``pagetitle`` is a page's title as plain text, with any ``<`` a unit name holds: escaped here,
+    so that no template can ever write it as markup. The stylesheet's version is its checksum."""
     if "pagetitle" in context:
         context["pagetitle"] = html.escape(str(context["pagetitle"]), quote=True)
+    stylesheet = Path(app.srcdir) / "_static" / "hotline.css"
+    if stylesheet.is_file():
+        context["hotline_css_version"] = hashlib.sha256(stylesheet.read_bytes()).hexdigest()[:12]
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_search_language(FastSearchChinese)
-    app.connect("builder-inited", _no_file_insertion)
+    app.add_html_theme("hotline", str(THEME))
+    app.connect("builder-inited", _builder_inited)
     app.connect("doctree-read", _inside_book, priority=100)
     app.connect("build-finished", _remove_stale_outputs)
-    app.connect("html-page-context", _escape_plain_title)
+    app.connect("html-page-context", _page_context)
     if MULTITOC in app.extensions:
         app.extensions[MULTITOC].parallel_read_safe = True
     return {"parallel_read_safe": True, "parallel_write_safe": True}

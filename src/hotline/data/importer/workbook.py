@@ -43,6 +43,7 @@ class Field:
 
 
 HEADLINE_FIELDS: tuple[Field, ...] = (
+    Field("quarter", "季度", "quarter", "由 make new-quarter 填写，请勿改动"),
     Field("document.number", "发文字号", "text", "如 白政办发〔2024〕29号"),
     Field("document.title", "标题", "text"),
     Field("document.issuer", "发文机关", "text"),
@@ -163,11 +164,14 @@ def _headline(cells: _Cells, path: Path) -> tuple[dict, list[str]]:
         if field.computed and cells.is_formula(HEADLINE_SHEET, f"B{row}"):
             continue  # left as the workbook's formula: computed from the tables
         text = _cell_text(cells.value(HEADLINE_SHEET, f"B{row}"))
-        section, name = key.split(".", 1)
         if not text:
             if field.required:
                 missing.append(key)
             continue
+        if key == "quarter":
+            found["quarter"] = QuarterId.parse(_convert(field, text, path, where))
+            continue
+        section, name = key.split(".", 1)
         found[section][name] = _convert(field, text, path, where)
     return found, missing
 
@@ -226,9 +230,10 @@ def parse_workbook(path: Path) -> Imported:
         missing = ["document", "headline", "lists", *missing]
         return Imported(None, tables, {"document": {}, "headline": {}, "lists": {}}, narrative, missing)
     circular, absent = _headline(cells, path)
+    quarter = circular.pop("quarter", None)
     for kind, table in tables.items():  # 总计 rows the workbook computes are not recorded as typed
         sheet = ATTACHMENT_SHEETS[kind]
         total_row = next((r for r in cells.formulas[sheet].iter_rows() if r[0].value == "总计"), None)
         if total_row is not None and any(cells.is_formula(sheet, c.coordinate) for c in total_row[1:]):
             table.totals = {}
-    return Imported(None, tables, circular, narrative, absent + missing, status="draft")
+    return Imported(quarter, tables, circular, narrative, absent + missing, status="draft")

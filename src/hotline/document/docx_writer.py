@@ -1,0 +1,561 @@
+"""Write a circular as a GB/T 9704-2012 .docx (python-docx plus a little raw XML).
+
+The file names the fonts offices have installed (方正小标宋简体, 仿宋_GB2312,
+黑体, 楷体_GB2312, Times New Roman) on every run, with ``w:eastAsia`` set, so
+Word and WPS apply them; the section carries the 22 × 28 document grid.  The
+版记 is a floating table anchored to the bottom margin, so it sits at the foot
+of the page where the document ends, however the text flows on the reader's
+machine.  Every string is inserted as plain text (python-docx escapes XML).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from hotline.document import layout as L
+from hotline.document.layout import RecordPosition
+from hotline.document.model import (
+    AttachmentTable,
+    Heading,
+    Inline,
+    OfficialDocument,
+    Paragraph,
+    Point,
+    attachment_note_lines,
+    cc_text,
+    chinese_date,
+)
+from hotline.reproducible import fixed_zip
+
+TWIPS_PER_MM = 1440 / 25.4
+PAGE_W = round(L.PAGE_WIDTH_MM * TWIPS_PER_MM)  # 11906
+PAGE_H = round(L.PAGE_HEIGHT_MM * TWIPS_PER_MM)  # 16838
+MARGIN_TOP = round(L.MARGIN_TOP_MM * TWIPS_PER_MM)
+MARGIN_BOTTOM = round(L.MARGIN_BOTTOM_MM * TWIPS_PER_MM)
+MARGIN_LEFT = round(L.MARGIN_LEFT_MM * TWIPS_PER_MM)
+MARGIN_RIGHT = round(L.MARGIN_RIGHT_MM * TWIPS_PER_MM)
+TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 8845 twips ≈ 156 mm
+TEXT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM  # 12756 twips ≈ 225 mm
+# Word fits floor(TEXT_H / linePitch) lines, so round the pitch down to get 22.
+LINE_PITCH = TEXT_H // L.LINES_PER_PAGE  # 579 twips ≈ 28.95 pt
+# 28 characters a line: each character is drawn 16 pt wide and set a little tighter (character
+# spacing in twentieths of a point, rounded down so that 28 fit in 156 mm). Word's own
+# "linesAndChars" grid would do the same in Word, but LibreOffice (and some WPS versions) give
+# every glyph wider than the grid pitch two cells, 14 characters a line; explicit spacing is laid
+# out alike everywhere. The line grid (22 lines of 28.95 pt) is kept.
+CHAR_SPACING = math.floor(TEXT_W / L.CHARS_PER_LINE - L.BODY_PT * 20)  # -5: 15.75 pt a character
+CHAR = L.BODY_PT * 20 + CHAR_SPACING  # one character in twips, for indents
+
+# Bottom of the footer line: puts the dash of "— N —" about 7 mm under the text block.
+FOOTER_DISTANCE_MM = L.MARGIN_BOTTOM_MM - L.PAGE_NUMBER_GAP_MM - L.RECORD_PT / 2 / L.PT_PER_MM
+
+RED = RGBColor.from_string(L.RED)
+
+
+def _eighths(mm: float) -> int:
+    """Border width in eighths of a point (Word's unit), nearest allowed value."""
+    return max(2, round(mm * L.PT_PER_MM * 8))
+
+
+# Schema order of the children this module adds: Word rejects files whose
+# property elements are out of order, so new children are inserted in place.
+_ORDER = {
+    "w:pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+    "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr "
+    "sectPr pPrChange",
+    "w:rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr "
+    "shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
+    "w:tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription",
+    "w:tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark",
+    "w:tcBorders": "top left start bottom right end insideH insideV tl2br tr2bl",
+    "w:tblBorders": "top left start bottom right end insideH insideV",
+    "w:pBdr": "top left bottom right between bar",
+    "w:sectPr": "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc "
+    "pgBorders lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi "
+    "rtlGutter docGrid printerSettings sectPrChange",
+}
+_ORDER_INDEX = {
+    qn(parent): {qn(f"w:{name}"): i for i, name in enumerate(names.split())} for parent, names in _ORDER.items()
+}
+
+
+def _set(element, tag: str, **attrs: str):
+    """Get or create child ``tag`` of ``element`` (in schema order) and set ``w:`` attributes."""
+    child = element.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        order = _ORDER_INDEX.get(element.tag)
+        position = order.get(qn(tag)) if order else None
+        successor = None
+        if position is not None:
+            for sibling in element:
+                if order.get(sibling.tag, -1) > position:
+                    successor = sibling
+                    break
+        if successor is not None:
+            successor.addprevious(child)
+        else:
+            element.append(child)
+    for key, value in attrs.items():
+        child.set(qn(f"w:{key}"), str(value))
+    return child
+
+
+def _fonts(rpr, east_asia: str) -> None:
+    """Latin in Times New Roman, Chinese in ``east_asia``; no theme fonts override them."""
+    rfonts = _set(rpr, "w:rFonts")
+    for attr in list(rfonts.attrib):
+        if attr.lower().endswith("theme"):  # asciiTheme … cstheme would override the names
+            del rfonts.attrib[attr]
+    rfonts.set(qn("w:ascii"), L.DOCX_LATIN)
+    rfonts.set(qn("w:hAnsi"), L.DOCX_LATIN)
+    rfonts.set(qn("w:cs"), L.DOCX_LATIN)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:hint"), "eastAsia")
+
+
+def _run(
+    paragraph: DocxParagraph,
+    text: str,
+    east_asia: str,
+    size_pt: float,
+    *,
+    bold: bool = False,
+    color: RGBColor | None = None,
+):
+    """A run with explicit Latin and East Asian fonts, size and colour."""
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size_pt)
+    run.font.bold = bold or None
+    if color is not None:
+        run.font.color.rgb = color
+    _fonts(run._r.get_or_add_rPr(), east_asia)
+    _set(run._r.get_or_add_rPr(), "w:szCs", val=round(size_pt * 2))
+    return run
+
+
+def _line_break(paragraph: DocxParagraph, east_asia: str, size_pt: float) -> None:
+    """A line break in a run of its own that still names the fonts (keeps line height)."""
+    _run(paragraph, "", east_asia, size_pt).add_break()
+
+
+def _format(
+    paragraph: DocxParagraph,
+    *,
+    align: WD_ALIGN_PARAGRAPH | None = WD_ALIGN_PARAGRAPH.JUSTIFY,
+    before: int = 0,
+    line: int | None = LINE_PITCH,
+    first_line_chars: float = 0.0,
+    left: float = 0.0,
+    hanging: float = 0.0,
+    right: float = 0.0,
+    snap_to_grid: bool = True,
+    keep_next: bool = False,
+    page_break_before: bool = False,
+) -> DocxParagraph:
+    """Paragraph properties in twips; indents in grid characters (``CHAR`` twips)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    if page_break_before:
+        _set(ppr, "w:pageBreakBefore")
+    if keep_next:
+        _set(ppr, "w:keepNext")
+    if not snap_to_grid:
+        _set(ppr, "w:snapToGrid", val="0")
+    _set(ppr, "w:autoSpaceDE", val="0")
+    _set(ppr, "w:autoSpaceDN", val="0")
+    spacing = _set(ppr, "w:spacing", before=before, after=0)
+    if line is not None:
+        spacing.set(qn("w:line"), str(line))
+        spacing.set(qn("w:lineRule"), "exact")
+    ind = {}
+    if first_line_chars:
+        ind.update(firstLineChars=round(first_line_chars * 100), firstLine=round(first_line_chars * CHAR))
+    if left:
+        ind.update(left=round(left * CHAR))
+    if hanging:
+        ind.update(hanging=round(hanging * CHAR))
+    if right:
+        ind.update(right=round(right * CHAR))
+    if ind:
+        _set(ppr, "w:ind", **ind)
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _border(parent, side: str, eighths: int, color: str = "000000", space: int = 0) -> None:
+    _set(parent, f"w:{side}", val="single", sz=eighths, space=space, color=color)
+
+
+class _Writer:
+    """Builds the document top to bottom; one instance per file."""
+
+    def __init__(self, document: OfficialDocument, record_position: RecordPosition) -> None:
+        self.doc = document
+        self.record_position = record_position
+        self.out = Document()
+
+    # -- set-up -----------------------------------------------------------
+    def setup(self) -> None:
+        self._defaults()
+        section = self.out.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
+        section.top_margin, section.bottom_margin = Mm(L.MARGIN_TOP_MM), Mm(L.MARGIN_BOTTOM_MM)
+        section.left_margin, section.right_margin = Mm(L.MARGIN_LEFT_MM), Mm(L.MARGIN_RIGHT_MM)
+        section.header_distance = Mm(15)
+        section.footer_distance = Mm(FOOTER_DISTANCE_MM)
+        section.gutter = Mm(0)
+        sect_pr = section._sectPr
+        _set(sect_pr, "w:docGrid", type="lines", linePitch=LINE_PITCH)
+        self.out.settings.odd_and_even_pages_header_footer = True
+        self._page_numbers(section)
+        if self.doc.draft_note:
+            for header in (section.header, section.even_page_header):
+                p = header.paragraphs[0]
+                _format(p, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, snap_to_grid=False)
+                _run(p, "草稿　仅供审核", L.DOCX_HEITI, L.RECORD_PT, color=RED)
+        core = self.out.core_properties
+        core.title = " ".join(self.doc.title_lines)
+        core.subject = self.doc.number
+        core.author = self.doc.issuer
+        core.comments = ""
+        when = dt.datetime.combine(self.doc.date, dt.time())
+        core.created = core.modified = core.last_printed = when
+        core.last_modified_by = self.doc.issuer
+        core.revision = 1
+
+    def _defaults(self) -> None:
+        """Document defaults: 3号 仿宋_GB2312 / Times New Roman, Chinese language."""
+        styles = self.out.styles.element
+        rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        _fonts(rpr_default, L.DOCX_FANGSONG)
+        _set(rpr_default, "w:spacing", val=CHAR_SPACING)
+        _set(rpr_default, "w:sz", val=round(L.BODY_PT * 2))
+        _set(rpr_default, "w:szCs", val=round(L.BODY_PT * 2))
+        _set(rpr_default, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+        # No automatic gap between Chinese and Latin/digits: the standard sets
+        # "2024年5月11日" solid, and the PDF has no such gap either.
+        ppr_default = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault"))
+        if ppr_default is None:
+            ppr_default = OxmlElement("w:pPrDefault")
+            styles.find(qn("w:docDefaults")).append(ppr_default)
+        ppr = ppr_default.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            ppr_default.append(ppr)
+        _set(ppr, "w:autoSpaceDE", val="0")
+        _set(ppr, "w:autoSpaceDN", val="0")
+        _set(ppr, "w:spacing", after=0, line=240, lineRule="auto")
+        theme_lang = self.out.settings.element.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.set(qn("w:eastAsia"), "zh-CN")
+        normal = self.out.styles["Normal"]
+        normal.font.size = Pt(L.BODY_PT)
+        _fonts(normal.element.get_or_add_rPr(), L.DOCX_FANGSONG)
+        normal.paragraph_format.space_after = Pt(0)
+
+    def _page_numbers(self, section) -> None:
+        """ "— N —" in 4号: odd pages right, even pages left, one character in."""
+        for footer, align in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        ):
+            footer.is_linked_to_previous = False
+            p = footer.paragraphs[0]
+            one_char = L.RECORD_PT * 20 / CHAR
+            _format(
+                p,
+                align=align,
+                line=round(L.RECORD_PT * 20),
+                snap_to_grid=False,
+                left=one_char if align == WD_ALIGN_PARAGRAPH.LEFT else 0.0,
+                right=one_char if align == WD_ALIGN_PARAGRAPH.RIGHT else 0.0,
+            )
+            _run(p, "— ", L.DOCX_SONG, L.RECORD_PT)
+            self._field(p, "PAGE", "1")
+            _run(p, " —", L.DOCX_SONG, L.RECORD_PT)
+
+    def _field(self, paragraph: DocxParagraph, instruction: str, placeholder: str) -> None:
+        for kind, text in (
+            ("begin", None),
+            ("instr", f" {instruction} "),
+            ("separate", None),
+            ("text", placeholder),
+            ("end", None),
+        ):
+            run = _run(paragraph, "", L.DOCX_LATIN, L.RECORD_PT)
+            if kind == "instr":
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = text
+                run._r.append(instr)
+            elif kind == "text":
+                t = OxmlElement("w:t")
+                t.text = text
+                run._r.append(t)
+            else:
+                fld = OxmlElement("w:fldChar")
+                fld.set(qn("w:fldCharType"), kind)
+                run._r.append(fld)
+
+    def _p(self) -> DocxParagraph:
+        return self.out.add_paragraph()
+
+    # -- head (版头) --------------------------------------------------------
+    def head(self) -> None:
+        masthead_before = round(L.MASTHEAD_TOP_OFFSET_MM * TWIPS_PER_MM)
+        if self.doc.draft_note:
+            p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.LEFT, snap_to_grid=False)
+            _run(p, f"草稿：{self.doc.draft_note}", L.DOCX_HEITI, L.RECORD_PT, color=RED)
+            masthead_before -= LINE_PITCH
+        size = L.masthead_pt(self.doc.masthead)
+        size = int(size * 2) / 2  # Word sizes are half points; round down to stay narrower
+        p = _format(
+            self._p(),
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            before=max(0, masthead_before),
+            line=round(size * 1.25 * 20),
+            snap_to_grid=False,
+        )
+        _run(p, self.doc.masthead, L.DOCX_XIAOBIAOSONG, size, color=RED)
+        # 发文字号 two blank lines under the 标志; the red rule is its bottom border,
+        # 4 mm under the glyphs (the exact line leaves half its leading below them).
+        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.CENTER, before=2 * LINE_PITCH)
+        _run(p, self.doc.number, L.DOCX_FANGSONG, L.BODY_PT)
+        half_leading_pt = (LINE_PITCH / 20 - L.BODY_PT) / 2
+        gap_pt = max(0, round(L.RED_RULE_GAP_MM * L.PT_PER_MM - half_leading_pt))
+        pbdr = _set(p._p.get_or_add_pPr(), "w:pBdr")
+        _border(pbdr, "bottom", _eighths(L.RED_RULE_MM), L.RED, space=gap_pt)
+
+    # -- main part (主体) ---------------------------------------------------
+    def title(self) -> None:
+        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.CENTER, before=LINE_PITCH, snap_to_grid=False)
+        for index, line in enumerate(self.doc.title_lines):
+            if index:
+                _line_break(p, L.DOCX_XIAOBIAOSONG, L.TITLE_PT)
+            _run(p, line, L.DOCX_XIAOBIAOSONG, L.TITLE_PT)
+        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=LINE_PITCH)
+        _run(p, self.doc.addressees, L.DOCX_FANGSONG, L.BODY_PT)
+
+    def _inlines(self, p: DocxParagraph, runs: tuple[Inline, ...]) -> None:
+        for inline in runs:
+            _run(p, inline.text, L.DOCX_FANGSONG, L.BODY_PT, bold=inline.bold)
+
+    def body_text(self) -> None:
+        for block in self.doc.body:
+            if isinstance(block, Heading):
+                p = _format(self._p(), first_line_chars=2, keep_next=True)
+                _run(p, block.text, L.DOCX_HEITI, L.BODY_PT)
+            elif isinstance(block, Point):
+                p = _format(self._p(), first_line_chars=2)
+                _run(p, block.lead, L.DOCX_KAITI, L.BODY_PT)
+                self._inlines(p, block.runs)
+            elif isinstance(block, Paragraph):
+                p = _format(self._p(), first_line_chars=2)
+                self._inlines(p, block.runs)
+            else:
+                raise TypeError(f"unknown body block {type(block).__name__}")
+
+    def attachment_note(self) -> None:
+        """ "附件：1. 标题" two characters in; later titles aligned under the first."""
+        lines = attachment_note_lines(self.doc.attachment_titles)
+        numbered = len(lines) > 1
+        num = 1.0 if numbered else 0.0  # "1. " is one full character wide
+        for index, line in enumerate(lines):
+            first = index == 0
+            p = _format(
+                self._p(),
+                align=WD_ALIGN_PARAGRAPH.LEFT,
+                before=LINE_PITCH if first else 0,
+                left=2 + 3 + num,
+                hanging=(3 + num) if first else num,
+            )
+            if first:
+                _run(p, "附件：", L.DOCX_FANGSONG, L.BODY_PT)
+            _run(p, line, L.DOCX_FANGSONG, L.BODY_PT)
+
+    def sign_off(self) -> None:
+        """No seal: signature 2 characters from the right, date starting 2 characters further in."""
+        signature = L.text_width_chars(self.doc.signature)
+        date_text = chinese_date(self.doc.date)
+        date = L.text_width_chars(date_text)
+        box = max(signature, date + 2)
+        p = _format(
+            self._p(), align=WD_ALIGN_PARAGRAPH.RIGHT, before=LINE_PITCH, right=2 + box - signature, keep_next=True
+        )
+        _run(p, self.doc.signature, L.DOCX_FANGSONG, L.BODY_PT)
+        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.RIGHT, right=2 + box - 2 - date)
+        _run(p, date_text, L.DOCX_FANGSONG, L.BODY_PT)
+
+    # -- attachments --------------------------------------------------------
+    def attachment(self, table: AttachmentTable) -> None:
+        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.LEFT, page_break_before=True)
+        _run(p, f"附件{table.number}", L.DOCX_HEITI, L.BODY_PT)
+        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.CENTER, before=LINE_PITCH, keep_next=True, snap_to_grid=False)
+        _run(p, table.title, L.DOCX_XIAOBIAOSONG, L.TITLE_PT)
+        if table.subtitle:
+            p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
+            _run(p, table.subtitle, L.DOCX_FANGSONG, L.BODY_PT)
+        rows = list(table.rows) + ([table.total] if table.total else [])
+        grid = self.out.add_table(rows=1 + len(rows), cols=len(table.header))
+        self._table_layout(grid, L.column_widths(table.header))
+        self._table_row(grid, 0, table.header, L.DOCX_HEITI, L.TABLE_HEAD_PT, header=True)
+        for index, row in enumerate(rows, start=1):
+            is_total = table.total is not None and row is table.total
+            self._table_row(grid, index, row.cells, L.DOCX_HEITI if is_total else L.DOCX_FANGSONG, L.TABLE_PT)
+        # A paragraph must separate tables, or Word merges them.
+        _format(self._p(), line=20, snap_to_grid=False)
+
+    def _table_layout(self, table: Table, widths: list[float]) -> None:
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        tbl_pr = table._tbl.tblPr
+        _set(tbl_pr, "w:tblW", w=TEXT_W, type="dxa")
+        _set(tbl_pr, "w:tblLayout", type="fixed")
+        borders = _set(tbl_pr, "w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            _border(borders, side, 4)
+        margins = _set(tbl_pr, "w:tblCellMar")
+        for side in ("left", "right"):
+            _set(margins, f"w:{side}", w=45, type="dxa")
+        twips = [round(w * TEXT_W) for w in widths]
+        twips[-1] += TEXT_W - sum(twips)
+        for column, width in zip(table.columns, twips, strict=True):
+            column.width = width * 635  # twips → EMU
+        for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
+            grid_col.set(qn("w:w"), str(width))
+        for row in table.rows:
+            for cell, width in zip(row.cells, twips, strict=True):
+                _set(cell._tc.get_or_add_tcPr(), "w:tcW", w=width, type="dxa")
+
+    def _table_row(
+        self, table: Table, index: int, cells: tuple[str, ...], east_asia: str, size: float, header: bool = False
+    ) -> None:
+        row = table.rows[index]
+        tr_pr = row._tr.get_or_add_trPr()
+        _set(tr_pr, "w:cantSplit")
+        _set(tr_pr, "w:trHeight", val=round(6.5 * TWIPS_PER_MM), hRule="atLeast")
+        if header:
+            _set(tr_pr, "w:tblHeader")  # repeat on every page
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            p = cell.paragraphs[0]
+            _format(p, align=WD_ALIGN_PARAGRAPH.CENTER, line=round(size * 1.3 * 20), snap_to_grid=False)
+            if text:
+                _run(p, text, east_asia, size)
+
+    # -- record (版记) --------------------------------------------------------
+    def record(self) -> None:
+        """版记 as a table floating at the bottom margin: rules are its borders."""
+        table = self.out.add_table(rows=2 + (1 if self.doc.copies else 0), cols=2)
+        tbl_pr = table._tbl.tblPr
+        _set(
+            tbl_pr,
+            "w:tblpPr",
+            leftFromText=0,
+            rightFromText=0,
+            topFromText=0,
+            bottomFromText=0,
+            vertAnchor="margin",
+            horzAnchor="margin",
+            tblpXSpec="center",
+            tblpYSpec="bottom",
+        )
+        _set(tbl_pr, "w:tblOverlap", val="never")
+        _set(tbl_pr, "w:tblW", w=TEXT_W, type="dxa")
+        _set(tbl_pr, "w:tblLayout", type="fixed")
+        borders = _set(tbl_pr, "w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            _set(borders, f"w:{side}", val="nil")
+        margins = _set(tbl_pr, "w:tblCellMar")
+        for side in ("left", "right"):
+            _set(margins, f"w:{side}", w=0, type="dxa")
+        half = TEXT_W // 2
+        for grid_col in table._tbl.tblGrid.findall(qn("w:gridCol")):
+            grid_col.set(qn("w:w"), str(half))
+        one = L.RECORD_PT * 20 / CHAR  # one 4号 character, in grid characters
+        cc_row, issued_row = table.rows[0], table.rows[1]
+        cc_cell = cc_row.cells[0].merge(cc_row.cells[1])
+        self._record_cell(cc_cell, top=L.RECORD_THICK_MM, bottom=L.RECORD_THIN_MM)
+        p = _format(
+            cc_cell.paragraphs[0],
+            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+            snap_to_grid=False,
+            left=4 * one,
+            hanging=3 * one,
+            right=one,
+        )
+        if self.doc.cc:
+            _run(p, cc_text(self.doc.cc), L.DOCX_FANGSONG, L.RECORD_PT)
+        left, right = issued_row.cells
+        self._record_cell(left, bottom=L.RECORD_THICK_MM)
+        self._record_cell(right, bottom=L.RECORD_THICK_MM)
+        p = _format(left.paragraphs[0], align=WD_ALIGN_PARAGRAPH.LEFT, snap_to_grid=False, left=one)
+        _run(p, self.doc.printed_by, L.DOCX_FANGSONG, L.RECORD_PT)
+        p = _format(right.paragraphs[0], align=WD_ALIGN_PARAGRAPH.RIGHT, snap_to_grid=False, right=one)
+        _run(p, f"{chinese_date(self.doc.printed_on)}印发", L.DOCX_FANGSONG, L.RECORD_PT)
+        if self.doc.copies:
+            copies_row = table.rows[2]
+            cell = copies_row.cells[0].merge(copies_row.cells[1])
+            self._record_cell(cell)
+            p = _format(cell.paragraphs[0], align=WD_ALIGN_PARAGRAPH.RIGHT, snap_to_grid=False, right=one)
+            _run(p, f"（共印{self.doc.copies}份）", L.DOCX_FANGSONG, L.RECORD_PT)
+        for row in table.rows:
+            _set(row._tr.get_or_add_trPr(), "w:cantSplit")
+        # The floating table needs a paragraph after it; keep that one tiny.
+        _format(self._p(), line=20, snap_to_grid=False)
+
+    @staticmethod
+    def _record_cell(cell: _Cell, top: float | None = None, bottom: float | None = None) -> None:
+        tc_pr = cell._tc.get_or_add_tcPr()
+        borders = _set(tc_pr, "w:tcBorders")
+        for side, width in (("top", top), ("bottom", bottom)):
+            if width:
+                _border(borders, side, _eighths(width))
+            else:
+                _set(borders, f"w:{side}", val="nil")
+        for side in ("left", "right"):
+            _set(borders, f"w:{side}", val="nil")
+
+    def write(self, path: Path) -> None:
+        self.setup()
+        self.head()
+        self.title()
+        self.body_text()
+        self.attachment_note()
+        self.sign_off()
+        if self.record_position == "after_body":
+            self.record()
+        for table in self.doc.attachments:
+            self.attachment(table)
+        if self.record_position == "end":
+            self.record()
+        self.out.save(str(path))
+
+
+def write_docx(document: OfficialDocument, path: Path, *, record_position: RecordPosition = "end") -> None:
+    """Write ``document`` as a GB/T 9704 .docx to ``path``.
+
+    ``record_position`` "end" puts the 版记 at the foot of the last page, after
+    the attachments (GB/T 9704 §7.3.7: attachments come before the 版记);
+    "after_body" puts it at the foot of the body's last page instead.
+    """
+    _Writer(document, record_position).write(Path(path))
+    fixed_zip(Path(path), dt.datetime.combine(document.date, dt.time()))

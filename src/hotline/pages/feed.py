@@ -1,0 +1,60 @@
+"""The Atom feed of circulars, newest first, so readers and other sites learn of a new one.
+
+Written from the history (every quarter published, with its document's date and number); the
+addresses in it are absolute, under the site's published address (``html_baseurl``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from xml.sax.saxutils import escape
+
+from hotline.circular import fmt
+from hotline.pages import links
+from hotline.rules.history import History
+
+FEED = "feed.xml"
+
+
+def _url(base: str, page: str) -> str:
+    return base.rstrip("/") + "/" + page
+
+
+def atom_feed(history: History, base_url: str, site_name: str) -> str:
+    """Atom 1.0: one entry per circular, newest first, its summary the latest figures and differences."""
+    entries = []
+    for result in reversed(history.results):
+        quarter, h = result.quarter, result.headline
+        url = _url(base_url, links.href(links.quarter_page(result.id), links.HOME))
+        issued = dt.datetime.combine(quarter.document.date, dt.time()).isoformat() + "+08:00"
+        differences = len(result.differences)
+        summary = (
+            f"{quarter.document.number}，{fmt.date(quarter.document.date)}印发。受理{fmt.count(h.received)}，"
+            f"办结率{fmt.pct(h.completion_rate_pct)}。"
+            + (f"通报中有{differences}处数字与附件表格或计分规则不一致。" if differences else "")
+            + ("（示例数据）" if quarter.example else "")
+        )
+        entries.append(
+            "  <entry>\n"
+            f"    <title>{escape(result.id.zh)}工单办理情况通报</title>\n"
+            f'    <link rel="alternate" type="text/html" href="{escape(url)}"/>\n'
+            f"    <id>{escape(url)}</id>\n"
+            f"    <published>{issued}</published>\n"
+            f"    <updated>{issued}</updated>\n"
+            f"    <summary>{escape(summary)}</summary>\n"
+            "  </entry>\n"
+        )
+    latest = history.latest.quarter.document.date
+    home = _url(base_url, "index.html")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'
+        f"  <title>{escape(site_name)}：新发布的通报</title>\n"
+        f'  <link rel="alternate" type="text/html" href="{escape(home)}"/>\n'
+        f'  <link rel="self" type="application/atom+xml" href="{escape(_url(base_url, FEED))}"/>\n'
+        f"  <id>{escape(_url(base_url, FEED))}</id>\n"
+        f"  <updated>{dt.datetime.combine(latest, dt.time()).isoformat()}+08:00</updated>\n"
+        f"  <author><name>{escape(history.latest.quarter.document.issuer)}</name></author>\n"
+        + "".join(entries)
+        + "</feed>\n"
+    )

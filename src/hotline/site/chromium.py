@@ -1,0 +1,23 @@
+"""Where Debian's Chromium is (the Makefile installs it; nothing is downloaded), and the flags it
+runs with here: headless, no sandbox (the build may run as root), and none of the background
+connections a closed network would refuse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def executable() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")

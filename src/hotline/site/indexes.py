@@ -1,0 +1,127 @@
+"""Indexes of the finished site, read from its pages: the search data the search page loads, and
+the sitemap.
+
+The search data hold, for each page, its title, its kind (a quarter's circular, a unit, another
+page) and its prose: the sentences of its paragraphs and lists, never table cells, captions or
+navigation, so that a result's snippet is a sentence a reader can read. The words in its tables
+(unit names, headings) are searched too, but never shown. A unit page's lead
+sentence states its latest figures. Unit names (current and former) point to their pages, and
+the words of the site (jieba, with every unit name as one word) let the page split a query
+written without spaces. A page's entry is cached by its bytes, so a rebuild reads only the pages
+that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from bs4 import BeautifulSoup
+
+from hotline.pages import links
+from hotline.pages.search import SEARCH_DATA
+from hotline.rules.history import History
+
+SITEMAP = "sitemap.xml"
+_SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
+_SKIPPED = ("table", "figure", "nav", "figcaption", "script", "style", "form")
+_QUARTER = re.compile(r"^quarters/(\d{4}Q[1-4])\.html$")
+
+
+def _pages(site: Path) -> list[Path]:
+    """The reading pages of a site (not the search page, nor the theme's files)."""
+    return sorted(
+        p
+        for p in site.rglob("*.html")
+        if p.relative_to(site).parts[0] != "_static" and p.name not in ("search.html", "genindex.html")
+    )
+
+
+def page_entry(html: str, url: str) -> dict:
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("article") or soup.find("main") or soup
+    title = " ".join((main.find("h1") or soup.title).get_text(" ").split())
+    sentences, lead = [], ""
+    for element in main.find_all(["p", "li", "dd", "dt", "h2", "h3", "blockquote"]):
+        if element.find_parent(_SKIPPED) or element.find(["p", "li"]):
+            continue
+        text = " ".join(element.get_text(" ").split()).replace(" ，", "，").replace(" 。", "。")
+        if not text:
+            continue
+        if "latest" in element.get("class", []) and not lead:
+            lead = text
+        sentences += [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    # Words of the page's tables (unit names, column headings), searched but never shown
+    cells = {" ".join(c.get_text(" ").split()) for c in main.select("table th, table td")}
+    extra = " ".join(sorted(c for c in cells if c and re.search(r"[\u4e00-\u9fff]", c)))
+    quarter = _QUARTER.match(url)
+    kind = "q" if quarter else ("u" if url.startswith("units/unit-") else "p")
+    return {
+        "u": url,
+        "t": title,
+        "k": kind,
+        "q": quarter.group(1) if quarter else "",
+        "l": lead or (sentences[0] if sentences else ""),
+        "s": sentences,
+        "x": extra,
+    }
+
+
+def write_search_data(site: Path, history: History, cache: Path, county: str) -> Path:
+    """search-data.js for the search page, from the pages of the staged ``site``."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" in every build's output
+    cache.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for path in _pages(site):
+        url = path.relative_to(site).as_posix()
+        raw = path.read_bytes()
+        key = hashlib.sha256(url.encode() + b"\0" + raw).hexdigest()
+        cached = cache / f"{key}.json"
+        if cached.is_file():
+            entry = json.loads(cached.read_text(encoding="utf-8"))
+        else:
+            entry = page_entry(raw.decode("utf-8"), url)
+            cached.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        pages.append(entry)
+    position = {entry["u"]: n for n, entry in enumerate(pages)}
+    units = {}
+    for unit_id in dict.fromkeys(history.units["unit_id"]):
+        page = position.get(links.href(links.unit_page(unit_id), links.HOME))
+        if page is not None:
+            for name in history.registry.names_of(unit_id):
+                units[name] = page
+    segmenter = jieba.Tokenizer()
+    segmenter.initialize()
+    for name in units:
+        segmenter.add_word(name, freq=100000)
+    words = set(units)
+    for entry in pages:
+        for text in [entry["t"], *entry["s"]]:
+            words.update(w for w in segmenter.lcut(text) if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w))
+    prefixes = [county, county.removesuffix("县").removesuffix("市").removesuffix("区")] if county else []
+    data = {"pages": pages, "units": units, "words": sorted(words), "prefixes": [p for p in prefixes if p]}
+    target = site / SEARCH_DATA
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    target.write_text(f"window.HOTLINE_SEARCH={payload};\n", encoding="utf-8")
+    return target
+
+
+def write_sitemap(site: Path, base_url: str) -> Path:
+    """sitemap.xml of every reading page (and the search page), under the site's published address."""
+    base = base_url.rstrip("/") + "/"
+    pages = [p.relative_to(site).as_posix() for p in _pages(site)] + ["search.html"]
+    body = "".join(f"  <url><loc>{escape(base + page)}</loc></url>\n" for page in sorted(pages))
+    target = site / SITEMAP
+    target.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n",
+        encoding="utf-8",
+    )
+    return target

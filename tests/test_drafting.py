@@ -1,0 +1,220 @@
+"""Drafting a new quarter: the entry workbook (``make new-quarter``), its import, and the check
+before issuing (``make check``), end to end with 2024 Q1's own numbers typed in as 2024 Q2."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import functools
+import importlib.util
+import io
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from hotline.data import schema
+from hotline.data.errors import DataError
+from hotline.data.importer.workbook import ATTACHMENT_SHEETS, HEADLINE_SHEET, INSTRUCTIONS_SHEET, KEY_COLUMN
+from hotline.rules.history import History
+
+from .conftest import REPO, rerecord
+
+COUNTS_AND_POINTS = [c.zh for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)]
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@functools.cache
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(f"scripts_{name}", REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(script: str, *args) -> Ran:
+    """A staff command, run in this process (as ``.venv/bin/python scripts/<script> …`` runs it)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = _script(script.removesuffix(".py")).main([str(a) for a in args])
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def entry(data_copy, tmp_path) -> Path:
+    path = tmp_path / "2024Q2-录入表.xlsx"
+    done = run("new_quarter.py", "2024Q2", "--data", data_copy, "--out", path)
+    assert done.returncode == 0, done.stderr
+    assert "已生成2024年第二季度的录入表" in done.stdout
+    return path
+
+
+def sheet_rows(sheet):
+    header = [c.value for c in sheet[3]]
+    return header, [row for row in sheet.iter_rows(min_row=4) if row[0].value != "总计"]
+
+
+def test_workbook_lists_every_unit_in_last_quarters_order(entry, data_copy):
+    book = load_workbook(entry)
+    assert book.sheetnames[:2] == [HEADLINE_SHEET, INSTRUCTIONS_SHEET]
+    instructions = "\n".join(row[0].value for row in book[INSTRUCTIONS_SHEET].iter_rows() if row[0].value)
+    assert (
+        "2024年第二季度" in instructions
+        and "import_quarter.py" in instructions
+        and "make check Q=2024Q2" in instructions
+    )
+    for kind, file in schema.ATTACHMENT_FILE.items():
+        sheet = book[ATTACHMENT_SHEETS[kind]]
+        header, rows = sheet_rows(sheet)
+        with (data_copy / "quarters" / "2024Q1" / file).open(encoding="utf-8-sig") as handle:
+            last = list(csv.reader(handle))
+        subs = kind == schema.DEPARTMENT  # only 附件2 has a 下属单位 column in print
+        assert header == [c for c in last[0] if subs or c != schema.SUB_UNIT.zh]
+        listed = [[c.value or "" for c in row[: 2 if subs else 1]] for row in rows]
+        expected = [line[: 2 if subs else 1] for line in last[1:]]
+        if subs:  # a sub-unit's row leaves 办理部门 blank, under its parent
+            expected = [["", sub] if sub else [unit, ""] for unit, sub in expected]
+        assert listed == expected
+        assert sheet.protection.sheet  # names and headers locked
+        inputs = [sheet.cell(4, header.index(name) + 1) for name in COUNTS_AND_POINTS]
+        assert all(not cell.protection.locked for cell in inputs)
+        assert sheet.cell(1, 1).protection.locked
+        rules = {str(v.sqref).split()[0][:1]: v for v in sheet.data_validations.dataValidation}
+        assert {v.type for v in sheet.data_validations.dataValidation} == {"whole", "custom"}
+        assert any(v.type == "whole" and v.operator == "greaterThanOrEqual" for v in rules.values())
+        score = sheet.cell(4, header.index("综合得分") + 1).value
+        assert score.startswith("=MIN(100,100+SUM(")  # computed by the scoring rule, may be typed over
+        total = next(row for row in sheet.iter_rows(min_row=4) if row[0].value == "总计")
+        assert total[header.index("承办工单量")].value.startswith("=SUM(")
+
+
+def test_headline_sheet_computes_what_the_tables_determine(entry):
+    sheet = load_workbook(entry)[HEADLINE_SHEET]
+    keys = {sheet[f"{KEY_COLUMN}{r}"].value: r for r in range(2, sheet.max_row + 1)}
+    assert sheet[f"B{keys['quarter']}"].value == "2024Q2"
+    for key in ("headline.extended", "headline.redone", "headline.overdue", "headline.overdue_rate_pct"):
+        assert str(sheet[f"B{keys[key]}"].value).startswith("="), key
+    assert sheet[f"B{keys['headline.received']}"].value is None  # only the platform knows it
+    assert sheet[f"B{keys['document.issuer']}"].value == "白水县人民政府办公室"  # carried over
+
+
+def fill_with_2024q1(entry: Path, data: Path) -> None:
+    """Type 2024 Q1's published figures into the workbook, as staff would from the platform and
+    from the circular's draft, including its six figures that disagree with its tables."""
+    q1 = data / "quarters" / "2024Q1"
+    book = load_workbook(entry)
+    for kind, file in schema.ATTACHMENT_FILE.items():
+        sheet = book[ATTACHMENT_SHEETS[kind]]
+        header, rows = sheet_rows(sheet)
+        by_name = {(row[1].value if kind == schema.DEPARTMENT and row[1].value else row[0].value): row for row in rows}
+        with (q1 / file).open(encoding="utf-8-sig") as handle:
+            for line in csv.DictReader(handle):
+                row = by_name[line.get("下属单位") or line["办理部门"]]
+                for column in COUNTS_AND_POINTS:
+                    if line[column]:
+                        row[header.index(column)].value = (
+                            float(line[column]) if "." in line[column] else int(line[column])
+                        )
+                if line["办理部门"] == "供销联社":
+                    row[header.index("综合得分")].value = 96.5  # the circular's score; the rule gives 95.5
+    circular = tomllib.loads((q1 / "circular.toml").read_text(encoding="utf-8"))
+    h = circular["headline"]
+    typed = {
+        "document.number": "白政办发〔2024〕45号",
+        "document.date": "2024-08-10",
+        "headline.received": h["received"],
+        "headline.completed": h["completed"],
+        "headline.completed_as_of": "2024-07-19",
+        "headline.answered_directly": h["answered_directly"],
+        "headline.joint_dispatch": h["joint_dispatch"],
+        "headline.joint_dispatch_outstanding": 0,
+        "headline.outstanding": "林皋镇2、市场局1",
+        "headline.extended": 14,  # typed over the formula: the tables say 7
+        "headline.redone": 13,
+        "headline.overdue": 15,
+        "headline.overdue_rate_pct": 1.56,
+        "lists.top_volume": "劳动监察大队、市场局、城关街道办、交通局",
+    }
+    sheet = book[HEADLINE_SHEET]
+    keys = {sheet[f"{KEY_COLUMN}{r}"].value: r for r in range(2, sheet.max_row + 1)}
+    for key, value in typed.items():
+        sheet[f"B{keys[key]}"].value = value
+    book.save(entry)
+
+
+def test_filled_workbook_imports_reproduces_the_tables_and_check_lists_six(entry, data_copy):
+    fill_with_2024q1(entry, data_copy)
+    imported = run("import_quarter.py", entry, "--entered-by", "测试", "--data", data_copy)
+    assert imported.returncode == 2, imported.stderr  # imported; the narrative is still to be written
+    assert "2024年第二季度草稿已导入" in imported.stdout and "preamble.md" in imported.stdout
+    q1, q2 = data_copy / "quarters" / "2024Q1", data_copy / "quarters" / "2024Q2"
+    for file in schema.ATTACHMENT_FILE.values():
+        assert (q2 / file).read_text(encoding="utf-8") == (q1 / file).read_text(encoding="utf-8-sig"), file
+    circular = tomllib.loads((q2 / "circular.toml").read_text(encoding="utf-8"))
+    assert circular["status"] == "draft"
+    assert "completion_rate_pct" not in circular["headline"]  # left as the workbook's formula: computed
+
+    checked = run("check_quarter.py", "2024Q2", "--data", data_copy)
+    assert checked.returncode == 1, checked.stderr  # a draft with unexplained differences
+    out = checked.stdout
+    assert "2024年第二季度通报（草稿，尚未印发）" in out and "6处不一致" in out
+    for key in ("extended", "redone", "overdue", "overdue_rate", "top_volume", "score.O09"):
+        assert f"[{key}]" in out, key
+    assert "通报写的：14件；按附件/规则：4 + 3 = 7件" in out
+    assert "供销联社（部门）" in out and "min(100, 100 + 1.5 − 6) = 95.5" in out
+    assert "不能生成公文" in out
+
+    # Each difference explained: the draft may now be issued; the site would show the reasons.
+    reasons = "".join(
+        f'"{key}" = "按平台统计口径"\n'
+        for key in ("extended", "redone", "overdue", "overdue_rate", "top_volume", "score.O09")
+    )
+    with (q2 / "circular.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f"\n[acknowledged]\n{reasons}")
+    checked = run("check_quarter.py", "2024Q2", "--data", data_copy)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "已说明原因：按平台统计口径" in checked.stdout and "可以印发" in checked.stdout
+
+
+def test_check_lists_the_six_differences_of_the_issued_q1_and_does_not_block(data_copy):
+    checked = run("check_quarter.py", "2024Q1", "--data", data_copy)
+    assert checked.returncode == 0
+    assert "2024年第一季度通报（已印发）：核对72项，6处不一致。" in checked.stdout
+    assert [line.split("  [")[-1].rstrip("]") for line in checked.stdout.splitlines() if "  [" in line] == [
+        "extended",
+        "redone",
+        "overdue",
+        "overdue_rate",
+        "top_volume",
+        "score.O09",
+    ]
+
+
+def test_check_names_a_bad_quarter_without_a_traceback(data_copy):
+    for quarter in ("2024Q9", "2031Q1"):
+        checked = run("check_quarter.py", quarter, "--data", data_copy)
+        assert checked.returncode == 1 and "Traceback" not in checked.stderr
+        assert "无法核对" in checked.stderr
+
+
+def test_new_quarter_refuses_an_existing_quarter(data_copy, tmp_path):
+    done = run("new_quarter.py", "2024Q1", "--data", data_copy, "--out", tmp_path / "x.xlsx")
+    assert done.returncode == 1 and "已经有数据" in done.stderr and not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_draft_with_unexplained_differences_stops_the_build(data_copy):
+    folder = data_copy / "quarters" / "2024Q1"
+    text = (folder / "circular.toml").read_text(encoding="utf-8")
+    (folder / "circular.toml").write_text(text.replace('quarter = "2024Q1"', 'quarter = "2024Q1"\nstatus = "draft"'))
+    rerecord(data_copy)
+    with pytest.raises(DataError) as problem:
+        History.build(data_copy)
+    assert "是草稿，有6处数字" in str(problem.value) and "make check Q=2024Q1" in str(problem.value)
