@@ -10,12 +10,13 @@ venv: $(STAMP)
 
 # Debian packages: Chromium prints the PDFs and runs the browser tests; fonts-noto-cjk lets it draw
 # Chinese; poppler-utils reads PDFs back in the tests; fonts-liberation2 gives the official
-# document its Times New Roman look-alike. The official document's open Chinese fonts (Fandol:
-# Song, FangSong, Hei, Kai) are taken from Debian's texlive-lang-chinese package without
+# document its Times New Roman look-alike; LibreOffice Writer (no GUI) lays out the .docx in the
+# tests, as an office suite on a staff machine does. The official document's open Chinese fonts
+# (Fandol: Song, FangSong, Hei, Kai) are taken from Debian's texlive-lang-chinese package without
 # installing TeX. Installed once (root, or sudo when there is one); nothing is downloaded at build time.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_STAMP := $(VENV)/.system
-DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils fonts-liberation2
+DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils fonts-liberation2 libreoffice-writer-nogui
 FONTS := $(VENV)/share/fonts/fandol
 FANDOL := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 
