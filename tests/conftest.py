@@ -1,12 +1,16 @@
 """Shared fixtures. The site is built once per test session (into a temporary folder, never
 _build/html) and shared by every test that reads it; a test that changes files works on its own
-copy (``data_copy``, ``workspace``), so the suite passes in any order."""
+copy (``data_copy``, ``workspace``), so the suite passes in any order. Costly fixtures are
+session-scoped even when one module uses them: pytest-xdist interleaves modules on a worker, which
+would set a module-scoped fixture up again each time its module comes back."""
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
+import pickle
 import shutil
 import threading
 from pathlib import Path
@@ -103,10 +107,22 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
+def built(tmp_path_factory, worker_id):
+    """The site, built once per test session: under pytest-xdist the first worker to need it
+    builds it into the run's shared temporary folder while the others wait; they all read it."""
     from hotline.site import build
 
-    return build.build(DATA, tmp_path_factory.mktemp("site") / "_build" / "html")
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the folder the workers' own temporary folders are in
+    kept = shared / "session-site.pickle"
+    with (shared / "session-site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.is_file():
+            return pickle.loads(kept.read_bytes())
+        result = build.build(DATA, shared / "session-site" / "_build" / "html")
+        kept.write_bytes(pickle.dumps(result))
+        return result
 
 
 @pytest.fixture(scope="session")
@@ -178,9 +194,13 @@ def base_url(site):
     server.shutdown()
 
 
+# Under pytest-xdist (``make test`` runs two workers) the tests that need the site run in two
+# groups, one per worker (the site itself is built once, see ``built``): the rebuilding workflow
+# tests, and those that read the site. The tests that need no site fill the gaps.
+SITE_GROUPS = {"test_workflow.py": "site-rebuilds", "test_hostile.py": "site-rebuilds"}
+
+
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (``make test`` runs two workers), every test that needs the site runs in
-    the same worker, so the site is built once; the other worker takes the rest meanwhile."""
     for item in items:
         if item.get_closest_marker("site") is not None:
-            item.add_marker(pytest.mark.xdist_group("site"))
+            item.add_marker(pytest.mark.xdist_group(SITE_GROUPS.get(item.path.name, "site-reads")))

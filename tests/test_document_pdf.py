@@ -21,12 +21,12 @@ pytestmark = pytest.mark.site
 RADICALS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")  # CJK Radicals Supplement, Kangxi Radicals
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pdf(site) -> Path:
     return site / "pdf" / "2024Q1.pdf"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reader(pdf):
     return PdfReader(str(pdf))
 

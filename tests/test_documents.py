@@ -36,19 +36,19 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def document(q1_result):
     return compose.official_document(q1_result)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def docx_path(tmp_path_factory, document) -> Path:
     path = tmp_path_factory.mktemp("docx") / "2024Q1.docx"
     write_docx(document, path)
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def docx(docx_path):
     return Document(str(docx_path))
 
@@ -298,7 +298,7 @@ LIBREOFFICE_FONTS = """<?xml version="1.0"?>
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def office_pdf(docx_path, tmp_path_factory) -> Path:
     """The .docx converted by LibreOffice (installed by `make test`), with the Fandol fonts standing
     in for the office fonts it names, as a staff machine with those fonts would show it."""

@@ -87,7 +87,7 @@ def test_bad_input_gives_its_exact_error_and_publishes_nothing(case, tmp_path, c
 # --- the published cases: one build of them all ------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     data = folder / "data"

@@ -28,7 +28,7 @@ def _outputs(notebook):
     return [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def quarter_notebook():
     before = _listing()
     notebook = _run("quarter")

@@ -18,7 +18,7 @@ from hotline.rules.history import History
 from hotline.rules.results import compute
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def written(history, tmp_path_factory):
     folder = tmp_path_factory.mktemp("opendata")
     package.write(history, folder)

@@ -142,7 +142,7 @@ def _html(block) -> BeautifulSoup:
     return BeautifulSoup(block.data, "html.parser")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def q1_page(history) -> QuarterPage:
     return QuarterPage(history.result("2024Q1"))
 
@@ -231,7 +231,7 @@ def test_hostile_names_in_every_block_are_shown_as_text(q1, registry):
 # --- pages over all quarters --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory) -> History:
     target = tmp_path_factory.mktemp("demo") / "data"
     examples.generate(DATA, target)

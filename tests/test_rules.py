@@ -168,7 +168,7 @@ def test_a_quarters_data_is_read_once_and_ranked_once_per_build(monkeypatch, tmp
 # --- history over several quarters ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory) -> History:
     target = tmp_path_factory.mktemp("demo") / "data"
     made = examples.generate(DATA, target)

@@ -14,7 +14,7 @@ from hotline.pages import charts
 from hotline.rules.history import History
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def large(tmp_path_factory):
     """14 generated quarters of 300 units, the size of a city rather than a county."""
     data = tmp_path_factory.mktemp("large") / "data"
@@ -27,7 +27,7 @@ def _height(chart: charts.Chart) -> int:
     return chart.size[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def large_quarter_charts(large):
     _, quarter = large
     return [

@@ -16,12 +16,12 @@ from .conftest import soup, text_of
 pytestmark = pytest.mark.site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def q1_page(site):
     return soup(site, "quarters/2024Q1.html")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def q1_text(q1_page):
     return text_of(q1_page.find("main") or q1_page)
 

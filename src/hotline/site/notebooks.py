@@ -221,7 +221,7 @@ def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rer
         return []
     pending.sort(key=lambda job: RUN_ORDER.get(job.name, 1))
     failures = []
-    with parallel.process_pool(min(workers, len(pending))) as pool:
+    with parallel.warm_pool("notebooks", workers) as pool:
         started = {}
         for job in pending:
             work = cache / f"{job.key}.running"

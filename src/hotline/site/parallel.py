@@ -8,8 +8,11 @@ starts with them loaded.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import forkserver
 
 PRELOAD = [
@@ -36,3 +39,24 @@ def start_early() -> None:
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=_context())
+
+
+_warm: dict[str, ProcessPoolExecutor] = {}
+
+
+@contextlib.contextmanager
+def warm_pool(purpose: str, workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool that outlives one build in the same process, so that its workers keep what they
+    started warm (the notebook workers keep their kernels): the test suite and ``make demo`` build
+    several times in one process. A pool that broke or was interrupted is shut down and replaced
+    next time; the rest end with the process, their workers with the forkserver."""
+    pool = _warm.get(purpose)
+    if pool is None:
+        pool = _warm[purpose] = process_pool(workers)
+    try:
+        yield pool
+    except BaseException as exc:
+        if isinstance(exc, BrokenProcessPool) or not isinstance(exc, Exception):  # a dead worker, a signal
+            _warm.pop(purpose, None)
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
