@@ -195,9 +195,11 @@ def base_url(site):
 
 
 # Under pytest-xdist (``make test`` runs two workers) the tests that need the site run in two
-# groups, one per worker (the site itself is built once, see ``built``): the rebuilding workflow
-# tests, and those that read the site. The tests that need no site fill the gaps.
-SITE_GROUPS = {"test_workflow.py": "site-rebuilds", "test_hostile.py": "site-rebuilds"}
+# groups of about the same length, one per worker (the shared site itself is built once, see
+# ``built``): the workflow tests, which rebuild their own copies, and the rest, which read the
+# shared site (and the hostile tests, which build two small sites of their own). The tests that
+# need no site fill the gaps.
+SITE_GROUPS = {"test_workflow.py": "site-rebuilds"}
 
 
 def pytest_collection_modifyitems(items):
