@@ -177,19 +177,19 @@ def main() -> None:
             f"≤ {TARGETS['one_quarter']:.0f} s",
             one_quarter <= TARGETS["one_quarter"],
         ),
-        ("(d) peak memory (largest process)", f"{peak_mb:.0f} MB", "—", True),
+        ("(d) peak memory (largest process)", f"{peak_mb:.0f} MB", "—", None),
         (
             "(e) plain jupyter-book, execute: cache",
             f"{reference:.1f} s",
-            f"(a) is {reference / full:.1f}× faster",
-            True,
+            f"the reference for (a): (a) is {reference / full:.1f}× faster",
+            None,
         ),
         *weight_rows(weights),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure'.ljust(width)} | result   | target | met")
     for name, result, target, met in rows:
-        print(f"{name.ljust(width)} | {result.ljust(8)} | {target} | {'yes' if met else 'NO'}")
+        print(f"{name.ljust(width)} | {result.ljust(8)} | {target} | {'—' if met is None else 'yes' if met else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -114,3 +114,16 @@ def test_only_the_head_is_red_and_first_page_saved(pdf, tmp_path):
     first, second = sorted(tmp_path.glob("p-*.png"))
     assert red(first) > 200 and red(second) == 0
     assert save_first_page(pdf, "pdf-page1").is_file()
+
+
+def test_the_record_sits_at_the_foot_of_the_last_page(reader, pdf):
+    """GB/T 9704: the 版记 closes the last page, its last line on the text block's foot."""
+    last = str(len(reader.pages))
+    box = pdftotext(pdf, "-f", last, "-l", last, "-bbox")
+    foot = (L.PAGE_HEIGHT_MM - L.MARGIN_BOTTOM_MM) * L.PT_PER_MM
+    words = [  # the text block's words: the page number sits below it
+        (text, float(y1)) for y1, text in re.findall(r'yMax="([\d.]+)">([^<]+)<', box) if float(y1) < foot + 7
+    ]
+    text, bottom = max(words, key=lambda word: word[1])
+    assert "印发" in "".join(t for t, y in words if y > foot - 3 * L.LINE_PITCH_MM * L.PT_PER_MM), words[-6:]
+    assert foot - L.LINE_PITCH_MM * L.PT_PER_MM < bottom <= foot + 1, (text, bottom, foot)

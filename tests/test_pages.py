@@ -207,6 +207,14 @@ def test_the_reconciliation_says_each_check_from_its_numbers(q1_page):
     ]
 
 
+def test_a_drafts_reason_for_a_difference_is_shown_beside_it(q1, registry):
+    draft = replace(q1, status="draft", acknowledged={"redone": "平台统计口径含跨季度工单"})
+    page = QuarterPage(results.compute(draft, registry))
+    rows = {row["id"]: row for row in _html(page.reconciliation("headline")).select("tbody tr")}
+    assert "起草时的说明：平台统计口径含跨季度工单" in rows["check-redone"].find_all("td")[-1].get_text()
+    assert "起草时的说明" not in rows["check-extended"].get_text()  # only the difference it was given for
+
+
 def test_hostile_names_in_every_block_are_shown_as_text(q1, registry):
     hostile = "<script>alert(1)</script>{doc}`x`"
     units = q1.units.copy()

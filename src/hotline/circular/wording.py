@@ -159,16 +159,18 @@ def attachment_rows(result: QuarterResult, kind: str, *, as_printed: bool = Fals
     ranking = result.ranking[result.ranking["kind"] == kind]
     if as_printed and not result.quarter.is_draft:
         printed = [u for u, parent in zip(result.units["unit"], result.units["parent"], strict=True) if parent == ""]
-        ranking = ranking.set_index("unit", drop=False).loc[[u for u in printed if u in set(ranking["unit"])]]
+        ranked = set(ranking["unit"])
+        ranking = ranking.set_index("unit", drop=False).loc[[u for u in printed if u in ranked]]
+    units = result.units.to_dict("records")
     for scored in ranking.itertuples():
-        for member in result.members(scored.unit).itertuples():
-            parent = member.parent == ""
+        for member in (units[position] for position in result.member_positions[scored.unit]):
+            parent = member["parent"] == ""
             rows.append(
                 AttachmentRow(
-                    unit=member.unit,
-                    unit_id=member.unit_id,
+                    unit=member["unit"],
+                    unit_id=member["unit_id"],
                     sub_unit=not parent,
-                    cells=tuple(cell(getattr(member, key)) for key in keys),
+                    cells=tuple(cell(member[key]) for key in keys),
                     published_score=cell(scored.published_score, blank_zero=False) if parent else "",
                     rank=int(scored.rank) if parent else None,
                     composite_score=float(scored.composite_score) if parent else None,

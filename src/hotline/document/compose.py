@@ -103,7 +103,7 @@ def official_document(result: QuarterResult) -> OfficialDocument:
         issuer=d.issuer,
         number=d.number,
         title=title_lines(d.title, d.issuer),
-        addressees=d.addressees,
+        addressees=d.addressees.rstrip("：:") + "：",  # GB/T 9704: the last addressee ends with a full-width colon
         body=tuple(body),
         attachment_titles=tuple(titles[k] for k in kinds),
         signature=d.issuer,

@@ -1,9 +1,11 @@
 """Print a circular to PDF with headless Chromium (Playwright).
 
-Two prints are made: the first places the 版记 straight after the content and
-marks its end with a link whose rectangle pypdf reads back; the second inserts
-exactly the space that moves the 版记 to the foot of its page, as GB/T 9704
-asks.  (Chromium has no CSS way to pin a block to the bottom of the last page.)
+Two prints are made of one loaded page: the first (untagged, so cheaper) places
+the 版记 straight after the content and marks its end with a link whose
+rectangle pypdf reads back; then the page's spacer is set to exactly the space
+that moves the 版记 to the foot of its page, as GB/T 9704 asks, the probe link
+becomes the plain end it stands for, and the second print is the document.
+(Chromium has no CSS way to pin a block to the bottom of the last page.)
 Date stamps Chromium writes are then replaced by the document's 印发 date so
 that the same input always gives the same bytes.
 """
@@ -72,20 +74,33 @@ def probe_position(pdf: bytes) -> tuple[int, float]:
     raise RecordProbeMissing("版记 probe link not found in the first print")
 
 
-def _print(page, html_text: str, workdir: Path, name: str) -> bytes:
-    html_path = workdir / name
+def _load(page, html_text: str, workdir: Path) -> None:
+    html_path = workdir / "document.html"
     html_path.write_text(html_text, encoding="utf-8")
     page.goto(html_path.as_uri(), wait_until="load")
     page.evaluate("document.fonts.ready")
     failed = page.evaluate("[...document.fonts].filter(f => f.status === 'error').map(f => f.family)")
     if failed:
         raise RuntimeError(f"fonts failed to load in Chromium: {failed}")
-    return page.pdf(
-        prefer_css_page_size=True,
-        print_background=True,
-        tagged=True,
-        outline=True,
-    )
+
+
+# The measured space before the 版记, and the probe link replaced by the plain end the final
+# HTML has (see print_html._record): run in Playwright's own world, as the page runs no script.
+_PLACE_RECORD = """spacer => {
+    document.querySelector('.record-spacer').style.height = spacer;
+    const probe = document.querySelector('a.record-end');
+    const end = document.createElement('div');
+    end.className = 'record-end';
+    probe.replaceWith(end);
+}"""
+
+
+def _print_document(page, document: OfficialDocument, fonts, fallbacks, position: RecordPosition, tmp: Path) -> bytes:
+    _load(page, build_html(document, fonts, fallbacks, RecordPlacement(position=position, probe=True)), tmp)
+    _, bottom_pt = probe_position(page.pdf(prefer_css_page_size=True, print_background=True))
+    gap_mm = bottom_pt / L.PT_PER_MM - L.MARGIN_BOTTOM_MM
+    page.evaluate(_PLACE_RECORD, f"{max(0.0, gap_mm - RECORD_SAFETY_MM):.3f}mm")
+    return page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=True)
 
 
 def write_pdfs(
@@ -114,13 +129,7 @@ def write_pdfs(
             page = context.new_page()
             for document, path in documents:
                 fallbacks = fallback_fonts_for(document, fonts, cache_dir)
-                probe = RecordPlacement(position=record_position, probe=True)
-                first = _print(page, build_html(document, fonts, fallbacks, probe), Path(tmp), "measure.html")
-                _, bottom_pt = probe_position(first)
-                gap_mm = bottom_pt / L.PT_PER_MM - L.MARGIN_BOTTOM_MM
-                spacer = max(0.0, gap_mm - RECORD_SAFETY_MM)
-                final = RecordPlacement(position=record_position, spacer_mm=spacer)
-                pdf = _print(page, build_html(document, fonts, fallbacks, final), Path(tmp), "document.html")
+                pdf = _print_document(page, document, fonts, fallbacks, record_position, Path(tmp))
                 stamp = document.printed_on.strftime("%Y%m%d") + "000000"
                 Path(path).write_bytes(normalise_pdf(pdf, stamp))
         finally:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from hotline.data.errors import DataError
+from hotline.site import parallel
 from hotline.site.build import PHASE_LABELS, build
 from hotline.site.errors import BuildError
 from hotline.site.keys import REPO
@@ -57,7 +58,13 @@ def run(argv: list[str] | None = None) -> int:
     ``kill``) stops them all before it exits (see hotline.site.lifetime)."""
     try:
         with owned_processes():
-            return main(argv)
+            try:
+                code = main(argv)
+            except BaseException:
+                parallel.close_warm_pools(wait=False)
+                raise
+            parallel.close_warm_pools()
+            return code
     except Stopped as exc:
         print(f"构建被中止（{exc}），它启动的进程均已停止；网站未更新。", file=sys.stderr)
         return 128 + exc.signum

@@ -2,12 +2,13 @@
 written into the published site: ``docx/<quarter>.docx`` and ``pdf/<quarter>.pdf``.
 
 Each document is cached by what it shows (its content, the layout code and the fonts), so only a
-changed quarter's documents are made again; the PDFs are printed over worker processes, one
-Chromium each.
+changed quarter's documents are made again, over worker processes (the PDFs with one Chromium
+each).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -21,9 +22,25 @@ from hotline.site.errors import BuildError
 DOCUMENT_CODE = keys.PACKAGE / "document"
 
 
-def _print_share(items: list[tuple[bytes, str]], folder: str, browser: str) -> None:
-    """Print a worker's share of the PDFs (documents arrive pickled)."""
-    pdf_writer.write_pdfs([(pickle.loads(blob), Path(path)) for blob, path in items], Path(folder), browser)
+def _make_share(items: list[tuple[bytes, str | None, str | None]], folder: str, browser: str) -> None:
+    """Write a worker's share of the documents (they arrive pickled): each .docx, then the PDFs
+    with one Chromium."""
+    documents = [(pickle.loads(blob), docx, pdf) for blob, docx, pdf in items]
+    for document, docx, _ in documents:
+        if docx:
+            docx_writer.write_docx(document, _part(docx))
+            os.replace(_part(docx), docx)
+    printing = [(document, pdf) for document, _, pdf in documents if pdf]
+    if printing:
+        pdf_writer.write_pdfs([(document, _part(pdf)) for document, pdf in printing], Path(folder), browser)
+        for _, pdf in printing:
+            os.replace(_part(pdf), pdf)
+
+
+def _part(path: str) -> Path:
+    """Where a cached document is written before it is complete: a killed build leaves no half file
+    under the name the next build would take as made."""
+    return Path(path + ".part")
 
 
 def write_documents(history: History, site: Path, cache: Path, workers: int) -> None:
@@ -36,25 +53,23 @@ def write_documents(history: History, site: Path, cache: Path, workers: int) -> 
     code = keys.tree(DOCUMENT_CODE, "document") + keys.tree(folder, "fonts")
     cache.mkdir(parents=True, exist_ok=True)
     made: dict[str, tuple[Path, Path]] = {}
-    pending: list[tuple[bytes, str]] = []
+    pending: list[tuple[bytes, str | None, str | None]] = []
     for result in history.results:
         document = compose.official_document(result)
         blob = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
         key = keys.digest([*code, ("document", blob)])
         docx, pdf = cache / f"{key}.docx", cache / f"{key}.pdf"
-        if not docx.is_file():
-            docx_writer.write_docx(document, docx)
-        if not pdf.is_file():
-            pending.append((blob, str(pdf)))
+        if not (docx.is_file() and pdf.is_file()):
+            pending.append((blob, None if docx.is_file() else str(docx), None if pdf.is_file() else str(pdf)))
         made[str(result.id)] = (docx, pdf)
     if pending:
         shares = [pending[n::workers] for n in range(min(workers, len(pending)))]
         with parallel.process_pool(len(shares)) as pool:
-            for future in [pool.submit(_print_share, share, str(folder), browser) for share in shares]:
+            for future in [pool.submit(_make_share, share, str(folder), browser) for share in shares]:
                 try:
                     future.result()
                 except Exception as exc:  # Chromium or the fonts: named, never a traceback
-                    raise BuildError(f"公文 PDF 生成失败：{type(exc).__name__}: {exc}") from None
+                    raise BuildError(f"公文生成失败：{type(exc).__name__}: {exc}") from None
     for quarter, (docx, pdf) in made.items():
         for source, target in ((docx, site / "docx" / f"{quarter}.docx"), (pdf, site / "pdf" / f"{quarter}.pdf")):
             target.parent.mkdir(parents=True, exist_ok=True)

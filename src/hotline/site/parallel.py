@@ -60,3 +60,11 @@ def warm_pool(purpose: str, workers: int) -> Iterator[ProcessPoolExecutor]:
             _warm.pop(purpose, None)
             pool.shutdown(wait=False, cancel_futures=True)
         raise
+
+
+def close_warm_pools(wait: bool = True) -> None:
+    """Shut the warm pools down, before the command that owns the build stops what is left of its
+    processes (otherwise the pools' own shutdown at exit finds its helpers gone, and says so)."""
+    while _warm:
+        _, pool = _warm.popitem()
+        pool.shutdown(wait=wait, cancel_futures=True)
