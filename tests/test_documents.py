@@ -181,7 +181,8 @@ def test_title_addressees_body_and_headings(docx, document):
     assert {(r.font.size.pt, east_asia(r)) for r in title.runs if r.text} == {(22, L.DOCX_XIAOBIAOSONG)}
     addressees = docx.paragraphs[3]
     assert addressees.text == document.addressees and not addressees.paragraph_format.first_line_indent
-    assert addressees.text == "各镇人民政府、城关街道办事处，县政府有关工作部门、直属机构："  # as the circular printed it
+    # as the circular printed it: the last addressee ends with a full-width colon
+    assert addressees.text == "各镇人民政府、城关街道办事处，县政府有关工作部门、直属机构："
     heading = paragraph(docx, "一、基本情况")
     assert (east_asia(heading.runs[0]), heading.runs[0].font.size.pt) == (L.DOCX_HEITI, 16)
     point = next(p for p in docx.paragraphs if p.text.startswith("（一）审核把关不严。"))

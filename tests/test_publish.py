@@ -1,0 +1,38 @@
+"""Stage 4 without a build: the link check that every publish passes, on a small site made here."""
+
+from __future__ import annotations
+
+from hotline.site import publish
+
+
+def test_links_that_leave_the_site_or_find_no_file_are_named(tmp_path):
+    site = tmp_path / "site"
+    (site / "units").mkdir(parents=True)
+    (site / "data").mkdir()
+    (site / "data" / "index.html").write_text("<p>数据</p>", encoding="utf-8")
+    (site / "units" / "unit-T01.html").write_text("<p>尧禾镇</p>", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("不在网站里", encoding="utf-8")
+    links = [
+        "units/unit-T01.html#latest",  # fine: a page and its anchor
+        "units/../index.html",  # fine: back to itself
+        "data/",  # fine: a folder's index
+        "%E6%95%B0%E6%8D%AE.csv",  # missing (a quoted name)
+        "../secret.txt",  # outside the site, though the file exists
+        "/etc/passwd",  # outside the site
+        "units/unit-T99.html",  # missing
+        "https://www.baishui.gov.cn/",  # another site: not ours to check
+        "#top",
+        "mailto:12345@example.cn",
+    ]
+    anchors = "".join(f'<a href="{link}">x</a>' for link in links)
+    (site / "index.html").write_text(f'<html><body>{anchors}<img src="logo.svg"></body></html>', encoding="utf-8")
+    assert publish.broken_links(site) == [
+        ("index.html", "%E6%95%B0%E6%8D%AE.csv"),
+        ("index.html", "../secret.txt"),
+        ("index.html", "/etc/passwd"),
+        ("index.html", "units/unit-T99.html"),
+        ("index.html", "logo.svg"),
+    ]
+    (site / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    (site / "数据.csv").write_text("a\n", encoding="utf-8")
+    assert [link for _, link in publish.broken_links(site)] == ["../secret.txt", "/etc/passwd", "units/unit-T99.html"]
