@@ -7,16 +7,9 @@ from __future__ import annotations
 import os
 import shutil
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from hotline.document.pdf_writer import CHROMIUM_ARGS
+
+FLAGS = ["--headless", *CHROMIUM_ARGS]  # the official documents' printer runs with the same ones
 
 
 def executable() -> str | None:
