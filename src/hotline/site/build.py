@@ -48,7 +48,7 @@ PHASE_LABELS = {
     "notebooks": "运行笔记本",
     "unit_pages": "单位页面与图表（与笔记本同时进行，此处为多等的时间）",
     "sphinx": "Jupyter Book",
-    "pdf": "公文（PDF、Word）",
+    "pdf": "公文（PDF、Word；与 Jupyter Book 同时进行，此处为多等的时间）",
     "publish": "检查与发布",
 }
 
@@ -189,40 +189,44 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
             book_source.copy_executed(job, work / "notebooks", source)
         book_source.sync_tree(source, book)
         lap("unit_pages")
-        static_key = _static_key(inputs)
-        static_state = work / "static.key"
-        restyled = not static_state.is_file() or static_state.read_text() != static_key
-        if restyled:  # _static is refilled from scratch, so it holds no file of an older theme
-            shutil.rmtree(book / "_build" / "html" / "_static", ignore_errors=True)
-            static_state.unlink(missing_ok=True)
-        # Every page shows the site's navigation: when pages come or go, every page is written again,
-        # or an unchanged page would keep a link to a removed quarter.
-        navigation = book_source.navigation_key(book)
-        navigation_state = work / "navigation.key"
-        renavigated = not navigation_state.is_file() or navigation_state.read_text() != navigation
-        navigation_state.unlink(missing_ok=True)
-        log = log_dir / f"jupyter-book-{output.name}.log"
-        every_page = restyled or renavigated or book_source.static_is_stale(book)
-        run_jupyter_book(book, log, workers, every_page=every_page)
-        static_state.write_text(static_key)
-        navigation_state.write_text(navigation)
-        lap("sphinx")
-        staged = output.parent / f".publish-{output.name}"
-        try:
-            publish.stage(book / "_build" / "html", assets, staged)
-            from hotline.site import indexes
+        # The official documents need the results only: they are made (in a thread; Chromium and
+        # the workers are other processes) while Sphinx builds the book.
+        from hotline.site import documents
 
-            indexes.write_search_data(staged, history, work / "search", config.county)
-            indexes.write_sitemap(staged, config.base_url)
-            from hotline.site.documents import write_documents
+        with ThreadPoolExecutor(max_workers=1) as printer:
+            made = printer.submit(documents.make_documents, history, work / "documents", workers)
+            static_key = _static_key(inputs)
+            static_state = work / "static.key"
+            restyled = not static_state.is_file() or static_state.read_text() != static_key
+            if restyled:  # _static is refilled from scratch, so it holds no file of an older theme
+                shutil.rmtree(book / "_build" / "html" / "_static", ignore_errors=True)
+                static_state.unlink(missing_ok=True)
+            # Every page shows the site's navigation: when pages come or go, every page is written again,
+            # or an unchanged page would keep a link to a removed quarter.
+            navigation = book_source.navigation_key(book)
+            navigation_state = work / "navigation.key"
+            renavigated = not navigation_state.is_file() or navigation_state.read_text() != navigation
+            navigation_state.unlink(missing_ok=True)
+            log = log_dir / f"jupyter-book-{output.name}.log"
+            every_page = restyled or renavigated or book_source.static_is_stale(book)
+            run_jupyter_book(book, log, workers, every_page=every_page)
+            static_state.write_text(static_key)
+            navigation_state.write_text(navigation)
+            lap("sphinx")
+            staged = output.parent / f".publish-{output.name}"
+            try:
+                publish.stage(book / "_build" / "html", assets, staged)
+                from hotline.site import indexes
 
-            write_documents(history, staged, work / "documents", workers)
-            lap("pdf")
-            manifest = publish.write_manifest(staged)
-            publish.check_links(staged)
-            publish.publish(staged, output)
-        finally:
-            shutil.rmtree(staged, ignore_errors=True)
+                indexes.write_search_data(staged, history, work / "search", config.county)
+                indexes.write_sitemap(staged, config.base_url)
+                documents.copy_documents(made.result(), staged)
+                lap("pdf")
+                manifest = publish.write_manifest(staged)
+                publish.check_links(staged)
+                publish.publish(staged, output)
+            finally:
+                shutil.rmtree(staged, ignore_errors=True)
     state.write_text(json.dumps({"key": key, "manifest": manifest}), encoding="utf-8")
     lap("publish")
     return BuildResult(output, log, history.quarter_ids, time.monotonic() - started, executed, phases=phases)

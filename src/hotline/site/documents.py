@@ -43,7 +43,9 @@ def _part(path: str) -> Path:
     return Path(path + ".part")
 
 
-def write_documents(history: History, site: Path, cache: Path, workers: int) -> None:
+def make_documents(history: History, cache: Path, workers: int) -> dict[str, tuple[Path, Path]]:
+    """Every quarter's .docx and PDF in ``cache`` (made now only where missing), by quarter. The
+    build runs this while Sphinx builds the book: the documents need the results only."""
     browser = executable()
     if browser is None:
         raise BuildError("找不到 Chromium，无法生成公文 PDF：请用 make site 构建（会自动安装），或安装 chromium")
@@ -70,7 +72,17 @@ def write_documents(history: History, site: Path, cache: Path, workers: int) -> 
                     future.result()
                 except Exception as exc:  # Chromium or the fonts: named, never a traceback
                     raise BuildError(f"公文生成失败：{type(exc).__name__}: {exc}") from None
+    return made
+
+
+def copy_documents(made: dict[str, tuple[Path, Path]], site: Path) -> None:
+    """Put the documents made by :func:`make_documents` into the (staged) site."""
     for quarter, (docx, pdf) in made.items():
         for source, target in ((docx, site / "docx" / f"{quarter}.docx"), (pdf, site / "pdf" / f"{quarter}.pdf")):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+
+
+def write_documents(history: History, site: Path, cache: Path, workers: int) -> None:
+    """Make every quarter's documents and put them into ``site``."""
+    copy_documents(make_documents(history, cache, workers), site)
