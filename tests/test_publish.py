@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hotline.site import publish
 
 
@@ -36,3 +38,30 @@ def test_links_that_leave_the_site_or_find_no_file_are_named(tmp_path):
     (site / "logo.svg").write_text("<svg/>", encoding="utf-8")
     (site / "数据.csv").write_text("a\n", encoding="utf-8")
     assert [link for _, link in publish.broken_links(site)] == ["../secret.txt", "/etc/passwd", "units/unit-T99.html"]
+
+
+def test_a_swap_stopped_half_way_leaves_the_old_site_published(tmp_path, monkeypatch):
+    output, staged = tmp_path / "html", tmp_path / "staged"
+    output.mkdir()
+    (output / "index.html").write_text("旧", encoding="utf-8")
+    staged.mkdir()
+    (staged / "index.html").write_text("新", encoding="utf-8")
+    real = publish.Path.rename
+
+    def stopped(self, target):  # Ctrl-C arrives just as the new site is moved in
+        if self == staged:
+            raise KeyboardInterrupt
+        return real(self, target)
+
+    monkeypatch.setattr(publish.Path, "rename", stopped)
+    with pytest.raises(KeyboardInterrupt):  # the stop goes on: the build ends, as it was asked to
+        publish.publish(staged, output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "旧"
+    monkeypatch.undo()
+
+    # A build killed outright between the two renames leaves only <output>.previous: the next
+    # publish puts it back before it swaps, so there is always a site to swap out.
+    output.rename(tmp_path / "html.previous")
+    publish.publish(staged, output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "新"
+    assert not (tmp_path / "html.previous").exists()

@@ -7,13 +7,16 @@ Usage (the site build runs it in a subprocess): ``python -m hotline.jupyterbook 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from jupyter_book.sphinx import build_sphinx
+PARENT = "HOTLINE_BUILD_PID"  # the build that started this run: it must not outlive that build
 
 
 def build_html(book: Path, jobs: int, every_page: bool = False) -> int:
+    from jupyter_book.sphinx import build_sphinx
+
     book = book.resolve()
     result = build_sphinx(
         book,
@@ -39,5 +42,10 @@ def build_html(book: Path, jobs: int, every_page: bool = False) -> int:
 if __name__ == "__main__":
     from hotline.site.lifetime import tie_children
 
-    tie_children()  # Sphinx's own workers die with this process, and this process with the build
+    # Sphinx's own workers die with this process, and this process with the build: tied here, first
+    # thing, not by the build between fork and exec (unsafe while the build runs other threads).
+    # A build that died before this line is no longer the parent: then there is nothing to do.
+    tie_children()
+    if os.environ.get(PARENT) and os.getppid() != int(os.environ[PARENT]):
+        sys.exit(1)
     sys.exit(build_html(Path(sys.argv[1]), int(sys.argv[2]), every_page="--all" in sys.argv[3:]))

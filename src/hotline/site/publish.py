@@ -124,16 +124,21 @@ def matches_manifest(site: Path, manifest_sha256: str) -> bool:
 
 
 def publish(staged: Path, output: Path) -> None:
-    """Swap the new site in; the old one is removed only after the new one is in place."""
+    """Swap the new site in; the old one is removed only after the new one is in place. Between the
+    two renames the old site is ``<output>.previous``: whatever stops the swap there (an error, a
+    stop signal) puts it back, and a build killed outright leaves it to be put back by the next."""
     previous = output.with_name(output.name + ".previous")
     try:
         if previous.exists():
-            shutil.rmtree(previous)
-        if output.exists():
-            output.rename(previous)
+            if output.exists():
+                shutil.rmtree(previous)
+            else:  # a build killed in mid-swap: the old site is the only one there is
+                previous.rename(output)
         try:
+            if output.exists():
+                output.rename(previous)
             staged.rename(output)
-        except OSError:
+        except BaseException:
             if previous.exists() and not output.exists():
                 previous.rename(output)  # put the old site back
             raise

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hotline.site import jupyterbook
 from hotline.site.errors import BuildError
-from hotline.site.lifetime import die_with_parent
 
 GLYPH_WARNING = re.compile(r"Glyph \d+ .*missing from", re.IGNORECASE)
 TIMEOUT = 1800  # seconds; 40 quarters × 300 units take about 40
@@ -19,10 +19,9 @@ def run_jupyter_book(book: Path, log: Path, workers: int, every_page: bool = Fal
     timeout = TIMEOUT
     command = [sys.executable, "-m", "hotline.site.jupyterbook", ".", str(workers), *(["--all"] if every_page else [])]
     env = os.environ | {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1704067200", "MPLBACKEND": "Agg"}
+    env[jupyterbook.PARENT] = str(os.getpid())  # the run ties itself to this process (see there)
     try:
-        result = subprocess.run(
-            command, cwd=book, env=env, capture_output=True, text=True, timeout=timeout, preexec_fn=die_with_parent
-        )
+        result = subprocess.run(command, cwd=book, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         output = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         log.write_text(output, encoding="utf-8")
