@@ -12,6 +12,7 @@ chart put in its output's metadata) become the figure's alt text and caption.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hotline.pages import links
 from hotline.site import parallel
 from hotline.site.errors import BuildError
 
@@ -29,10 +31,10 @@ if TYPE_CHECKING:
 
 # Pages over every quarter: (template in notebooks/, page in the book).
 SPANNING_PAGES = (
-    ("home", "index"),
-    ("comparison", "comparison"),
-    ("methodology", "methodology"),
-    ("research", "research"),
+    ("home", links.HOME),
+    ("comparison", links.COMPARISON),
+    ("methodology", links.METHODOLOGY),
+    ("research", links.RESEARCH),
 )
 # Longest first (quarters are 1), so that no worker is left with a long notebook at the end.
 RUN_ORDER = {"comparison": 0, "home": 2, "methodology": 3, "research": 2}
@@ -231,21 +233,29 @@ def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rer
                 work,
                 pool.submit(run_in_worker, str(job.template), str(work), job.parameters, CELL_TIMEOUT),
             )
-        for job, (work, future) in started.items():
-            error = future.result()
-            if error:
-                kept = log_dir / f"{job.name}.ipynb"
-                cell = f"第{error['cell']}个代码单元格（含papermill注入的参数格）" if error["cell"] else "内核"
-                if (work / "page.ipynb").exists():
-                    shutil.copyfile(work / "page.ipynb", kept)
-                    cell += _failed_source(kept)
-                where = f"{job.name}（{job.template.name}），{cell}"
-                failures.append(f"笔记本执行失败：{where}：{error['error']}\n已执行部分保存在 {kept}")
-                shutil.rmtree(work, ignore_errors=True)
-                continue
-            prepare(work / "page.ipynb", job)
-            shutil.rmtree(cache / job.key, ignore_errors=True)
-            work.rename(cache / job.key)
+        try:
+            for job, (work, future) in started.items():
+                error = future.result()
+                if error:
+                    kept = log_dir / f"{job.name}.ipynb"
+                    cell = f"第{error['cell']}个代码单元格（含papermill注入的参数格）" if error["cell"] else "内核"
+                    if (work / "page.ipynb").exists():
+                        shutil.copyfile(work / "page.ipynb", kept)
+                        cell += _failed_source(kept)
+                    where = f"{job.name}（{job.template.name}），{cell}"
+                    failures.append(f"笔记本执行失败：{where}：{error['error']}\n已执行部分保存在 {kept}")
+                    shutil.rmtree(work, ignore_errors=True)
+                    continue
+                prepare(work / "page.ipynb", job)
+                shutil.rmtree(cache / job.key, ignore_errors=True)
+                work.rename(cache / job.key)
+        except BaseException:
+            # The pool outlives this build (see parallel.warm_pool): none of this build's notebooks
+            # may go on running, or writing into its folders, after it has failed.
+            for _, future in started.values():
+                future.cancel()
+            concurrent.futures.wait([future for _, future in started.values()])
+            raise
     if failures:
         raise BuildError("\n".join(failures))
     return [job.name for job in pending]
