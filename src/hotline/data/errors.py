@@ -27,5 +27,10 @@ class DataError(ValueError):
         return f"数据错误：{where}：{self.message}"
 
 
+# What the importer writes where it could not read a value or a text from the source; a file that
+# still holds it is refused (:class:`Placeholder`) until staff fill it in.
+PLACEHOLDER = "待填写"
+
+
 class Placeholder(DataError):
     """An item the importer could not read and marked 待填写 is still not filled in."""

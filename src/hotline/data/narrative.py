@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.data.errors import DataError, Placeholder
+from hotline.data.errors import PLACEHOLDER, DataError, Placeholder
 
 
 @dataclass(frozen=True)
@@ -128,10 +128,7 @@ _ORDERED = re.compile(r"^\s*\d{1,2}[.．、]\s+(.*)$")
 _LINK = re.compile(r"\[([^\[\]]+)\]\((https?://[^\s()<>\"']+)\)")
 _BARE_URL = re.compile(r"https?://[^\s<>\"'\]\[（）()，。；、]+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
-MAX_LENGTH = 20_000
-PLACEHOLDER = (
-    "待填写"  # what the importer writes where it could not read the text  # characters; a whole circular is about 5,000
-)
+MAX_LENGTH = 20_000  # characters; a whole circular is about 5,000
 
 
 def parse(text: str, path: Path) -> Narrative:

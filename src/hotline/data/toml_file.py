@@ -16,11 +16,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from hotline.data.errors import DataError, Placeholder
+from hotline.data.errors import PLACEHOLDER, DataError, Placeholder
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\.\s\"]+?)\s*=")
-PLACEHOLDER = "待填写"  # what the importer writes where it could not read a value from the source
 
 
 def _dotted(text: str) -> list[str]:

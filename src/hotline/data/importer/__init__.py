@@ -8,7 +8,8 @@ workbook (an .xlsx of its attachments, or the entry workbook made by ``make new-
 - :mod:`.entry` writes the entry workbook for a new quarter.
 """
 
-from hotline.data.importer.tables import PLACEHOLDER, Imported, Table
+from hotline.data.errors import PLACEHOLDER
+from hotline.data.importer.tables import Imported, Table
 from hotline.data.importer.text import parse_circular_text
 from hotline.data.importer.workbook import parse_workbook
 from hotline.data.importer.write import Outcome, import_quarter

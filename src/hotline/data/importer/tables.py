@@ -16,7 +16,6 @@ from hotline.data.errors import DataError
 from hotline.data.quarter_id import QuarterId
 from hotline.data.values import parse_count, parse_number
 
-PLACEHOLDER = "待填写"
 TOWN_HEADER = [c.zh for c in schema.FILE_COLUMNS if c is not schema.SUB_UNIT]
 DEPARTMENT_HEADER = [c.zh for c in schema.FILE_COLUMNS]
 

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from hotline.data import schema
-from hotline.data.errors import DataError
-from hotline.data.importer.tables import PLACEHOLDER, Imported, clean_name, parse_table
+from hotline.data.errors import PLACEHOLDER, DataError
+from hotline.data.importer.tables import Imported, clean_name, parse_table
 from hotline.data.quarter_id import QuarterId
 
 ZH_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotline.data import schema
-from hotline.data.errors import DataError
+from hotline.data.errors import PLACEHOLDER, DataError
 from hotline.data.importer.formulas import FormulaError, evaluate
-from hotline.data.importer.tables import PLACEHOLDER, Imported, parse_table
+from hotline.data.importer.tables import Imported, parse_table
 from hotline.data.quarter_id import QuarterId
 
 HEADLINE_SHEET = "主要数字"

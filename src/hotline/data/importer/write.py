@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline.data import provenance, schema
-from hotline.data.errors import DataError, Placeholder
-from hotline.data.importer.tables import PLACEHOLDER, Imported, Table
+from hotline.data.errors import PLACEHOLDER, DataError, Placeholder
+from hotline.data.importer.tables import Imported, Table
+from hotline.data.importer.workbook import HEADLINE_FIELDS
 from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE
 
@@ -61,9 +62,8 @@ _HEADLINE_COMMENTS = {
     "satisfaction_change_pts": "满意率较上季度变化（百分数，下降为负）",
     "satisfaction_compared_with": "满意率与哪个季度相比",
 }
-# What a draft may leave out: computed from the tables (see hotline.data.circular).
-_COMPUTABLE = {"extended", "redone", "overdue", "overdue_rate_pct", "completion_rate_pct", "assigned_towns"}
-_COMPUTABLE |= {"assigned_departments"}
+# What a draft may leave out: the entry workbook's formulas over the tables (see hotline.data.circular).
+_COMPUTABLE = {f.key.removeprefix("headline.") for f in HEADLINE_FIELDS if f.computed}
 _DOCUMENT_KEYS = ("number", "title", "issuer", "addressees", "date", "cc", "copies_printed")
 
 
