@@ -94,7 +94,7 @@ def page_weights(pages: list[tuple[Path, str, str]]) -> list[tuple[str, weight.W
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium.executable(), args=chromium.FLAGS[1:])
+        browser = playwright.chromium.launch(executable_path=chromium.executable(), args=chromium.ARGS)
         try:
             return [(label, weight.measure(site, [page], browser)[0]) for site, page, label in pages]
         finally:

@@ -182,7 +182,7 @@ def browser():
     if executable is None:
         pytest.fail("Chromium is missing: `make test` installs Debian's chromium; run it instead of pytest alone")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=chromium.FLAGS[1:])
+        launched = playwright.chromium.launch(executable_path=executable, args=chromium.ARGS)
         yield launched
         launched.close()
 

@@ -25,6 +25,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from hotline.circular import fmt
 from hotline.document import layout as L
 from hotline.document.layout import RecordPosition
 from hotline.document.model import (
@@ -36,7 +37,6 @@ from hotline.document.model import (
     Point,
     attachment_note_lines,
     cc_text,
-    chinese_date,
 )
 from hotline.reproducible import fixed_zip
 
@@ -395,7 +395,7 @@ class _Writer:
     def sign_off(self) -> None:
         """No seal: signature 2 characters from the right, date starting 2 characters further in."""
         signature = L.text_width_chars(self.doc.signature)
-        date_text = chinese_date(self.doc.date)
+        date_text = fmt.date(self.doc.date)
         date = L.text_width_chars(date_text)
         box = max(signature, date + 2)
         p = _format(
@@ -525,7 +525,7 @@ class _Writer:
         p = _format(left.paragraphs[0], align=WD_ALIGN_PARAGRAPH.LEFT, snap_to_grid=False, left=one)
         _run(p, self.doc.printed_by, L.DOCX_FANGSONG, L.RECORD_PT)
         p = _format(right.paragraphs[0], align=WD_ALIGN_PARAGRAPH.RIGHT, snap_to_grid=False, right=one)
-        _run(p, f"{chinese_date(self.doc.printed_on)}印发", L.DOCX_FANGSONG, L.RECORD_PT)
+        _run(p, f"{fmt.date(self.doc.printed_on)}印发", L.DOCX_FANGSONG, L.RECORD_PT)
         if self.doc.copies:
             copies_row = table.rows[2]
             cell = copies_row.cells[0].merge(copies_row.cells[1])

@@ -101,10 +101,6 @@ def is_dropped(codepoint: int) -> bool:
     return any(lo <= codepoint <= hi for lo, hi in DROPPED_RANGES)
 
 
-def is_radical(codepoint: int) -> bool:
-    return any(lo <= codepoint <= hi for lo, hi in RADICAL_RANGES)
-
-
 def _file_digest(path: Path, extra: str = "") -> str:
     digest = hashlib.sha256()
     digest.update(PIPELINE_VERSION.encode())

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from hotline.circular import fmt
+
 
 @dataclass(frozen=True)
 class Inline:
@@ -113,11 +115,6 @@ class OfficialDocument:
         return tuple(line.strip() for line in self.title.splitlines() if line.strip())
 
 
-def chinese_date(day: datetime.date) -> str:
-    """Date as the standard writes it: full year, no leading zeros (2024年5月11日)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def cc_text(cc: tuple[str, ...]) -> str:
     """The 抄送 line: bodies separated by ，and closed by 。 as the standard asks."""
     return "抄送：" + "，".join(cc) + "。"
@@ -138,10 +135,10 @@ def all_text(document: OfficialDocument) -> str:
         document.title,
         document.addressees,
         document.signature,
-        chinese_date(document.date),
+        fmt.date(document.date),
         cc_text(document.cc),
         document.printed_by,
-        chinese_date(document.printed_on) + "印发",
+        fmt.date(document.printed_on) + "印发",
         "附件：",
         "— 0123456789 —（共印份）草稿",
     ]

@@ -134,8 +134,3 @@ def write_pdfs(
                 Path(path).write_bytes(normalise_pdf(pdf, stamp))
         finally:
             browser.close()
-
-
-def write_pdf(document: OfficialDocument, fonts_dir: Path, path: Path, browser_path: str = "/usr/bin/chromium", **kw):
-    """One document (see :func:`write_pdfs`)."""
-    write_pdfs([(document, path)], fonts_dir, browser_path, **kw)

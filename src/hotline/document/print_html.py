@@ -17,13 +17,13 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+from hotline.circular import fmt
 from hotline.document import layout as L
 from hotline.document.fonts import (
     FALLBACK_FAMILIES,
     PdfFonts,
     covered_codepoints,
     fallback_font,
-    prepare_pdf_fonts,
 )
 from hotline.document.layout import RecordPosition
 from hotline.document.model import (
@@ -36,7 +36,6 @@ from hotline.document.model import (
     Row,
     all_text,
     cc_text,
-    chinese_date,
 )
 
 # Link target of the probe that pdf_writer uses to find where the 版记 ended.
@@ -286,7 +285,7 @@ def _record(document: OfficialDocument, placement: RecordPlacement) -> str:
     cc = f'<p class="cc">{_e(cc_text(document.cc))}</p>' if document.cc else ""
     issued = (
         f'<div class="issued"><span>{_e(document.printed_by)}</span>'
-        f"<span>{_e(chinese_date(document.printed_on))}印发</span></div>"
+        f"<span>{_e(fmt.date(document.printed_on))}印发</span></div>"
     )
     copies = f'<p class="copies">（共印{document.copies}份）</p>' if document.copies else ""
     end = (
@@ -319,7 +318,9 @@ def build_html(
     fallbacks: dict[str, Path] | None = None,
     placement: RecordPlacement = RecordPlacement(),
 ) -> str:
-    """The print page for already prepared fonts (see :func:`render_html`)."""
+    """The print page of ``document``, with fonts already prepared (see
+    :func:`hotline.document.fonts.prepare_pdf_fonts`): they are linked as absolute ``file://``
+    URLs, so the HTML can be written anywhere."""
     fallbacks = fallbacks or {}
     title_html = "<br>".join(_e(line) for line in document.title_lines)
     parts = [
@@ -348,7 +349,7 @@ def build_html(
         _attachment_note(document.attachment_titles),
         '<div class="signoff"><div class="signoff-box">'
         f'<p class="signature">{_e(document.signature)}</p>'
-        f'<p class="date">{_e(chinese_date(document.date))}</p>'
+        f'<p class="date">{_e(fmt.date(document.date))}</p>'
         "</div></div>",
         "</main>",
     ]
@@ -360,22 +361,3 @@ def build_html(
         parts.append(record)
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
-
-
-def render_html(
-    document: OfficialDocument,
-    fonts_dir: Path,
-    *,
-    cache_dir: Path | None = None,
-    placement: RecordPlacement = RecordPlacement(),
-) -> str:
-    """Self-contained print HTML of ``document`` with fonts from ``fonts_dir``.
-
-    The fonts are the derived copies of the Fandol files in ``fonts_dir`` (made
-    once into ``cache_dir``, see :mod:`hotline.document.fonts`); they are linked as
-    absolute ``file://`` URLs, so the HTML can be written anywhere.  Without a
-    measured ``placement`` the 版记 follows the content directly; ``write_pdf``
-    measures and moves it to the foot of its page.
-    """
-    fonts = prepare_pdf_fonts(Path(fonts_dir), cache_dir)
-    return build_html(document, fonts, fallback_fonts_for(document, fonts, cache_dir), placement)

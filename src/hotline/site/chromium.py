@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import shutil
 
-from hotline.document.pdf_writer import CHROMIUM_ARGS
+from hotline.document.pdf_writer import CHROMIUM_ARGS as ARGS  # the documents' printer's flags, for every launch
 
-FLAGS = ["--headless", *CHROMIUM_ARGS]  # the official documents' printer runs with the same ones
+__all__ = ["ARGS", "executable"]
 
 
 def executable() -> str | None:
