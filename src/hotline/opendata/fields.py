@@ -11,14 +11,7 @@ HEADLINE_CSV = "baishui-12345-headline.csv"
 WORKBOOK = "baishui-12345.xlsx"
 DATAPACKAGE = "datapackage.json"
 HEADLINE_FIELDS = (schema.QUARTER, *schema.HEADLINE_COLUMNS, schema.EXAMPLE)
-HEADLINE_BY_KEY = {c.key: c for c in schema.HEADLINE_COLUMNS}
 
 
 def unit_fields() -> list[schema.Column]:
     return [schema.BY_KEY[key] for key in UNIT_COLUMNS]
-
-
-def column(key: str, *, headline: bool = False) -> schema.Column:
-    if headline and key in HEADLINE_BY_KEY:
-        return HEADLINE_BY_KEY[key]
-    return schema.BY_KEY[key]

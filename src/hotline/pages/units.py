@@ -59,7 +59,7 @@ def figure(chart: Chart, src: str, number: int) -> Source:
 def latest_sentence(history: History, unit_id: str, rows: pd.DataFrame) -> str:
     """The unit's latest figures in one sentence (what search shows for its page)."""
     row = rows.iloc[-1]
-    quarter = next(r for r in history.results if str(r.id) == row["quarter"])
+    quarter = history.result(row["quarter"])
     sentence = f"{quarter.id.zh}：承办工单量{int(row['work_orders'])}件"
     problems = [
         f"{schema.zh(k).removesuffix('量')}{int(row[k])}件" for k in ("extended", "redone", "overdue") if row[k]
@@ -73,7 +73,7 @@ def latest_sentence(history: History, unit_id: str, rows: pd.DataFrame) -> str:
             f"在{of_kind}个{schema.KIND_ZH[row['kind']]}中排第{int(row['rank'])}名"
         )
     else:
-        parent = history.registry.units[history.registry.units[unit_id].parent_id].name
+        parent = history.current_name(history.registry.units[unit_id].parent_id)
         sentence += f"；下属单位没有单独的综合得分，计入{parent}"
     return sentence + "。"
 
@@ -81,7 +81,7 @@ def latest_sentence(history: History, unit_id: str, rows: pd.DataFrame) -> str:
 def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
     here = links.unit_page(unit_id)
     unit = history.registry.units[unit_id]
-    rows = history.units[history.units["unit_id"] == unit_id]
+    rows = history.rows_of(unit_id)
     parts = [html('<p class="back"><a href="{}">← 单位索引</a></p>', links.href(links.UNIT_INDEX, here))]
     if rows["example"].any():
         parts.append(example_banner(EXAMPLE_NOTE))

@@ -8,6 +8,7 @@ display text, and nothing downstream parses a string back into a number.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -192,9 +193,7 @@ def check_quarter(
         *_scores(ranking),
     ]
     reasons = quarter.acknowledged
-    return tuple(
-        Check(**{**c.__dict__, "acknowledged": reasons.get(c.key, "")}) if c.key in reasons else c for c in checks
-    )
+    return tuple(dataclasses.replace(c, acknowledged=reasons[c.key]) if c.key in reasons else c for c in checks)
 
 
 def passed_over(check: Check, units: pd.DataFrame) -> tuple[tuple[str, int], ...]:

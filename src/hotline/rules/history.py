@@ -7,6 +7,7 @@ here is numbers; the comparison page says them in words.
 
 from __future__ import annotations
 
+import functools
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,8 +131,27 @@ class History:
         order = pd.DataFrame({"town": kinds.reindex(ranks.index) != schema.TOWN, "latest": latest})
         return ranks.loc[order.sort_values(["town", "latest"], kind="stable").index].astype("Int64")
 
+    def rows_of(self, unit_id: str) -> pd.DataFrame:
+        """A unit's rows in every quarter (by registry id, across renames), oldest first."""
+        return self.units.iloc[list(self._positions[unit_id])]
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, tuple[int, ...]]:
+        """Each unit's row positions, found in one pass: the unit pages and charts ask for every
+        unit's rows, and filtering the whole table for each grew with the square."""
+        positions: dict[str, list[int]] = {}
+        for position, unit_id in enumerate(self.units["unit_id"]):
+            positions.setdefault(unit_id, []).append(position)
+        return {unit_id: tuple(rows) for unit_id, rows in positions.items()}
+
     def kind_of(self, unit_id: str) -> str:
-        return self.units.loc[self.units["unit_id"] == unit_id, "kind"].iloc[-1]
+        return self._kinds[unit_id]
+
+    @functools.cached_property
+    def _kinds(self) -> dict[str, str]:
+        """Each unit's kind in its latest row (a unit keeps its kind): found in one pass, since the
+        comparison page asks for every unit's."""
+        return dict(zip(self.units["unit_id"], self.units["kind"], strict=True))
 
     def below_full_marks(self, run: int = 2) -> list[tuple[str, tuple[str, ...]]]:
         """Units scoring below 100 in ``run`` or more consecutive quarters: (unit id, the quarters of

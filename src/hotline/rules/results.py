@@ -67,16 +67,21 @@ class QuarterResult:
         return self.quarter.id
 
     def check(self, key: str) -> checking.Check | None:
-        return next((c for c in self.checks if c.key == key), None)
+        return self._checks_by_key.get(key)
+
+    @functools.cached_property
+    def _checks_by_key(self) -> dict[str, checking.Check]:
+        """The checks by key (the first of a key, as a search in order would find): the quarter page
+        asks for one per unit, and searching the whole list each time grew with the square."""
+        found: dict[str, checking.Check] = {}
+        for c in self.checks:
+            found.setdefault(c.key, c)
+        return found
 
     @property
     def differences(self) -> tuple[checking.Check, ...]:
         """The published figures the tables or the rules do not bear out."""
         return tuple(c for c in self.checks if not c.agrees)
-
-    def members(self, unit: str) -> pd.DataFrame:
-        """A scored unit's own row followed by its sub-units' rows."""
-        return self.units.iloc[list(self.member_positions.get(unit, ()))]
 
     @functools.cached_property
     def member_positions(self) -> dict[str, tuple[int, ...]]:

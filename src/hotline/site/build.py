@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 # Only light modules here: `make site` with nothing changed should not wait for pandas, and the
 # forkserver should start importing before this process does. The rest is imported where used.
 from hotline.data.files import DataFolder
+from hotline.data.quarter_id import quarters_dir
 from hotline.site import book as book_source
 from hotline.site import keys, parallel, publish
 from hotline.site.config import SiteConfig
@@ -125,8 +126,6 @@ def build(
 
 
 def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: int | None) -> BuildResult:
-    from hotline.rules.history import History
-
     started = time.monotonic()
     phases: dict[str, float] = {}
     since = started
@@ -143,11 +142,13 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
     inputs = Inputs(root, folder)
     key = inputs.site_key()
     if not rerun and _current(output, state, key):
-        names = sorted(p.name for p in (data_dir / "quarters").iterdir() if p.is_dir())
+        names = sorted(p.name for p in quarters_dir(data_dir).iterdir() if p.is_dir())
         return BuildResult(output, None, names, time.monotonic() - started, up_to_date=True)
     state.unlink(missing_ok=True)  # from here on, the published site is not known to be current
     config = SiteConfig.load(root)
     parallel.start_early()
+    from hotline.rules.history import History  # pandas: not needed when nothing changed
+
     history = History.build(folder)
     lap("validate")
     known = set(history.quarter_ids) | {name for name, _ in SPANNING_PAGES}

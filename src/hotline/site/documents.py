@@ -52,14 +52,14 @@ def make_documents(history: History, cache: Path, workers: int) -> dict[str, tup
     folder = fonts.fonts_dir()
     if not (folder / fonts.FANDOL_FILES["fang"]).is_file():
         raise BuildError(f"找不到公文字体（{folder}）：请用 make site 构建（会自动安装 Fandol 字体）")
-    code = keys.tree(DOCUMENT_CODE, "document") + keys.tree(folder, "fonts")
+    code = keys.digest(keys.tree(DOCUMENT_CODE, "document") + keys.tree(folder, "fonts"))  # hashed once
     cache.mkdir(parents=True, exist_ok=True)
     made: dict[str, tuple[Path, Path]] = {}
     pending: list[tuple[bytes, str | None, str | None]] = []
     for result in history.results:
         document = compose.official_document(result)
         blob = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
-        key = keys.digest([*code, ("document", blob)])
+        key = keys.digest([("document", blob)], code)
         docx, pdf = cache / f"{key}.docx", cache / f"{key}.pdf"
         if not (docx.is_file() and pdf.is_file()):
             pending.append((blob, None if docx.is_file() else str(docx), None if pdf.is_file() else str(pdf)))
@@ -81,8 +81,3 @@ def copy_documents(made: dict[str, tuple[Path, Path]], site: Path) -> None:
         for source, target in ((docx, site / "docx" / f"{quarter}.docx"), (pdf, site / "pdf" / f"{quarter}.pdf")):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-
-
-def write_documents(history: History, site: Path, cache: Path, workers: int) -> None:
-    """Make every quarter's documents and put them into ``site``."""
-    copy_documents(make_documents(history, cache, workers), site)

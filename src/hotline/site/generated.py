@@ -42,7 +42,7 @@ def unit_charts(history: History, cache: Path, workers: int) -> dict[str, charts
     """Every unit's chart, from the cache or drawn now (in parallel when there are many)."""
     wanted = {}
     for unit_id in dict.fromkeys(history.units["unit_id"]):
-        rows = history.units[history.units["unit_id"] == unit_id]
+        rows = history.rows_of(unit_id)
         name = history.current_name(unit_id)
         wanted[unit_id] = (rows, name, *_chart_files(rows, name, cache))
     missing = [w for w in wanted.values() if not (w[2].is_file() and w[3].is_file())]

@@ -40,10 +40,6 @@ def digest(named: Iterable[tuple[str, bytes]], *extra: str) -> str:
     return hasher.hexdigest()
 
 
-def file_digest(named_paths: Iterable[tuple[str, Path]], *extra: str) -> str:
-    return digest(((name, path.read_bytes()) for name, path in named_paths), *extra)
-
-
 def tree(folder: Path, prefix: str, read=Path.read_bytes) -> Named:
     return [(f"{prefix}/{p.relative_to(folder).as_posix()}", read(p)) for p in files(folder)]
 
