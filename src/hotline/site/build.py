@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import time
@@ -78,15 +79,13 @@ def notebook_jobs(root: Path, inputs: Inputs, history: History, results: Path) -
         key = inputs.quarter_key(quarter)
         saved = results / f"{quarter}-{key[:16]}.pickle"
         if not saved.is_file():
-            import pickle
-
-            saved.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            keys.write_whole(saved, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         parameters = {"quarter": quarter, "data_dir": data_dir, "saved": str(saved)}
         template = root / "notebooks" / "quarter.ipynb"
         jobs.append(Job(quarter, template, f"quarters/{quarter}.ipynb", parameters, key, page_title(result)))
     saved = results / f"history-{inputs.data_key()[:16]}.pickle"
     if not saved.is_file():
-        history.save(saved)
+        keys.write_whole(saved, pickle.dumps(history, protocol=pickle.HIGHEST_PROTOCOL))
     for template_name, page in SPANNING_PAGES:
         template = root / "notebooks" / f"{template_name}.ipynb"
         parameters = {"data_dir": data_dir, "saved": str(saved)}

@@ -17,6 +17,7 @@ import pandas as pd
 from hotline.opendata import package as opendata
 from hotline.pages import charts, feed, info, links, search, units
 from hotline.rules.history import History
+from hotline.site import keys
 from hotline.site.parallel import process_pool
 
 
@@ -34,8 +35,8 @@ def _chart_files(rows: pd.DataFrame, name: str, cache: Path) -> tuple[Path, Path
 def _draw_into_cache(rows: pd.DataFrame, name: str, svg: Path, text: Path) -> None:
     chart = charts.unit_history(rows, name)
     svg.parent.mkdir(parents=True, exist_ok=True)
-    svg.write_bytes(chart.svg)
-    text.write_text(f"{chart.caption}\n{chart.alt}", encoding="utf-8")
+    keys.write_whole(svg, chart.svg)
+    keys.write_whole(text, f"{chart.caption}\n{chart.alt}".encode())  # last: the pair is whole
 
 
 def unit_charts(history: History, cache: Path, workers: int) -> dict[str, charts.Chart]:

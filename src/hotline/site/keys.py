@@ -9,6 +9,7 @@ that are hashed are the bytes that are validated and parsed.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -38,6 +39,15 @@ def digest(named: Iterable[tuple[str, bytes]], *extra: str) -> str:
     for text in extra:
         hasher.update(text.encode() + b"\0")
     return hasher.hexdigest()
+
+
+def write_whole(path: Path, data: bytes) -> Path:
+    """Write a cached file under its name only once it is whole: a build killed while writing
+    leaves no half file that the next build would take as made (and fail to read)."""
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data)
+    os.replace(part, path)
+    return path
 
 
 def tree(folder: Path, prefix: str, read=Path.read_bytes) -> Named:
