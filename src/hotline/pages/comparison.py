@@ -13,7 +13,7 @@ from hotline.circular import fmt
 from hotline.data import schema
 from hotline.pages import charts, links
 from hotline.pages.quarter import example_banner
-from hotline.pages.safe import html
+from hotline.pages.safe import block, html
 from hotline.pages.tables import Column, link, table
 from hotline.rules.history import TREND_KEYS, History
 
@@ -61,7 +61,7 @@ class ComparisonPage:
             )
         if h.has_examples:
             text = example_banner(EXAMPLE_NOTE) + text
-        return HTML(str(text))
+        return block(text)
 
     def trends(self) -> charts.Chart:
         self.figures += 1
@@ -82,11 +82,11 @@ class ComparisonPage:
             rows.append(cells)
         columns = [Column("指标")] + [Column(self._label(q), numeric=True) for q in quarters]
         caption = "各季度主要数字（通报公布）及较上季度的变化（括号内）"
-        return HTML(str(table("changes", caption, columns, rows, css="history")))
+        return block(table("changes", caption, columns, rows, css="history"))
 
     def rank_moves(self) -> HTML:
         if not self.comparable:
-            return HTML(str(html("<p>排名变化将在添加第二个季度后列出。</p>")))
+            return block(html("<p>排名变化将在添加第二个季度后列出。</p>"))
         ranks = self.history.ranks()
         quarters = self.history.quarter_ids
         rows = []
@@ -110,7 +110,7 @@ class ComparisonPage:
             rows.append(cells)
         columns = [Column("单位"), Column("类别")] + [Column(self._label(q), numeric=True) for q in quarters]
         caption = "各单位排名（同类单位内）及较上季度的升降；“新增”“退出”指该季度首次或不再参与考评"
-        return HTML(str(table("rank-moves", caption, columns, rows, css="history")))
+        return block(table("rank-moves", caption, columns, rows, css="history"))
 
     def heatmap(self) -> charts.Chart:
         examples = [str(r.id) for r in self.history.results if r.quarter.example]
@@ -121,14 +121,14 @@ class ComparisonPage:
 
     def below_full_marks(self) -> HTML:
         if not self.comparable:
-            return HTML(str(html("<p>连续低于100分的单位将在添加第二个季度后列出。</p>")))
+            return block(html("<p>连续低于100分的单位将在添加第二个季度后列出。</p>"))
         found = self.history.below_full_marks()
         if not found:
-            return HTML(str(html("<p>没有单位连续两个或以上季度低于100分。</p>")))
+            return block(html("<p>没有单位连续两个或以上季度低于100分。</p>"))
         matrix = self.history.score_matrix()
         rows = [
             [self._unit(uid), len(quarters), "、".join(f"{q}：{fmt.number(matrix.loc[uid, q])}" for q in quarters)]
             for uid, quarters in found
         ]
         columns = [Column("单位"), Column("连续季度数", numeric=True), Column("各季度得分")]
-        return HTML(str(table("below-full-marks", "连续两个或以上季度综合得分低于100分的单位", columns, rows)))
+        return block(table("below-full-marks", "连续两个或以上季度综合得分低于100分的单位", columns, rows))

@@ -12,7 +12,7 @@ from hotline.circular import fmt
 from hotline.data import schema
 from hotline.pages import checks as says
 from hotline.pages import links
-from hotline.pages.safe import Source, html, join
+from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import link
 from hotline.rules.history import History
 
@@ -110,7 +110,7 @@ class HomePage:
             )
             for label, value, note in cards
         )
-        return HTML(str(html('<dl class="key-figures">{}</dl>', body)))
+        return block(html('<dl class="key-figures">{}</dl>', body))
 
     def best_and_attention(self) -> HTML:
         r = self.latest
@@ -149,7 +149,7 @@ class HomePage:
                 for c in failed
             )
             parts.append(html("<p>本季度通报有{}处数字与附件表格或计分规则不一致：</p><ul>{}</ul>", len(failed), items))
-        return HTML(str(join(parts)))
+        return block(join(parts))
 
     def quarter_list(self) -> HTML:
         items = join(
@@ -163,4 +163,4 @@ class HomePage:
             )
             for r in reversed(self.history.results)
         )
-        return HTML(str(html('<ul class="quarter-list">{}</ul>', items)))
+        return block(html('<ul class="quarter-list">{}</ul>', items))

@@ -14,7 +14,7 @@ from hotline.data import schema
 from hotline.opendata import fields
 from hotline.pages import links
 from hotline.pages.checks import GROUP_TITLES
-from hotline.pages.safe import Source, html, join
+from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import Column, table
 from hotline.rules import scoring
 from hotline.rules.history import History
@@ -30,7 +30,7 @@ def _quote(text: str) -> Source:
 
 
 def _page(*parts: Source) -> HTML:
-    return HTML(str(join(parts)))
+    return block(join(parts))
 
 
 @dataclass

@@ -22,16 +22,12 @@ from hotline.pages import charts, links
 from hotline.pages import checks as says
 from hotline.pages.narrative import inlines as narrative_inlines
 from hotline.pages.narrative import render as render_narrative
-from hotline.pages.safe import Source, html, join
+from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import Column, link, table
 from hotline.rules import checks as rules
 from hotline.rules.results import QuarterResult, compute
 
 EXAMPLE_NOTE = "示例数据：本季度的数字由程序随机生成，仅用于演示网站的历史比较功能，不是真实通报。"
-
-
-def block(source: Source) -> HTML:
-    return HTML(str(source))
 
 
 def example_banner(text: str) -> Source:

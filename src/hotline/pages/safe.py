@@ -62,3 +62,11 @@ def html(template: str, *args: object, **kwargs: object) -> Source:
 
 def join(parts, separator: str = "") -> Source:
     return Source(separator).join(parts)
+
+
+def block(source: Source):
+    """Page source as a notebook cell's output: Jupyter shows it, and the book puts it in the page
+    as it is (an IPython ``HTML`` object)."""
+    from IPython.display import HTML
+
+    return HTML(str(source))

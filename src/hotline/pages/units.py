@@ -33,7 +33,7 @@ def markdown_page(title: str, *sections: Source | tuple[str, Source], orphan: bo
             out.append(f"## {text(heading)}\n")
         if "\n\n" in str(body):
             raise ValueError("an HTML block must not contain a blank line")
-        out.append(f'<div class="generated">{body}</div>\n')
+        out.append(html('<div class="generated">{}</div>\n', body))  # a plain str would be escaped
     return "\n".join(part for part in out if part)
 
 
