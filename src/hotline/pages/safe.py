@@ -15,6 +15,9 @@ cannot reach a page without passing here.
 
 from __future__ import annotations
 
+import functools
+import string
+
 import markupsafe
 
 # Characters with a meaning in HTML (& < > " ') or in MyST/CommonMark inline or block syntax
@@ -40,6 +43,9 @@ def _encoded(ch: str) -> str:
     return f"&#{ord(ch)};"
 
 
+_ENCODE = str.maketrans({ch: _encoded(ch) for ch in _SPECIAL})
+
+
 def text(value: object) -> Source:
     """A value from data as page source that shows it literally, in HTML and in MyST alike.
 
@@ -47,21 +53,60 @@ def text(value: object) -> Source:
     Markdown line the value cannot begin a list (``- ``, ``1. ``), a heading underline (``===``)
     or a code block (four spaces); a trailing space is encoded so it cannot make a line break."""
     value = str(value).replace("\r\n", "\n").replace("\r", "\n")  # one kind of line break
-    out = [_encoded(ch) if ch in _SPECIAL else ch for ch in value]
-    if value and not value[0].isalpha() and not out[0].startswith("&#"):
-        out[0] = _encoded(value[0])
-    if value and value[-1] == " ":
-        out[-1] = _encoded(" ")
-    return Source("".join(out))
+    if not value:
+        return Source("")
+    first, rest = value[0], value[1:]
+    head = first if first.isalpha() and first not in _SPECIAL else _encoded(first)
+    if rest.endswith(" "):
+        return Source(head + rest[:-1].translate(_ENCODE) + _encoded(" "))
+    return Source(head + rest.translate(_ENCODE))
+
+
+def _source(value: object) -> str:
+    """A value placed in page source, as :meth:`Source.format` places it (with no format spec)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return text(format(value, ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _fields(template: str) -> tuple[tuple[str, int | str | None], ...] | None:
+    """A template's literal parts, each with the field after it (a position or a name), or None
+    when a field has a conversion, a format spec or an index, which :meth:`Source.format` handles."""
+    parts: list[tuple[str, int | str | None]] = []
+    automatic = manual = 0
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        if field is None:
+            parts.append((literal, None))
+        elif spec or conversion or not (field == "" or field.isdigit() or field.isidentifier()):
+            return None
+        elif field == "":
+            parts.append((literal, automatic))
+            automatic += 1
+        else:
+            manual += field.isdigit()
+            parts.append((literal, int(field) if field.isdigit() else field))
+    return None if automatic and manual else tuple(parts)
 
 
 def html(template: str, *args: object, **kwargs: object) -> Source:
-    """``template`` (static markup) with each value escaped by :func:`text` unless it is already source."""
-    return Source(template).format(*args, **kwargs)
+    """``template`` (static markup) with each value escaped by :func:`text` unless it is already source.
+
+    The same as ``Source(template).format(...)``, without its general formatter: the site's tables
+    place hundreds of thousands of cells, and that formatter was most of the time of a unit page."""
+    fields = _fields(template)
+    if fields is None:
+        return Source(template).format(*args, **kwargs)
+    out = []
+    for literal, field in fields:
+        out.append(literal)
+        if field is not None:
+            out.append(_source(args[field] if isinstance(field, int) else kwargs[field]))
+    return Source("".join(out))
 
 
 def join(parts, separator: str = "") -> Source:
-    return Source(separator).join(parts)
+    return Source(separator.join(map(_source, parts)))
 
 
 def block(source: Source):

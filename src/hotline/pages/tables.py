@@ -45,17 +45,20 @@ def table(
     classes = list(row_classes or [""] * len(rows))
     ids = list(row_ids or [None] * len(rows))
 
-    def cells(values: Sequence[Cell], *, tag_first: str) -> Source:
+    def templates(tag_first: str) -> list[str]:
+        """Each column's cell, its value left to fill in (static markup only: tags and classes)."""
         out = []
-        for n, (column, value) in enumerate(zip(columns, values, strict=True)):
+        for n, column in enumerate(columns):
             tag = tag_first if n == 0 else "td"
-            scope = Source(' scope="row"') if tag == "th" else Source("")
-            css_class = Source(' class="num"') if column.numeric else Source("")
-            out.append(
-                html("<{tag}{scope}{cls}>{value}</{tag}>", tag=Source(tag), scope=scope, cls=css_class, value=value)
-            )
-        return join(out)
+            scope = ' scope="row"' if tag == "th" else ""
+            css_class = ' class="num"' if column.numeric else ""
+            out.append(f"<{tag}{scope}{css_class}>{{}}</{tag}>")
+        return out
 
+    def cells(values: Sequence[Cell], *, tag_first: str) -> Source:
+        return join(html(t, value) for t, value in zip(templates_of[tag_first], values, strict=True))
+
+    templates_of = {tag: templates(tag) for tag in ("th", "td")}
     head = join(
         html(
             '<th scope="col"{cls}>{title}</th>', cls=Source(' class="num"') if c.numeric else Source(""), title=c.title
