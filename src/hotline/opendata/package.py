@@ -104,16 +104,12 @@ def write(history: History, folder: Path) -> list[Path]:
             for c in columns
         ]
     )
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    unit_columns = {c.key: c for c in fields.unit_fields()}
-    headline_columns = {c.key: c for c in fields.HEADLINE_FIELDS}
-    # XlsxWriter writes a history of many units about twice as fast as openpyxl; with these options
-    # every text cell is a string, never a formula or a link.
-    with pd.ExcelWriter(workbook, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        tables.chinese(units, unit_columns).to_excel(writer, sheet_name="单位数据", index=False)
-        tables.chinese(headline, headline_columns).to_excel(writer, sheet_name="主要数字", index=False)
-        dictionary.to_excel(writer, sheet_name="字段说明", index=False)
-        writer.book.set_properties({"created": when})
+    sheets = {
+        "单位数据": tables.chinese(units, {c.key: c for c in fields.unit_fields()}),
+        "主要数字": tables.chinese(headline, {c.key: c for c in fields.HEADLINE_FIELDS}),
+        "字段说明": dictionary,
+    }
+    tables.write_workbook(workbook, sheets, when)
     fixed_zip(workbook, when)
     written.append(workbook)
     package = folder / fields.DATAPACKAGE
