@@ -322,7 +322,8 @@ def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
     axes.xaxis.tick_top()
     for (row, column), value in pd.DataFrame(matrix.to_numpy()).stack().items():
         colour = "black" if value > (low + 100) / 2 else "white"
-        axes.text(column, row, f"{value:g}", ha="center", va="center", fontsize=SMALL_PT - 1.5, color=colour)
+        label = axes.text(column, row, f"{value:g}", ha="center", va="center", fontsize=SMALL_PT - 1.5, color=colour)
+        label.set_in_layout(False)  # inside its cell, so inside the plot: laying out hundreds of them changed nothing
     figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02, label="综合得分（按规则）")
     latest = f"最近{MAX_LABELLED_QUARTERS}个季度" if cut else "各季度"
     lowest = f"，平均得分最低的{MAX_BARS}个单位" if shown else ""
