@@ -131,6 +131,36 @@ def _worker_kernel():
     return _kernel
 
 
+# What the page notebooks import (see notebooks/), imported into each worker's kernel before its
+# first notebook is due.
+PAGE_MODULES = """import hotline, hotline.pages.quarter, hotline.pages.home, hotline.pages.comparison
+import hotline.pages.methodology, matplotlib.pyplot
+"""
+
+
+def _warm_kernel() -> None:
+    """Start this worker's kernel and import the page modules in it (a few seconds of a notebook
+    worker's first page); a kernel that fails here is started again for the notebook."""
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        client = _worker_kernel().client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=60)
+            run_sync(client.execute_interactive)(PAGE_MODULES, timeout=60)
+        finally:
+            client.stop_channels()
+
+
+def warm_up(workers: int) -> None:
+    """Have the notebook workers start their kernels now, while the build validates the data and
+    computes the results, rather than when the first notebooks are due."""
+    with parallel.warm_pool("notebooks", workers) as pool:
+        for _ in range(workers):
+            pool.submit(_warm_kernel)
+
+
 def _fresh_session(kernel, workdir: str) -> None:
     from jupyter_core.utils import run_sync
 
@@ -176,6 +206,9 @@ def run_in_worker(template: str, workdir: str, parameters: dict, timeout: int = 
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=timeout,
+                # Written once at the end (or at the cell that failed), not after every cell: that
+                # rewrote a page of charts and tables some sixty times.
+                request_save_on_cell_execute=False,
                 km=kernel,  # passed on to nbclient, which then leaves the kernel running
             )  # no cwd: the kernel already runs, and the fresh session moved it to workdir
             return None
@@ -239,11 +272,13 @@ def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rer
                 if error:
                     kept = log_dir / f"{job.name}.ipynb"
                     cell = f"第{error['cell']}个代码单元格（含papermill注入的参数格）" if error["cell"] else "内核"
-                    if (work / "page.ipynb").exists():
+                    saved = ""
+                    if (work / "page.ipynb").exists():  # a cell's error: the notebook up to that cell
                         shutil.copyfile(work / "page.ipynb", kept)
                         cell += _failed_source(kept)
+                        saved = f"\n已执行部分保存在 {kept}"
                     where = f"{job.name}（{job.template.name}），{cell}"
-                    failures.append(f"笔记本执行失败：{where}：{error['error']}\n已执行部分保存在 {kept}")
+                    failures.append(f"笔记本执行失败：{where}：{error['error']}{saved}")
                     shutil.rmtree(work, ignore_errors=True)
                     continue
                 prepare(work / "page.ipynb", job)
