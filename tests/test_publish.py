@@ -40,6 +40,21 @@ def test_links_that_leave_the_site_or_find_no_file_are_named(tmp_path):
     assert [link for _, link in publish.broken_links(site)] == ["../secret.txt", "/etc/passwd", "units/unit-T99.html"]
 
 
+def test_cached_links_are_still_resolved_against_this_build_and_a_changed_page_is_read_again(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "links.json"
+    (site / "units").mkdir(parents=True)
+    (site / "index.html").write_text('<a href="units/unit-T01.html">x</a>', encoding="utf-8")
+    (site / "units" / "unit-T01.html").write_text("<p>甲</p>", encoding="utf-8")
+    assert publish.broken_links(site, cache) == []
+    assert cache.is_file()
+    (site / "units" / "unit-T01.html").unlink()  # the page is unchanged (its links come from the cache)
+    assert publish.broken_links(site, cache) == [("index.html", "units/unit-T01.html")]
+    (site / "index.html").write_text('<a href="missing.html">x</a>', encoding="utf-8")  # changed: read again
+    assert publish.broken_links(site, cache) == [("index.html", "missing.html")]
+    cache.write_text("{not json", encoding="utf-8")  # a cache left half written is not trusted
+    assert publish.broken_links(site, cache) == [("index.html", "missing.html")]
+
+
 def test_a_swap_stopped_half_way_leaves_the_old_site_published(tmp_path, monkeypatch):
     output, staged = tmp_path / "html", tmp_path / "staged"
     output.mkdir()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,8 @@ import pandas as pd
 from hotline.data import schema
 from hotline.data.files import DataFolder
 from hotline.data.provenance import Correction, read_corrections
-from hotline.data.quarters import Quarter, load_all
+from hotline.data.quarter_id import QuarterId
+from hotline.data.quarters import Quarter, discover_quarters, load_quarter
 from hotline.data.registry import Registry
 from hotline.rules.issuing import check_issuable
 from hotline.rules.results import UNIT_COLUMNS, QuarterResult, compute
@@ -34,12 +36,19 @@ class History:
     units: pd.DataFrame  # the long table: one row per unit per quarter (UNIT_COLUMNS)
 
     @classmethod
-    def build(cls, data: DataFolder | Path) -> History:
+    def build(
+        cls, data: DataFolder | Path, reuse: Callable[[QuarterId], QuarterResult | None] = lambda quarter: None
+    ) -> History:
         """Validate every quarter (checksums included) and compute its results: the one time a
-        build reads and computes them."""
+        build reads and computes them. ``reuse`` may give a quarter's results as an earlier build
+        validated and computed them from the very same inputs (see :mod:`hotline.site.validated`);
+        the registry, the corrections log and what spans quarters are checked every time."""
         folder = DataFolder.of(data)
         registry = Registry.load(folder)
-        results = tuple(compute(quarter, registry) for quarter in load_all(folder, registry=registry))
+        results = tuple(
+            reuse(quarter) or compute(load_quarter(folder, quarter, registry), registry)
+            for quarter in discover_quarters(folder)
+        )
         check_issuable(results)
         corrections = tuple(read_corrections(folder))
         units = pd.concat([r.units for r in results], ignore_index=True)[list(UNIT_COLUMNS)]

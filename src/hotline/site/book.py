@@ -56,6 +56,11 @@ def sync_tree(source: Path, target: Path, keep: Iterable[str] = ("_build",)) -> 
     return written
 
 
+def has_sphinx_state(book: Path) -> bool:
+    """Whether Sphinx kept what it read last time (else it reads every page, whatever changed)."""
+    return (book / "_build" / ".doctrees" / "environment.pickle").is_file()
+
+
 def navigation_key(book: Path) -> str:
     """What every page's navigation depends on: the table of contents and the pages there are."""
     pages = sorted(

@@ -39,11 +39,15 @@ from hotline.site.config import SiteConfig
 from hotline.site.errors import BuildError
 from hotline.site.keys import BOOK_DIRS, BOOK_FILES, REPO, Inputs
 from hotline.site.lock import build_lock
-from hotline.site.notebooks import SPANNING_PAGES, Job, run_notebooks
+from hotline.site.notebooks import SPANNING_PAGES, Job, run_notebooks, warm_up
 from hotline.site.sphinx_run import run_jupyter_book
 
 if TYPE_CHECKING:
     from hotline.rules.history import History
+
+# Sphinx's parallel mode starts worker processes and hands each a copy of its environment (a few
+# seconds for a site of hundreds of pages); for a rebuild of a few pages one process is faster.
+SERIAL_SPHINX_PAGES = 40
 
 PHASE_LABELS = {
     "validate": "校验数据与计算",
@@ -66,7 +70,9 @@ class BuildResult:
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for staff and the benchmark
 
 
-def notebook_jobs(root: Path, inputs: Inputs, history: History, results: Path) -> list[Job]:
+def notebook_jobs(
+    root: Path, inputs: Inputs, history: History, quarter_keys: dict[str, str], results: Path
+) -> list[Job]:
     """A job per quarter page and per page over every quarter; each reads the results saved in
     ``results`` (named by the key of what they were computed from)."""
     from hotline.circular.wording import page_title
@@ -76,7 +82,7 @@ def notebook_jobs(root: Path, inputs: Inputs, history: History, results: Path) -
     jobs = []
     for result in history.results:
         quarter = str(result.id)
-        key = inputs.quarter_key(quarter)
+        key = quarter_keys[quarter]
         saved = results / f"{quarter}-{key[:16]}.pickle"
         if not saved.is_file():
             keys.write_whole(saved, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
@@ -145,19 +151,21 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         return BuildResult(output, None, names, time.monotonic() - started, up_to_date=True)
     state.unlink(missing_ok=True)  # from here on, the published site is not known to be current
     config = SiteConfig.load(root)
+    workers = workers or os.cpu_count() or 1
     parallel.start_early()
-    from hotline.rules.history import History  # pandas: not needed when nothing changed
+    warm_up(workers)
+    from hotline.site import validated  # pandas: not needed when nothing changed
 
-    history = History.build(folder)
+    history = validated.history(folder, inputs, work / "validated")
     lap("validate")
     known = set(history.quarter_ids) | {name for name, _ in SPANNING_PAGES}
     unknown = set(rerun) - known
     if unknown:
         raise BuildError(f"没有这样的季度或页面：{'、'.join(sorted(unknown))}")
-    workers = workers or os.cpu_count() or 1
     log_dir = output.parent / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    jobs = notebook_jobs(root, inputs, history, work / "results")
+    quarter_keys = {quarter: inputs.quarter_key(quarter) for quarter in history.quarter_ids}
+    jobs = notebook_jobs(root, inputs, history, quarter_keys, work / "results")
     book = work / "book"
     with tempfile.TemporaryDirectory(prefix=".next-", dir=output.parent) as scratch:
         source, assets = Path(scratch) / "book", Path(scratch) / "assets"
@@ -187,14 +195,15 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
             pages.result()
         for job in jobs:
             book_source.copy_executed(job, work / "notebooks", source)
-        book_source.sync_tree(source, book)
+        changed_files = book_source.sync_tree(source, book)
         lap("unit_pages")
         # The official documents need the results only: they are made (in a thread; Chromium and
         # the workers are other processes) while Sphinx builds the book.
-        from hotline.site import documents
+        from hotline.site import documents, indexes
 
-        with ThreadPoolExecutor(max_workers=1) as printer:
-            made = printer.submit(documents.make_documents, history, work / "documents", workers)
+        with ThreadPoolExecutor(max_workers=2) as printer:
+            made = printer.submit(documents.make_documents, history, quarter_keys, work / "documents", workers)
+            printer.submit(indexes.prepare, history)  # the search data's word splitter, taken below
             static_key = _static_key(inputs)
             static_state = work / "static.key"
             restyled = not static_state.is_file() or static_state.read_text() != static_key
@@ -209,21 +218,20 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
             navigation_state.unlink(missing_ok=True)
             log = log_dir / f"jupyter-book-{output.name}.log"
             every_page = restyled or renavigated or book_source.static_is_stale(book)
-            run_jupyter_book(book, log, workers, every_page=every_page)
+            many = every_page or changed_files > SERIAL_SPHINX_PAGES or not book_source.has_sphinx_state(book)
+            run_jupyter_book(book, log, workers if many else 1, every_page=every_page)
             static_state.write_text(static_key)
             navigation_state.write_text(navigation)
             lap("sphinx")
             staged = output.parent / f".publish-{output.name}"
             try:
                 publish.stage(book / "_build" / "html", assets, staged)
-                from hotline.site import indexes
-
                 indexes.write_search_data(staged, history, work / "search", config.county)
                 indexes.write_sitemap(staged, config.base_url)
                 documents.copy_documents(made.result(), staged)
                 lap("pdf")
                 manifest = publish.write_manifest(staged)
-                publish.check_links(staged)
+                publish.check_links(staged, work / "links.json")
                 publish.publish(staged, output)
             finally:
                 shutil.rmtree(staged, ignore_errors=True)

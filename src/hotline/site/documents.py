@@ -1,9 +1,10 @@
 """The official documents of every quarter, as .docx and PDF (see :mod:`hotline.document`),
 written into the published site: ``docx/<quarter>.docx`` and ``pdf/<quarter>.pdf``.
 
-Each document is cached by what it shows (its content, the layout code and the fonts), so only a
-changed quarter's documents are made again, over worker processes (the PDFs with one Chromium
-each).
+Each document is cached under its quarter's key (the quarter's own files, the unit registry and
+the package code: what its results and its composition depend on, see
+:meth:`hotline.site.keys.Inputs.quarter_key`) and the fonts', so only a changed quarter's
+documents are composed and made again, over worker processes (the PDFs with one Chromium each).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from hotline.rules.history import History
 from hotline.site import keys, parallel
 from hotline.site.chromium import executable
 from hotline.site.errors import BuildError
-
-DOCUMENT_CODE = keys.PACKAGE / "document"
 
 
 def _make_share(items: list[tuple[bytes, str | None, str | None]], folder: str, browser: str) -> None:
@@ -43,7 +42,9 @@ def _part(path: str) -> Path:
     return Path(path + ".part")
 
 
-def make_documents(history: History, cache: Path, workers: int) -> dict[str, tuple[Path, Path]]:
+def make_documents(
+    history: History, quarter_keys: dict[str, str], cache: Path, workers: int
+) -> dict[str, tuple[Path, Path]]:
     """Every quarter's .docx and PDF in ``cache`` (made now only where missing), by quarter. The
     build runs this while Sphinx builds the book: the documents need the results only."""
     browser = executable()
@@ -52,18 +53,18 @@ def make_documents(history: History, cache: Path, workers: int) -> dict[str, tup
     folder = fonts.fonts_dir()
     if not (folder / fonts.FANDOL_FILES["fang"]).is_file():
         raise BuildError(f"找不到公文字体（{folder}）：请用 make site 构建（会自动安装 Fandol 字体）")
-    code = keys.digest(keys.tree(DOCUMENT_CODE, "document") + keys.tree(folder, "fonts"))  # hashed once
+    fonts_key = keys.digest(keys.tree(folder, "fonts"))  # hashed once
     cache.mkdir(parents=True, exist_ok=True)
     made: dict[str, tuple[Path, Path]] = {}
     pending: list[tuple[bytes, str | None, str | None]] = []
     for result in history.results:
-        document = compose.official_document(result)
-        blob = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
-        key = keys.digest([("document", blob)], code)
+        quarter = str(result.id)
+        key = keys.digest([], quarter_keys[quarter], fonts_key, "official-document")
         docx, pdf = cache / f"{key}.docx", cache / f"{key}.pdf"
         if not (docx.is_file() and pdf.is_file()):
+            blob = pickle.dumps(compose.official_document(result), protocol=pickle.HIGHEST_PROTOCOL)
             pending.append((blob, None if docx.is_file() else str(docx), None if pdf.is_file() else str(pdf)))
-        made[str(result.id)] = (docx, pdf)
+        made[quarter] = (docx, pdf)
     if pending:
         shares = [pending[n::workers] for n in range(min(workers, len(pending)))]
         with parallel.process_pool(len(shares)) as pool:

@@ -7,15 +7,18 @@ navigation, so that a result's snippet is a sentence a reader can read. The word
 (unit names, headings) are searched too, but never shown. A unit page's lead
 sentence states its latest figures. Unit names (current and former) point to their pages, and
 the words of the site (jieba, with every unit name as one word) let the page split a query
-written without spaces. A page's entry is cached by its bytes, so a rebuild reads only the pages
-that changed.
+written without spaces. A page's entry and its words are cached by its bytes (the words also by
+the unit names), so a rebuild reads and splits only the pages that changed; the word splitter is
+made ready (:func:`prepare`) while Sphinx still builds the pages.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+import threading
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -79,41 +82,72 @@ def page_entry(html: str, url: str) -> dict:
     }
 
 
-def write_search_data(site: Path, history: History, cache: Path, county: str) -> Path:
-    """search-data.js for the search page, from the pages of the staged ``site``."""
+def _unit_names(history: History) -> dict[str, str]:
+    """Every name (current and former) of every unit, with its unit's id."""
+    units = dict.fromkeys(history.units["unit_id"])
+    return {name: unit_id for unit_id in units for name in history.registry.names_of(unit_id)}
+
+
+_SEGMENTER_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter(names: tuple[str, ...]):
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" in every build's output
+    segmenter = jieba.Tokenizer()
+    segmenter.initialize()  # about a second: its dictionary
+    for name in names:
+        segmenter.add_word(name, freq=100000)
+    return segmenter
+
+
+def prepare(history: History):
+    """The word splitter of a site: jieba's dictionary with every unit name as one word. Made once
+    per build; the build makes it in a thread while Sphinx runs, and the search data take it."""
+    with _SEGMENTER_LOCK:
+        return _segmenter(tuple(_unit_names(history)))
+
+
+def _cached(path: Path, make):
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    value = make()
+    part = path.with_name(path.name + ".part")
+    part.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    part.replace(path)
+    return value
+
+
+def write_search_data(site: Path, history: History, cache: Path, county: str) -> Path:
+    """search-data.js for the search page, from the pages of the staged ``site``."""
     cache.mkdir(parents=True, exist_ok=True)
-    pages = []
+    names = _unit_names(history)
+    names_key = hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+    pages, words = [], set()
+
+    def page_words(entry: dict) -> list[str]:
+        segmenter = prepare(history)
+        found = {w for text in [entry["t"], *entry["s"]] for w in segmenter.lcut(text)}
+        return sorted(w for w in found if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w))
+
     for path in _pages(site):
         url = path.relative_to(site).as_posix()
         raw = path.read_bytes()
         key = hashlib.sha256(url.encode() + b"\0" + raw).hexdigest()
-        cached = cache / f"{key}.json"
-        if cached.is_file():
-            entry = json.loads(cached.read_text(encoding="utf-8"))
-        else:
-            entry = page_entry(raw.decode("utf-8"), url)
-            cached.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        entry = _cached(cache / f"{key}.json", lambda raw=raw, url=url: page_entry(raw.decode("utf-8"), url))
+        words.update(_cached(cache / f"{key}-{names_key}.words.json", lambda entry=entry: page_words(entry)))
         pages.append(entry)
     position = {entry["u"]: n for n, entry in enumerate(pages)}
     units = {}
-    for unit_id in dict.fromkeys(history.units["unit_id"]):
+    for name, unit_id in names.items():
         page = position.get(links.href(links.unit_page(unit_id), links.HOME))
         if page is not None:
-            for name in history.registry.names_of(unit_id):
-                units[name] = page
-    segmenter = jieba.Tokenizer()
-    segmenter.initialize()
-    for name in units:
-        segmenter.add_word(name, freq=100000)
-    words = set(units)
-    for entry in pages:
-        for text in [entry["t"], *entry["s"]]:
-            words.update(w for w in segmenter.lcut(text) if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w))
+            units[name] = page
+    words.update(units)
     prefixes = [county, county.removesuffix("县").removesuffix("市").removesuffix("区")] if county else []
     data = {"pages": pages, "units": units, "words": sorted(words), "prefixes": [p for p in prefixes if p]}
     target = site / SEARCH_DATA

@@ -66,6 +66,7 @@ class Inputs:
         for folder in BOOK_DIRS:
             self.book += tree(root / folder, folder)
         self.data_files: Named = tree(data.root, "data", read=data.read_bytes)
+        self._quarter_keys: dict[str, str] = {}
 
     def site_key(self) -> str:
         """Changes when anything that could change the site changes."""
@@ -77,6 +78,11 @@ class Inputs:
 
     def quarter_key(self, quarter: str) -> str:
         """What a quarter's page depends on: the code, the unit registry and the quarter's own folder."""
+        if quarter not in self._quarter_keys:
+            self._quarter_keys[quarter] = self._quarter_key(quarter)
+        return self._quarter_keys[quarter]
+
+    def _quarter_key(self, quarter: str) -> str:
         registry = [(name, self.data.read_bytes(self.data.path(name))) for name in (UNITS_FILE, ALIASES_FILE)]
         folder = quarters_dir(self.data.root) / quarter
         own = [(f"quarter/{name}", self.data.read_bytes(folder / name)) for name in schema.QUARTER_FILES]

@@ -50,26 +50,42 @@ def stage(sphinx_output: Path, assets: Path, staged: Path) -> None:
         raise os_error("准备新网站", exc) from None
 
 
-def _links(page: Path) -> list[str]:
+def _links(page: bytes) -> list[str]:
     """Every href and src of a page. lxml's parser: Python's own took seconds for a site of
     hundreds of unit pages."""
-    document = lxml.html.document_fromstring(page.read_bytes(), parser=_PARSER)
+    document = lxml.html.document_fromstring(page, parser=_PARSER)
     return [str(value) for value in document.xpath("//@href | //@src")]
 
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8")
 
 
-def broken_links(site: Path) -> list[tuple[str, str]]:
+def _read_known(cache: Path | None) -> dict[str, list[str]]:
+    try:
+        known = json.loads(cache.read_text(encoding="utf-8")) if cache else {}
+    except (OSError, ValueError):  # none yet, or not whole: every page is parsed
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def broken_links(site: Path, cache: Path | None = None) -> list[tuple[str, str]]:
     """(page, link) for every internal link or image that does not resolve to a file of the site,
     or that points outside it. Links are resolved as paths against the list of the site's files,
-    not by asking the file system for each one: a staged site holds copies, never symlinks."""
+    not by asking the file system for each one: a staged site holds copies, never symlinks.
+
+    With a ``cache`` file, a page's links are read again only when its bytes changed (most of a
+    rebuild's pages did not); they are always resolved against this site's files."""
     broken = []
     files = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
+    known, seen = _read_known(cache), {}
     for name in sorted(name for name in files if name.endswith(".html")):
         if name.startswith("_static/"):  # the theme's template fragments, not pages
             continue
-        for link in _links(site / name):
+        page = (site / name).read_bytes()
+        digest = hashlib.sha256(page).hexdigest()
+        links = known.get(digest)
+        seen[digest] = links = links if isinstance(links, list) else _links(page)
+        for link in links:
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or link.startswith(("#", "mailto:", "tel:", "data:")):
                 continue
@@ -79,11 +95,15 @@ def broken_links(site: Path) -> list[tuple[str, str]]:
             inside = not (target == ".." or target.startswith(("../", "/")))
             if not inside or (target not in files and posixpath.join(target, "index.html") not in files):
                 broken.append((name, link))
+    if cache:
+        part = cache.with_name(cache.name + ".part")
+        part.write_text(json.dumps(seen, ensure_ascii=False), encoding="utf-8")
+        part.replace(cache)
     return broken
 
 
-def check_links(site: Path) -> None:
-    broken = broken_links(site)
+def check_links(site: Path, cache: Path | None = None) -> None:
+    broken = broken_links(site, cache)
     if broken:
         listed = "\n".join(f"  {page}：{link}" for page, link in broken[:20])
         raise BuildError(f"网站中有{len(broken)}个链接指向不存在的文件或网站之外：\n{listed}")
