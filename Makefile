@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: site demo quarter new-quarter check benchmark test test-fast lint format serve clean venv system lock
 
+# Python keeps its compiled modules (__pycache__) for every command here: some environments set
+# PYTHONDONTWRITEBYTECODE, and then each process of a build (the builder, the notebook kernels, the
+# workers, Sphinx) would compile the whole package again, seconds of every rebuild.
+unexport PYTHONDONTWRITEBYTECODE
+
 venv: $(STAMP)
 
 # Debian packages: Chromium prints the PDFs and runs the browser tests; fonts-noto-cjk lets it draw

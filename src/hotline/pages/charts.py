@@ -15,7 +15,6 @@ import io
 import os
 import re
 import warnings
-from dataclasses import dataclass
 from importlib import resources
 
 import matplotlib
@@ -28,6 +27,7 @@ import pandas as pd
 from matplotlib import font_manager
 
 from hotline.data import schema
+from hotline.pages.figures import Chart, numbered  # noqa: F401  (the charts' type, and figure numbers)
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -46,36 +46,6 @@ MAX_BARS = 60
 # Over more quarters than this a chart stops labelling every value (trends) or shows the latest
 # ones only (heatmap); the comparison tables keep every quarter.
 MAX_LABELLED_QUARTERS = 12
-
-
-@dataclass(frozen=True)
-class Chart:
-    name: str  # file stem, e.g. work-orders
-    svg: bytes
-    alt: str  # what the chart shows, for readers who cannot see it
-    caption: str
-
-    @property
-    def size(self) -> tuple[int, int]:
-        """Width and height to show it at, in CSS pixels (an SVG point is 4/3 of a pixel)."""
-        found = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', self.svg)
-        return round(float(found.group(1)) * 4 / 3), round(float(found.group(2)) * 4 / 3)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """Shown as an image in Jupyter; the site build reads the alt text and caption from the
-        output's metadata (see hotline.site.notebooks)."""
-        width, height = self.size
-        data = {"image/svg+xml": self.svg.decode("utf-8"), "text/plain": self.alt}
-        metadata = {
-            "image/svg+xml": {"width": width, "height": height},
-            "hotline": {"alt": self.alt, "caption": self.caption},
-        }
-        return data, metadata
-
-
-def numbered(chart: Chart, number: int) -> Chart:
-    """The chart as figure ``number`` of its page: 图1　…"""
-    return Chart(chart.name, chart.svg, chart.alt, f"图{number}　{chart.caption}")
 
 
 def font_path() -> str:

@@ -12,7 +12,7 @@ from IPython.display import HTML
 from hotline.circular import fmt
 from hotline.data import schema
 from hotline.pages import charts, links
-from hotline.pages.quarter import example_banner
+from hotline.pages.banner import example_banner
 from hotline.pages.safe import block, html
 from hotline.pages.tables import Column, link, table
 from hotline.rules.history import TREND_KEYS, History

@@ -7,7 +7,7 @@ from hotline.circular import fmt
 from hotline.data import schema
 from hotline.opendata import fields
 from hotline.pages import links
-from hotline.pages.quarter import example_banner
+from hotline.pages.banner import example_banner
 from hotline.pages.safe import html, join
 from hotline.pages.tables import Column, link, table
 from hotline.pages.units import EXAMPLE_NOTE, markdown_page

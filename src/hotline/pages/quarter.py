@@ -20,6 +20,7 @@ from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
 from hotline.pages import charts, links
 from hotline.pages import checks as says
+from hotline.pages.banner import example_banner
 from hotline.pages.narrative import inlines as narrative_inlines
 from hotline.pages.narrative import render as render_narrative
 from hotline.pages.safe import Source, block, html, join
@@ -28,10 +29,6 @@ from hotline.rules import checks as rules
 from hotline.rules.results import QuarterResult, compute
 
 EXAMPLE_NOTE = "示例数据：本季度的数字由程序随机生成，仅用于演示网站的历史比较功能，不是真实通报。"
-
-
-def example_banner(text: str) -> Source:
-    return html('<div class="admonition warning" role="note"><p class="admonition-title">注意</p><p>{}</p></div>', text)
 
 
 def flag(figure: wording.Figure, here: str) -> Source:

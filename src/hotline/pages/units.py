@@ -13,8 +13,8 @@ from hotline.circular import fmt
 from hotline.data import schema
 from hotline.data.registry import CATEGORIES
 from hotline.pages import links
-from hotline.pages.charts import Chart
-from hotline.pages.quarter import example_banner
+from hotline.pages.banner import example_banner
+from hotline.pages.figures import Chart
 from hotline.pages.safe import Source, html, join, text
 from hotline.pages.tables import Column, link, table
 from hotline.rules.history import History

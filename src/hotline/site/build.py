@@ -99,6 +99,14 @@ def notebook_jobs(
     return jobs
 
 
+def _write_generated(*args, **kwargs) -> None:
+    """:func:`hotline.site.generated.write`, imported in the thread that runs it (matplotlib takes
+    a second or two to import, and the notebooks need not wait for that)."""
+    from hotline.site import generated
+
+    generated.write(*args, **kwargs)
+
+
 def _static_key(inputs: Inputs) -> str:
     """What fills Sphinx's _static folder: the book's _static files and the pinned packages."""
     return keys.digest([named for named in inputs.book if named[0].startswith("_static/")] + inputs.code[-1:])
@@ -178,10 +186,8 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         # The unit pages, charts and open data need the results only, not the notebooks: they are
         # written (in a thread; the kernels are other processes) while the notebooks run.
         with ThreadPoolExecutor(max_workers=1) as side:
-            from hotline.site import generated
-
             pages = side.submit(
-                generated.write,
+                _write_generated,
                 history,
                 source,
                 assets,

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from importlib.util import find_spec
 from pathlib import Path
 
 import pandas as pd
 
 from hotline.opendata import package as opendata
-from hotline.pages import charts, feed, info, links, search, units
+from hotline.pages import feed, info, links, search, units
+from hotline.pages.figures import Chart
 from hotline.rules.history import History
 from hotline.site import keys
 from hotline.site.parallel import process_pool
@@ -23,7 +25,8 @@ from hotline.site.parallel import process_pool
 
 @functools.cache
 def _chart_code() -> bytes:
-    return Path(charts.__file__).read_bytes()
+    """The chart code, read without importing it (and matplotlib): charts are drawn in workers."""
+    return Path(find_spec("hotline.pages.charts").origin).read_bytes()
 
 
 def _chart_files(rows: pd.DataFrame, name: str, cache: Path) -> tuple[Path, Path]:
@@ -33,13 +36,15 @@ def _chart_files(rows: pd.DataFrame, name: str, cache: Path) -> tuple[Path, Path
 
 
 def _draw_into_cache(rows: pd.DataFrame, name: str, svg: Path, text: Path) -> None:
+    from hotline.pages import charts
+
     chart = charts.unit_history(rows, name)
     svg.parent.mkdir(parents=True, exist_ok=True)
     keys.write_whole(svg, chart.svg)
     keys.write_whole(text, f"{chart.caption}\n{chart.alt}".encode())  # last: the pair is whole
 
 
-def unit_charts(history: History, cache: Path, workers: int) -> dict[str, charts.Chart]:
+def unit_charts(history: History, cache: Path, workers: int) -> dict[str, Chart]:
     """Every unit's chart, from the cache or drawn now (in parallel when there are many)."""
     wanted = {}
     for unit_id in dict.fromkeys(history.units["unit_id"]):
@@ -56,7 +61,7 @@ def unit_charts(history: History, cache: Path, workers: int) -> dict[str, charts
     found = {}
     for unit_id, (_, _, svg, text) in wanted.items():
         caption, alt = text.read_text(encoding="utf-8").split("\n", 1)
-        found[unit_id] = charts.Chart("history", svg.read_bytes(), alt, caption)
+        found[unit_id] = Chart("history", svg.read_bytes(), alt, caption)
     return found
 
 

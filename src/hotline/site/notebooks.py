@@ -17,6 +17,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,10 +156,15 @@ def _warm_kernel() -> None:
 
 def warm_up(workers: int) -> None:
     """Have the notebook workers start their kernels now, while the build validates the data and
-    computes the results, rather than when the first notebooks are due."""
-    with parallel.warm_pool("notebooks", workers) as pool:
-        for _ in range(workers):
-            pool.submit(_warm_kernel)
+    computes the results, rather than when the first notebooks are due. Asked from a thread:
+    starting a worker waits for the forkserver to be ready, and the build need not wait with it."""
+
+    def ask() -> None:
+        with contextlib.suppress(Exception), parallel.warm_pool("notebooks", workers) as pool:
+            for _ in range(workers):
+                pool.submit(_warm_kernel)
+
+    threading.Thread(target=ask, name="warm-kernels", daemon=True).start()
 
 
 def _fresh_session(kernel, workdir: str) -> None:

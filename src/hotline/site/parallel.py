@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -42,6 +43,7 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
 
 
 _warm: dict[str, ProcessPoolExecutor] = {}
+_warm_lock = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -50,9 +52,10 @@ def warm_pool(purpose: str, workers: int) -> Iterator[ProcessPoolExecutor]:
     started warm (the notebook workers keep their kernels): the test suite and ``make demo`` build
     several times in one process. A pool that broke or was interrupted is shut down and replaced
     next time; the rest end with the process, their workers with the forkserver."""
-    pool = _warm.get(purpose)
-    if pool is None:
-        pool = _warm[purpose] = process_pool(workers)
+    with _warm_lock:  # the build asks from two threads (see hotline.site.notebooks.warm_up)
+        pool = _warm.get(purpose)
+        if pool is None:
+            pool = _warm[purpose] = process_pool(workers)
     try:
         yield pool
     except BaseException as exc:

@@ -68,13 +68,30 @@ def _read_known(cache: Path | None) -> dict[str, list[str]]:
     return known if isinstance(known, dict) else {}
 
 
+_OUTSIDE = ""  # a link's target when it leaves the site
+
+
+def _targets(name: str, page: bytes) -> list[list[str]]:
+    """Each internal link of page ``name`` with the site path it points at (``_OUTSIDE`` for one
+    that leaves the site); links to other sites, anchors on the page and the like are left out."""
+    targets = []
+    for link in _links(page):
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc or link.startswith(("#", "mailto:", "tel:", "data:")) or not parts.path:
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
+        inside = not (target == ".." or target.startswith(("../", "/")))
+        targets.append([link, target if inside else _OUTSIDE])
+    return targets
+
+
 def broken_links(site: Path, cache: Path | None = None) -> list[tuple[str, str]]:
     """(page, link) for every internal link or image that does not resolve to a file of the site,
     or that points outside it. Links are resolved as paths against the list of the site's files,
     not by asking the file system for each one: a staged site holds copies, never symlinks.
 
-    With a ``cache`` file, a page's links are read again only when its bytes changed (most of a
-    rebuild's pages did not); they are always resolved against this site's files."""
+    With a ``cache`` file, a page is read again only when its name or bytes changed (most of a
+    rebuild's pages did not); what it points at is always looked up among this site's files."""
     broken = []
     files = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
     known, seen = _read_known(cache), {}
@@ -82,18 +99,11 @@ def broken_links(site: Path, cache: Path | None = None) -> list[tuple[str, str]]
         if name.startswith("_static/"):  # the theme's template fragments, not pages
             continue
         page = (site / name).read_bytes()
-        digest = hashlib.sha256(page).hexdigest()
-        links = known.get(digest)
-        seen[digest] = links = links if isinstance(links, list) else _links(page)
-        for link in links:
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc or link.startswith(("#", "mailto:", "tel:", "data:")):
-                continue
-            if not parts.path:
-                continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
-            inside = not (target == ".." or target.startswith(("../", "/")))
-            if not inside or (target not in files and posixpath.join(target, "index.html") not in files):
+        key = name + "\0" + hashlib.sha256(page).hexdigest()
+        targets = known.get(key)
+        seen[key] = targets = targets if isinstance(targets, list) else _targets(name, page)
+        for link, target in targets:
+            if target == _OUTSIDE or (target not in files and posixpath.join(target, "index.html") not in files):
                 broken.append((name, link))
     if cache:
         part = cache.with_name(cache.name + ".part")
