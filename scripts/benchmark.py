@@ -3,8 +3,9 @@
 Usage: .venv/bin/python scripts/benchmark.py [--quarters 40] [--units 300]
 
 (a) full build from nothing, (b) rebuild with nothing changed, (c) rebuild after one quarter's
-data changed, (d) peak memory (the largest single process), (e) the same pages built by plain
-`jupyter-book build` with `execute_notebooks: cache` executing the notebooks itself, from nothing.
+data changed (three times, a different quarter each time; the median is reported), (d) peak
+memory (the largest single process), (e) the same pages built by plain `jupyter-book build`
+with `execute_notebooks: cache` executing the notebooks itself, from nothing.
 Then page weight, as a reader on a phone gets it: bytes, requests and load time of a first visit
 on a slow 4G connection (Chromium, throttled; see hotline.site.weight), for the home page and the
 2024 Q1 page of the real site (built from data/ into _build/bench/real) and for the home page and
@@ -18,6 +19,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -35,6 +37,7 @@ from hotline.site import chromium, weight
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "_build" / "bench"
 TARGETS = {"full": 60.0, "unchanged": 3.0, "one_quarter": 15.0}
+REBUILDS = 3  # (c) is measured this many times, each after a different quarter changed
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, str]:
@@ -52,8 +55,11 @@ def build(data: Path, output: Path) -> tuple[float, str]:
     return seconds, steps
 
 
-def change_one_quarter(data: Path) -> str:
-    folder = sorted(quarters_dir(data).iterdir())[len(list(quarters_dir(data).iterdir())) // 2]
+def change_one_quarter(data: Path, step: int = 0) -> str:
+    """A logged correction to one quarter (the middle one, or ``step`` quarters after it): one
+    town's work orders plus one, its checksums recorded."""
+    folders = sorted(quarters_dir(data).iterdir())
+    folder = folders[(len(folders) // 2 + step) % len(folders)]
     towns = folder / "towns.csv"
     lines = towns.read_text(encoding="utf-8").splitlines()
     cells = lines[1].split(",")
@@ -144,9 +150,15 @@ def main() -> None:
     print(f"(a) full build: {full:.1f} s; {full_steps}", flush=True)
     unchanged, _ = build(data, output)
     print(f"(b) nothing changed: {unchanged:.1f} s", flush=True)
-    changed = change_one_quarter(data)
-    one_quarter, one_quarter_steps = build(data, output)
-    print(f"(c) {changed} changed: {one_quarter:.1f} s; {one_quarter_steps}", flush=True)
+    # (c) is short, so a burst of load on a shared machine moves it most: three quarters are
+    # changed in turn, each rebuild is printed, and the table shows the median.
+    rebuilds = []
+    for step in range(REBUILDS):
+        changed = change_one_quarter(data, step)
+        seconds, steps = build(data, output)
+        rebuilds.append(seconds)
+        print(f"(c) {changed} changed: {seconds:.1f} s; {steps}", flush=True)
+    one_quarter = statistics.median(rebuilds)
     latest = sorted((output / "quarters").glob("*.html"))[-1]
     real = BENCH / "real"
     build(REPO / "data", real)
@@ -172,9 +184,9 @@ def main() -> None:
             unchanged <= TARGETS["unchanged"],
         ),
         (
-            f"(c) rebuild, {changed} changed",
+            f"(c) rebuild, one quarter changed (median of {REBUILDS})",
             f"{one_quarter:.1f} s",
-            f"≤ {TARGETS['one_quarter']:.0f} s",
+            f"≤ {TARGETS['one_quarter']:.0f} s; (c)/(a) = {one_quarter / full:.3f}",
             one_quarter <= TARGETS["one_quarter"],
         ),
         ("(d) peak memory (largest process)", f"{peak_mb:.0f} MB", "—", None),
