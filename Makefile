@@ -86,7 +86,7 @@ benchmark: $(STAMP) $(SYSTEM_STAMP)
 test: $(STAMP) $(SYSTEM_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	@start=$$(date +%s); HYPOTHESIS_PROFILE=full $(PY) -m pytest -p randomly -n 2 --dist loadgroup; status=$$?; \
+	@start=$$(date +%s); HYPOTHESIS_PROFILE=full $(PY) -m pytest -p randomly -n 2 --dist load; status=$$?; \
 		echo "make test: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
 
 ## The tests that build no site (data, rules, pages, documents' content): under 30 seconds.

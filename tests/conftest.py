@@ -106,23 +106,30 @@ def project_copy(tmp_path: Path) -> Path:
 # --- the site, built once ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory, worker_id):
-    """The site, built once per test session: under pytest-xdist the first worker to need it
-    builds it into the run's shared temporary folder while the others wait; they all read it."""
+def shared_build(tmp_path_factory, worker_id: str, name: str, make_data) -> object:
+    """A site built once per test session: under pytest-xdist the first worker to need it builds it
+    into the run's shared temporary folder while the others wait; they all read it.
+    ``make_data(folder)`` returns the data folder to build from (made inside ``folder``)."""
     from hotline.site import build
 
     shared = tmp_path_factory.getbasetemp()
     if worker_id != "master":
         shared = shared.parent  # the folder the workers' own temporary folders are in
-    kept = shared / "session-site.pickle"
-    with (shared / "session-site.lock").open("w") as lock:
+    kept = shared / f"{name}.pickle"
+    with (shared / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if kept.is_file():
             return pickle.loads(kept.read_bytes())
-        result = build.build(DATA, shared / "session-site" / "_build" / "html")
+        folder = shared / name
+        result = build.build(make_data(folder), folder / "_build" / "html")
         kept.write_bytes(pickle.dumps(result))
         return result
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, worker_id):
+    """The site of data/, built once per test session (see :func:`shared_build`)."""
+    return shared_build(tmp_path_factory, worker_id, "session-site", lambda folder: DATA)
 
 
 @pytest.fixture(scope="session")
@@ -192,17 +199,3 @@ def base_url(site):
     url, server = serve(site)
     yield url
     server.shutdown()
-
-
-# Under pytest-xdist (``make test`` runs two workers) the tests that need the site run in two
-# groups of about the same length, one per worker (the shared site itself is built once, see
-# ``built``): the workflow tests, which rebuild their own copies, and the rest, which read the
-# shared site (and the hostile tests, which build two small sites of their own). The tests that
-# need no site fill the gaps.
-SITE_GROUPS = {"test_workflow.py": "site-rebuilds"}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.get_closest_marker("site") is not None:
-            item.add_marker(pytest.mark.xdist_group(SITE_GROUPS.get(item.path.name, "site-reads")))

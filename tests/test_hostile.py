@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from hotline.data import provenance
-from hotline.site import build, cli, publish
+from hotline.site import cli, publish
 
-from .conftest import DATA, REPO, serve, soup, text_of
+from .conftest import DATA, REPO, serve, shared_build, soup, text_of
 
 CASES = tomllib.loads((Path(__file__).parent / "hostile" / "cases.toml").read_text(encoding="utf-8"))["case"]
 REFUSED = [c for c in CASES if "literal" not in c]  # each with its exact message, `error`
@@ -87,14 +87,18 @@ def test_bad_input_gives_its_exact_error_and_publishes_nothing(case, tmp_path, c
 # --- the published cases: one build of them all ------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hostile")
+def _hostile_data(folder: Path) -> Path:
     data = folder / "data"
     shutil.copytree(DATA, data)
     for case in PUBLISHED:
         apply(case, data)
-    return build.build(data, folder / "_build" / "html").output
+    return data
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory, worker_id):
+    """One build of every published case, shared by the test workers (see conftest.shared_build)."""
+    return shared_build(tmp_path_factory, worker_id, "hostile-site", _hostile_data).output
 
 
 @pytest.mark.site
