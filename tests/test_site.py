@@ -143,6 +143,26 @@ def test_a_former_name_leads_to_the_unit_page_too(site, history, tmp_path):
     assert data["pages"][data["units"]["城市管理局"]]["u"] == "units/unit-D07.html"
 
 
+def test_the_search_cache_keeps_only_the_pages_as_they_are(site, history, tmp_path):
+    import shutil
+
+    from hotline.site import indexes
+
+    copy, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(site, copy)
+    indexes.write_search_data(copy, history, cache, "白水县")
+    before = _search_data(copy)
+    kept = {p.name for p in cache.glob("*.json")}
+    assert len(kept) == 2 * len(before["pages"])  # an entry and a word list per page
+    page = copy / "corrections.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</main>", "<p>新增一句测试说明。</p></main>"), "utf-8")
+    indexes.write_search_data(copy, history, cache, "白水县")
+    now = {p.name for p in cache.glob("*.json")}
+    assert len(now) == len(kept) and len(kept - now) == 2  # the old version's two files are gone
+    changed = next(p for p in _search_data(copy)["pages"] if p["u"] == "corrections.html")
+    assert "新增一句测试说明。" in changed["s"]
+
+
 def test_methodology_page_states_the_rules_every_column_and_how_staff_text_is_shown(site):
     page = text_of(soup(site, "methodology.html"))
     assert "综合得分 = min(100, 100 + 加分值合计 − 减分值合计)" in page

@@ -127,7 +127,7 @@ def write_search_data(site: Path, history: History, cache: Path, county: str) ->
     cache.mkdir(parents=True, exist_ok=True)
     names = _unit_names(history)
     names_key = hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
-    pages, words = [], set()
+    pages, words, used = [], set(), set()
 
     def page_words(entry: dict) -> list[str]:
         segmenter = prepare(history)
@@ -138,9 +138,14 @@ def write_search_data(site: Path, history: History, cache: Path, county: str) ->
         url = path.relative_to(site).as_posix()
         raw = path.read_bytes()
         key = hashlib.sha256(url.encode() + b"\0" + raw).hexdigest()
-        entry = _cached(cache / f"{key}.json", lambda raw=raw, url=url: page_entry(raw.decode("utf-8"), url))
-        words.update(_cached(cache / f"{key}-{names_key}.words.json", lambda entry=entry: page_words(entry)))
+        entry_file, words_file = cache / f"{key}.json", cache / f"{key}-{names_key}.words.json"
+        entry = _cached(entry_file, lambda raw=raw, url=url: page_entry(raw.decode("utf-8"), url))
+        words.update(_cached(words_file, lambda entry=entry: page_words(entry)))
         pages.append(entry)
+        used |= {entry_file.name, words_file.name}
+    for path in cache.glob("*.json"):
+        if path.name not in used:  # a page as it no longer is: kept no longer than it can be used
+            path.unlink()
     position = {entry["u"]: n for n, entry in enumerate(pages)}
     units = {}
     for name, unit_id in names.items():
