@@ -70,9 +70,7 @@ class BuildResult:
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for staff and the benchmark
 
 
-def notebook_jobs(
-    root: Path, inputs: Inputs, history: History, quarter_keys: dict[str, str], results: Path
-) -> list[Job]:
+def notebook_jobs(root: Path, inputs: Inputs, history: History, results: Path) -> list[Job]:
     """A job per quarter page and per page over every quarter; each reads the results saved in
     ``results`` (named by the key of what they were computed from)."""
     from hotline.circular.wording import page_title
@@ -82,7 +80,7 @@ def notebook_jobs(
     jobs = []
     for result in history.results:
         quarter = str(result.id)
-        key = quarter_keys[quarter]
+        key = inputs.quarter_key(quarter)
         saved = results / f"{quarter}-{key[:16]}.pickle"
         if not saved.is_file():
             keys.write_whole(saved, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
@@ -172,8 +170,7 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         raise BuildError(f"没有这样的季度或页面：{'、'.join(sorted(unknown))}")
     log_dir = output.parent / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    quarter_keys = {quarter: inputs.quarter_key(quarter) for quarter in history.quarter_ids}
-    jobs = notebook_jobs(root, inputs, history, quarter_keys, work / "results")
+    jobs = notebook_jobs(root, inputs, history, work / "results")
     book = work / "book"
     with tempfile.TemporaryDirectory(prefix=".next-", dir=output.parent) as scratch:
         source, assets = Path(scratch) / "book", Path(scratch) / "assets"
@@ -208,7 +205,7 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         from hotline.site import documents, indexes
 
         with ThreadPoolExecutor(max_workers=2) as printer:
-            made = printer.submit(documents.make_documents, history, quarter_keys, work / "documents", workers)
+            made = printer.submit(documents.make_documents, history, inputs.quarter_key, work / "documents", workers)
             printer.submit(indexes.prepare, history)  # the search data's word splitter, taken below
             static_key = _static_key(inputs)
             static_state = work / "static.key"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from hotline.document import compose, docx_writer, fonts, pdf_writer
@@ -43,10 +44,11 @@ def _part(path: str) -> Path:
 
 
 def make_documents(
-    history: History, quarter_keys: dict[str, str], cache: Path, workers: int
+    history: History, quarter_key: Callable[[str], str], cache: Path, workers: int
 ) -> dict[str, tuple[Path, Path]]:
     """Every quarter's .docx and PDF in ``cache`` (made now only where missing), by quarter. The
-    build runs this while Sphinx builds the book: the documents need the results only."""
+    build runs this while Sphinx builds the book: the documents need the results only.
+    ``quarter_key`` is the build's :meth:`hotline.site.keys.Inputs.quarter_key`."""
     browser = executable()
     if browser is None:
         raise BuildError("找不到 Chromium，无法生成公文 PDF：请用 make site 构建（会自动安装），或安装 chromium")
@@ -59,7 +61,7 @@ def make_documents(
     pending: list[tuple[bytes, str | None, str | None]] = []
     for result in history.results:
         quarter = str(result.id)
-        key = keys.digest([], quarter_keys[quarter], fonts_key, "official-document")
+        key = keys.digest([], quarter_key(quarter), fonts_key, "official-document")
         docx, pdf = cache / f"{key}.docx", cache / f"{key}.pdf"
         if not (docx.is_file() and pdf.is_file()):
             blob = pickle.dumps(compose.official_document(result), protocol=pickle.HIGHEST_PROTOCOL)

@@ -27,6 +27,7 @@ import lxml.html
 from hotline.pages import links
 from hotline.pages.search import SEARCH_DATA
 from hotline.rules.history import History
+from hotline.site import keys
 
 SITEMAP = "sitemap.xml"
 _SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
@@ -105,20 +106,22 @@ def _segmenter(names: tuple[str, ...]):
     return segmenter
 
 
+def _splitter(names: tuple[str, ...]):
+    with _SEGMENTER_LOCK:  # made once, though asked for from two threads
+        return _segmenter(names)
+
+
 def prepare(history: History):
     """The word splitter of a site: jieba's dictionary with every unit name as one word. Made once
     per build; the build makes it in a thread while Sphinx runs, and the search data take it."""
-    with _SEGMENTER_LOCK:
-        return _segmenter(tuple(_unit_names(history)))
+    return _splitter(tuple(_unit_names(history)))
 
 
 def _cached(path: Path, make):
     if path.is_file():
         return json.loads(path.read_text(encoding="utf-8"))
     value = make()
-    part = path.with_name(path.name + ".part")
-    part.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-    part.replace(path)
+    keys.write_whole(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
     return value
 
 
@@ -130,7 +133,7 @@ def write_search_data(site: Path, history: History, cache: Path, county: str) ->
     pages, words, used = [], set(), set()
 
     def page_words(entry: dict) -> list[str]:
-        segmenter = prepare(history)
+        segmenter = _splitter(tuple(names))
         found = {w for text in [entry["t"], *entry["s"]] for w in segmenter.lcut(text)}
         return sorted(w for w in found if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w))
 

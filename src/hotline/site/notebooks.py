@@ -142,16 +142,8 @@ import hotline.pages.methodology, matplotlib.pyplot
 def _warm_kernel() -> None:
     """Start this worker's kernel and import the page modules in it (a few seconds of a notebook
     worker's first page); a kernel that fails here is started again for the notebook."""
-    from jupyter_core.utils import run_sync
-
     with contextlib.suppress(Exception):
-        client = _worker_kernel().client()
-        client.start_channels()
-        try:
-            run_sync(client.wait_for_ready)(timeout=60)
-            run_sync(client.execute_interactive)(PAGE_MODULES, timeout=60)
-        finally:
-            client.stop_channels()
+        _execute(_worker_kernel(), PAGE_MODULES)
 
 
 def warm_up(workers: int) -> None:
@@ -167,16 +159,21 @@ def warm_up(workers: int) -> None:
     threading.Thread(target=ask, name="warm-kernels", daemon=True).start()
 
 
-def _fresh_session(kernel, workdir: str) -> None:
+def _execute(kernel, code: str) -> dict:
+    """Run ``code`` in the kernel (once it is ready) and return the kernel's reply."""
     from jupyter_core.utils import run_sync
 
     client = kernel.client()
     client.start_channels()
     try:
         run_sync(client.wait_for_ready)(timeout=60)
-        reply = run_sync(client.execute_interactive)(FRESH_SESSION.format(workdir=workdir), timeout=60)
+        return run_sync(client.execute_interactive)(code, timeout=60)
     finally:
         client.stop_channels()
+
+
+def _fresh_session(kernel, workdir: str) -> None:
+    reply = _execute(kernel, FRESH_SESSION.format(workdir=workdir))
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"内核未能开始新的会话：{reply['content'].get('evalue', '')}")
 

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
+from hotline.site import keys
 from hotline.site.errors import BuildError
 
 MANIFEST = "manifest.json"
@@ -106,9 +107,7 @@ def broken_links(site: Path, cache: Path | None = None) -> list[tuple[str, str]]
             if target == _OUTSIDE or (target not in files and posixpath.join(target, "index.html") not in files):
                 broken.append((name, link))
     if cache:
-        part = cache.with_name(cache.name + ".part")
-        part.write_text(json.dumps(seen, ensure_ascii=False), encoding="utf-8")
-        part.replace(cache)
+        keys.write_whole(cache, json.dumps(seen, ensure_ascii=False).encode("utf-8"))
     return broken
 
 

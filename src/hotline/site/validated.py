@@ -11,6 +11,7 @@ error messages name files). Results are kept under all of these; anything else a
 
 from __future__ import annotations
 
+import functools
 import pickle
 from collections import Counter
 from pathlib import Path
@@ -27,6 +28,7 @@ def history(folder: DataFolder, inputs: keys.Inputs, cache: Path) -> History:
     """The build's history, reusing the results of every quarter whose inputs are unchanged."""
     logged = Counter(str(correction.quarter) for correction in read_corrections(folder))
 
+    @functools.cache
     def saved(quarter: QuarterId) -> Path:
         name = str(quarter)
         key = keys.digest([], inputs.quarter_key(name), f"corrections={logged[name]}", str(folder.root))
