@@ -3,6 +3,7 @@ outputs pinned by snapshots (the Q1 tables, the checks, the datapackage)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import replace
 
@@ -111,3 +112,30 @@ def test_q1_checks_snapshot(q1_result, snapshot):
 
 def test_datapackage_snapshot(written, snapshot):
     assert json.loads((written / fields.DATAPACKAGE).read_text(encoding="utf-8")) == snapshot
+
+
+def test_the_workbook_keeps_each_value_its_type_and_marks_its_header(tmp_path):
+    """The workbook is written by our own small writer: texts stay texts (a formula-like one too),
+    numbers numbers, a missing value an empty cell; the header row is bold and stays in view."""
+    table = pd.DataFrame(
+        {
+            "单位": ["尧禾镇", "=1+1", "<a&b>", None],
+            "工单": [64, 7, 0, 3],
+            "得分": [99.5, float("nan"), 100.0, 1e-7],
+            "示例": [True, False, False, True],
+        }
+    )
+    path = tables.write_workbook(tmp_path / "t.xlsx", {"单位数据": table}, dt.datetime(2024, 4, 1))
+    sheet = load_workbook(path)["单位数据"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows == [
+        ("单位", "工单", "得分", "示例"),
+        ("尧禾镇", 64, 99.5, True),
+        ("=1+1", 7, None, False),
+        ("<a&b>", 0, 100.0, False),
+        (None, 3, 1e-7, True),
+    ]
+    assert [c.data_type for c in sheet[3]] == ["s", "n", "n", "b"]
+    assert all(c.font.b for c in sheet[1]) and not sheet["A2"].font.b
+    assert sheet.freeze_panes == "A2"
+    assert pd.read_excel(path).shape == (4, 4)

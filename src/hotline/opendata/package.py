@@ -16,7 +16,6 @@ import pandas as pd
 
 from hotline.data import schema
 from hotline.opendata import fields, tables
-from hotline.reproducible import fixed_zip
 from hotline.rules.history import History
 from hotline.rules.results import UNIT_COLUMNS
 
@@ -110,7 +109,6 @@ def write(history: History, folder: Path) -> list[Path]:
         "字段说明": dictionary,
     }
     tables.write_workbook(workbook, sheets, when)
-    fixed_zip(workbook, when)
     written.append(workbook)
     package = folder / fields.DATAPACKAGE
     package.write_text(json.dumps(datapackage(history), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

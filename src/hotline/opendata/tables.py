@@ -49,17 +49,6 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-# Every text cell is written as a string: never a formula, a link or a number.
-_WORKBOOK_OPTIONS = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "constant_memory": True,
-}
-# The header row as pandas writes it: bold, boxed, centred.
-_HEADER = {"bold": True, "border": 1, "align": "center", "valign": "top"}
-
-
 def _values(table: pd.DataFrame):
     """Each row as plain Python values, a missing value as None (an empty cell)."""
     cells = table.astype(object).where(table.notna(), None)
@@ -67,17 +56,8 @@ def _values(table: pd.DataFrame):
 
 
 def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], created: dt.datetime) -> Path:
-    """An .xlsx with one sheet per table, row by row with XlsxWriter (pandas' ``to_excel`` styles
-    every cell on its own and took seconds for a history of many units)."""
-    import xlsxwriter
+    """An .xlsx with one sheet per table (see :mod:`hotline.opendata.xlsx`): every text cell a
+    string, never a formula."""
+    from hotline.opendata import xlsx
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS) as book:
-        book.set_properties({"created": created})
-        header = book.add_format(_HEADER)
-        for name, table in sheets.items():
-            sheet = book.add_worksheet(name)
-            sheet.write_row(0, 0, [str(column) for column in table.columns], header)
-            for number, row in enumerate(_values(table), start=1):
-                sheet.write_row(number, 0, row)
-    return path
+    return xlsx.write(path, {name: ([str(c) for c in t.columns], _values(t)) for name, t in sheets.items()}, created)

@@ -3,7 +3,8 @@ the downloads and corrections pages into the book; the unit charts and open data
 the publish step adds to the site beside Sphinx's output.
 
 A unit's chart is drawn again only when its rows, its name or the chart code changed; drawing is
-most of the cost of the unit pages, so missing charts are drawn over worker processes.
+most of the cost of the unit pages, so missing charts are drawn over worker processes, even one:
+the workers have matplotlib already (the forkserver imported it), the builder would import it.
 """
 
 from __future__ import annotations
@@ -52,12 +53,9 @@ def unit_charts(history: History, cache: Path, workers: int) -> dict[str, Chart]
         name = history.current_name(unit_id)
         wanted[unit_id] = (rows, name, *_chart_files(rows, name, cache))
     missing = [w for w in wanted.values() if not (w[2].is_file() and w[3].is_file())]
-    if workers > 1 and len(missing) > 1:
+    if missing:
         with process_pool(min(workers, len(missing))) as pool:
             list(pool.map(_draw_into_cache, *zip(*missing, strict=True), chunksize=8))
-    else:
-        for item in missing:
-            _draw_into_cache(*item)
     found = {}
     for unit_id, (_, _, svg, text) in wanted.items():
         caption, alt = text.read_text(encoding="utf-8").split("\n", 1)
