@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import string
+from collections.abc import Iterable, Sequence
 
 import markupsafe
 
@@ -103,6 +104,14 @@ def html(template: str, *args: object, **kwargs: object) -> Source:
         if field is not None:
             out.append(_source(args[field] if isinstance(field, int) else kwargs[field]))
     return Source("".join(out))
+
+
+def between(markup: Sequence[tuple[str, str]], values: Iterable[object]) -> Source:
+    """Each value escaped (as by :func:`html`) and placed between its own opening and closing static
+    markup, all joined: a table row's cells, without a template to read for every cell."""
+    return Source(
+        "".join(f"{before}{_source(value)}{after}" for (before, after), value in zip(markup, values, strict=True))
+    )
 
 
 def join(parts, separator: str = "") -> Source:

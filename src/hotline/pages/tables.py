@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hotline.pages.safe import Source, html, join
+from hotline.pages.safe import Source, between, html, join
 
 
 @dataclass(frozen=True)
@@ -45,20 +45,20 @@ def table(
     classes = list(row_classes or [""] * len(rows))
     ids = list(row_ids or [None] * len(rows))
 
-    def templates(tag_first: str) -> list[str]:
-        """Each column's cell, its value left to fill in (static markup only: tags and classes)."""
+    def markup(tag_first: str) -> list[tuple[str, str]]:
+        """Each column's cell as its opening and closing tags (static markup only: tags and classes)."""
         out = []
         for n, column in enumerate(columns):
             tag = tag_first if n == 0 else "td"
             scope = ' scope="row"' if tag == "th" else ""
             css_class = ' class="num"' if column.numeric else ""
-            out.append(f"<{tag}{scope}{css_class}>{{}}</{tag}>")
+            out.append((f"<{tag}{scope}{css_class}>", f"</{tag}>"))
         return out
 
     def cells(values: Sequence[Cell], *, tag_first: str) -> Source:
-        return join(html(t, value) for t, value in zip(templates_of[tag_first], values, strict=True))
+        return between(markup_of[tag_first], values)
 
-    templates_of = {tag: templates(tag) for tag in ("th", "td")}
+    markup_of = {tag: markup(tag) for tag in ("th", "td")}
     head = join(
         html(
             '<th scope="col"{cls}>{title}</th>', cls=Source(' class="num"') if c.numeric else Source(""), title=c.title

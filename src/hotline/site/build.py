@@ -54,7 +54,7 @@ PHASE_LABELS = {
     "notebooks": "运行笔记本",
     "unit_pages": "单位页面与图表（与笔记本同时进行，此处为多等的时间）",
     "sphinx": "Jupyter Book",
-    "pdf": "公文（PDF、Word；与 Jupyter Book 同时进行，此处为多等的时间）",
+    "pdf": "公文（PDF、Word）与下载数据（与 Jupyter Book 同时进行，此处为多等的时间）",
     "publish": "检查与发布",
 }
 
@@ -97,12 +97,12 @@ def notebook_jobs(root: Path, inputs: Inputs, history: History, results: Path) -
     return jobs
 
 
-def _write_generated(*args, **kwargs) -> None:
-    """:func:`hotline.site.generated.write`, imported in the thread that runs it (matplotlib takes
-    a second or two to import, and the notebooks need not wait for that)."""
+def _write_pages(*args) -> None:
+    """:func:`hotline.site.generated.write_pages`, imported in the thread that runs it (pandas and
+    the page modules take a second to import, and the notebooks need not wait for that)."""
     from hotline.site import generated
 
-    generated.write(*args, **kwargs)
+    generated.write_pages(*args)
 
 
 def _static_key(inputs: Inputs) -> str:
@@ -183,16 +183,7 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         # The unit pages, charts and open data need the results only, not the notebooks: they are
         # written (in a thread; the kernels are other processes) while the notebooks run.
         with ThreadPoolExecutor(max_workers=1) as side:
-            pages = side.submit(
-                _write_generated,
-                history,
-                source,
-                assets,
-                work / "charts",
-                workers,
-                base_url=config.base_url,
-                site_name=config.site_name,
-            )
+            pages = side.submit(_write_pages, history, source, assets, work / "charts", workers)
             executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun)
             lap("notebooks")
             pages.result()
@@ -200,12 +191,15 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
             book_source.copy_executed(job, work / "notebooks", source)
         changed_files = book_source.sync_tree(source, book)
         lap("unit_pages")
-        # The official documents need the results only: they are made (in a thread; Chromium and
-        # the workers are other processes) while Sphinx builds the book.
-        from hotline.site import documents, indexes
+        # The official documents and the downloads need the results only: they are made (in
+        # threads; Chromium and the workers are other processes) while Sphinx builds the book.
+        from hotline.site import documents, generated, indexes
 
-        with ThreadPoolExecutor(max_workers=2) as printer:
+        with ThreadPoolExecutor(max_workers=3) as printer:
             made = printer.submit(documents.make_documents, history, inputs.quarter_key, work / "documents", workers)
+            downloads = printer.submit(
+                generated.write_downloads, history, assets, base_url=config.base_url, site_name=config.site_name
+            )
             printer.submit(indexes.prepare, history)  # the search data's word splitter, taken below
             static_key = _static_key(inputs)
             static_state = work / "static.key"
@@ -228,6 +222,7 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
             lap("sphinx")
             staged = output.parent / f".publish-{output.name}"
             try:
+                downloads.result()
                 publish.stage(book / "_build" / "html", assets, staged)
                 indexes.write_search_data(staged, history, work / "search", config.county)
                 indexes.write_sitemap(staged, config.base_url)

@@ -1,6 +1,7 @@
 """Pages and files generated straight from the history (no notebook): the unit pages and index,
-the downloads and corrections pages into the book; the unit charts and open data as assets, which
-the publish step adds to the site beside Sphinx's output.
+the downloads and corrections pages into the book (:func:`write_pages`, before Sphinx runs); the
+unit charts, and the open data and feed (:func:`write_downloads`, while Sphinx runs) as assets,
+which the publish step adds to the site beside Sphinx's output.
 
 A unit's chart is drawn again only when its rows, its name or the chart code changed; drawing is
 most of the cost of the unit pages, so missing charts are drawn over worker processes, even one:
@@ -63,10 +64,8 @@ def unit_charts(history: History, cache: Path, workers: int) -> dict[str, Chart]
     return found
 
 
-def write(
-    history: History, book: Path, assets: Path, chart_cache: Path, workers: int, *, base_url: str, site_name: str
-) -> None:
-    """Write the generated pages into the book and the generated files into ``assets``."""
+def write_pages(history: History, book: Path, assets: Path, chart_cache: Path, workers: int) -> None:
+    """Write the generated pages into the book, and the unit charts they show into ``assets``."""
     drawn = unit_charts(history, chart_cache, workers)
     (book / "units").mkdir(parents=True, exist_ok=True)
     for unit_id, chart in drawn.items():
@@ -78,5 +77,11 @@ def write(
     (book / f"{links.DOWNLOADS}.md").write_text(info.downloads_page(history), encoding="utf-8")
     (book / f"{links.CORRECTIONS}.md").write_text(info.corrections_page(history), encoding="utf-8")
     (book / f"{links.SEARCH}.md").write_text(search.search_page(), encoding="utf-8")
+
+
+def write_downloads(history: History, assets: Path, *, base_url: str, site_name: str) -> None:
+    """Write the files no page is made from (the open data and the feed) into ``assets``: the
+    build writes them while Sphinx runs, when the notebooks no longer want the processor."""
+    assets.mkdir(parents=True, exist_ok=True)
     (assets / feed.FEED).write_text(feed.atom_feed(history, base_url, site_name), encoding="utf-8")
     opendata.write(history, assets / "data")
