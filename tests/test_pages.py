@@ -351,6 +351,36 @@ def test_charts_are_svg_with_real_text_byte_identical_twice(q1_result):
     assert metadata["image/svg+xml"]["width"] == chart.size[0]
 
 
+def test_a_chart_drawn_from_the_same_inputs_is_taken_from_the_kept_ones(q1_result, tmp_path, monkeypatch):
+    """The build keeps the notebooks' charts: the same inputs and code give the kept chart without
+    drawing; other inputs or another code key are drawn; nothing is kept unless the build asks."""
+    units, zh = q1_result.units, "2024年第一季度"
+    drawn = charts.problems_by_unit(units, zh)
+    assert not any(tmp_path.iterdir())
+    try:
+        charts.keep_drawn_in(str(tmp_path / "kept"), "code-1")
+        assert charts.problems_by_unit(units, zh) == drawn
+        assert len(list((tmp_path / "kept").iterdir())) == 1
+        real_subplots = plt.subplots
+
+        def no_drawing(*args, **kwargs):
+            raise AssertionError("drawn again")
+
+        monkeypatch.setattr(charts.plt, "subplots", no_drawing)
+        assert charts.problems_by_unit(units, zh) == drawn  # kept: not drawn
+        changed = units.assign(extended=units["extended"] + 1)
+        for again in (lambda: charts.problems_by_unit(changed, zh), lambda: charts.problems_by_unit(units, "另一季度")):
+            with pytest.raises(AssertionError, match="drawn again"):
+                again()
+        charts.keep_drawn_in(str(tmp_path / "kept"), "code-2")
+        with pytest.raises(AssertionError, match="drawn again"):
+            charts.problems_by_unit(units, zh)
+        monkeypatch.setattr(charts.plt, "subplots", real_subplots)
+        assert charts.problems_by_unit(changed, zh).svg != drawn.svg
+    finally:
+        charts.keep_drawn_in(None)
+
+
 def test_charts_are_laid_out_for_a_phone(q1_result):
     """About 480 CSS pixels wide with labels of at least 11 points: shown at 343 pixels on a
     375-pixel phone, a label is still about 10 pixels high."""

@@ -7,15 +7,23 @@
   (any phone or office computer has one).
 - A label the font cannot draw raises instead of silently becoming a box: see :func:`render`.
 - Unit names are data: matplotlib's mathtext is switched off, so a ``$`` in a name is just a ``$``.
+- Drawing is most of a page notebook's time. When the build says where (:func:`keep_drawn_in`), a
+  chart drawn from exactly the same inputs by the same code is taken from there instead of drawn
+  again: after a correction to one quarter, the comparison's heatmap of the latest quarters and
+  its trends of published figures are usually the same charts as before.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import os
+import pickle
 import re
 import warnings
 from importlib import resources
+from pathlib import Path
 
 import matplotlib
 
@@ -46,6 +54,40 @@ MAX_BARS = 60
 # Over more quarters than this a chart stops labelling every value (trends) or shows the latest
 # ones only (heatmap); the comparison tables keep every quarter.
 MAX_LABELLED_QUARTERS = 12
+
+
+_kept: tuple[Path, str] | None = None  # where drawn charts are kept, and the key of the code
+
+
+def keep_drawn_in(folder: str | None, code_key: str = "") -> None:
+    """Keep the charts drawn from now on in ``folder`` (None: keep none), under the key of their
+    inputs and of the code (``code_key``: the build's key of the package and its pinned
+    dependencies, so any change to the drawing, the labels or matplotlib draws them again)."""
+    global _kept
+    _kept = (Path(folder), code_key) if folder else None
+
+
+def _keepable(draw):
+    """A chart function whose chart is taken from the kept ones when its inputs are the same."""
+
+    @functools.wraps(draw)
+    def chart(*args, **kwargs):
+        if _kept is None:
+            return draw(*args, **kwargs)
+        folder, code_key = _kept
+        inputs = pickle.dumps((args, sorted(kwargs.items())), protocol=pickle.HIGHEST_PROTOCOL)
+        key = hashlib.sha256(f"{code_key}\0{draw.__name__}\0".encode() + inputs).hexdigest()
+        path = folder / f"{key}.pickle"
+        if path.is_file():
+            return pickle.loads(path.read_bytes())
+        drawn = draw(*args, **kwargs)
+        folder.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(f"{path.name}.{os.getpid()}.part")  # whole or absent, never half
+        part.write_bytes(pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(part, path)
+        return drawn
+
+    return chart
 
 
 def font_path() -> str:
@@ -111,6 +153,7 @@ def _shown(total: int, which: str) -> str:
     return f"（共{total}个单位，图中为{which}{MAX_BARS}个，全部见表格）" if total > MAX_BARS else ""
 
 
+@_keepable
 def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     """Every unit and sub-unit by its own work orders, largest first, coloured by kind."""
     use_cjk_font()
@@ -141,6 +184,7 @@ def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     return Chart("work-orders", render(figure), alt, caption)
 
 
+@_keepable
 def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
     """Rule scores of every scored unit in ranking order, as dots on a labelled scale (a dot has no
     baseline to cut, as a bar would), with the 100-point line and published mismatches marked."""
@@ -188,6 +232,7 @@ def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
     return Chart("composite-scores", render(figure), alt, caption)
 
 
+@_keepable
 def problems_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     """延期、重办、逾期 for every unit that has any, as stacked bars."""
     use_cjk_font()
@@ -231,6 +276,7 @@ def _honest_limits(axis, key: str, values: pd.Series) -> None:
         axis.set_ylim(0, max(1.0, float(present.max()) * 1.25 if len(present) else 1.0))
 
 
+@_keepable
 def headline_trends(headline: pd.DataFrame, labels: dict[str, str]) -> Chart:
     """Small multiples of the headline figures by quarter, one panel per figure, on honest scales."""
     use_cjk_font()
@@ -269,6 +315,7 @@ def headline_trends(headline: pd.DataFrame, labels: dict[str, str]) -> Chart:
     return Chart("headline-trends", render(figure), alt, caption)
 
 
+@_keepable
 def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
     """Unit × quarter grid of rule scores; darker is lower, blank where the unit was not scored.
 

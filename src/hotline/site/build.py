@@ -105,6 +105,17 @@ def _write_pages(*args) -> None:
     generated.write_pages(*args)
 
 
+def _kept_charts(folder: Path, code_key: str) -> tuple[str, str]:
+    """Where the notebooks keep the charts they draw (see :func:`hotline.pages.charts.keep_drawn_in`):
+    a folder per version of the code; those of other versions are of no more use and are removed."""
+    kept = folder / code_key[:16]
+    if folder.is_dir():
+        for other in folder.iterdir():
+            if other != kept:
+                shutil.rmtree(other, ignore_errors=True)
+    return str(kept), code_key
+
+
 def _static_key(inputs: Inputs) -> str:
     """What fills Sphinx's _static folder: the book's _static files and the pinned packages."""
     return keys.digest([named for named in inputs.book if named[0].startswith("_static/")] + inputs.code[-1:])
@@ -184,7 +195,8 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         # written (in a thread; the kernels are other processes) while the notebooks run.
         with ThreadPoolExecutor(max_workers=1) as side:
             pages = side.submit(_write_pages, history, source, assets, work / "charts", workers)
-            executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun)
+            kept_charts = _kept_charts(work / "page-charts", keys.digest(inputs.code))
+            executed = run_notebooks(jobs, work / "notebooks", log_dir, workers, rerun, kept_charts)
             lap("notebooks")
             pages.result()
         for job in jobs:

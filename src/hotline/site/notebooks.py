@@ -101,7 +101,8 @@ _kernel = None  # the kernel of this worker process, kept for the notebooks it r
 
 # Before each notebook: a new IPython session (empty namespace, execution counts from 1) in the
 # notebook's own folder. Only the imported modules stay, which is what saves the time. The kernel
-# is also tied to its worker: it dies if the worker dies (see hotline.site.lifetime).
+# is also tied to its worker: it dies if the worker dies (see hotline.site.lifetime), and told
+# where the build keeps drawn charts (see hotline.pages.charts), if it does.
 # The folder first: the previous notebook's folder is gone, and IPython's reset needs a current one.
 FRESH_SESSION = """import os as _os
 _os.chdir({workdir!r})
@@ -109,6 +110,9 @@ get_ipython().reset(new_session=True)
 from hotline.site.lifetime import die_with_parent as _die
 _die()
 del _die
+from hotline.pages.charts import keep_drawn_in as _keep
+_keep(*{kept_charts!r})
+del _keep
 """
 
 
@@ -172,8 +176,8 @@ def _execute(kernel, code: str) -> dict:
         client.stop_channels()
 
 
-def _fresh_session(kernel, workdir: str) -> None:
-    reply = _execute(kernel, FRESH_SESSION.format(workdir=workdir))
+def _fresh_session(kernel, workdir: str, kept_charts: tuple[str, str] | None) -> None:
+    reply = _execute(kernel, FRESH_SESSION.format(workdir=workdir, kept_charts=kept_charts or (None,)))
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"内核未能开始新的会话：{reply['content'].get('evalue', '')}")
 
@@ -188,8 +192,15 @@ def _discard_kernel() -> None:
     _kernel = None
 
 
-def run_in_worker(template: str, workdir: str, parameters: dict, timeout: int = CELL_TIMEOUT) -> dict | None:
+def run_in_worker(
+    template: str,
+    workdir: str,
+    parameters: dict,
+    timeout: int = CELL_TIMEOUT,
+    kept_charts: tuple[str, str] | None = None,
+) -> dict | None:
     """Run one notebook (in a worker process); report an error as data rather than raising.
+    ``kept_charts``: where drawn charts are kept, and the code's key (see hotline.pages.charts).
 
     An error in a cell is the notebook's and is reported at once, and so is a cell that runs longer
     than ``timeout`` seconds. A kernel that died or did not start is replaced and the notebook run
@@ -200,7 +211,7 @@ def run_in_worker(template: str, workdir: str, parameters: dict, timeout: int = 
     for attempt in (1, 2):
         try:
             kernel = _worker_kernel()
-            _fresh_session(kernel, workdir)
+            _fresh_session(kernel, workdir, kept_charts)
             papermill.execute_notebook(
                 template,
                 str(Path(workdir) / "page.ipynb"),
@@ -251,8 +262,16 @@ def prepare(path: Path, job: Job) -> None:
     nbformat.write(notebook, path)
 
 
-def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rerun: Iterable[str] = ()) -> list[str]:
-    """Execute the notebooks whose inputs changed (and those named in ``rerun``), in parallel."""
+def run_notebooks(
+    jobs: list[Job],
+    cache: Path,
+    log_dir: Path,
+    workers: int,
+    rerun: Iterable[str] = (),
+    kept_charts: tuple[str, str] | None = None,
+) -> list[str]:
+    """Execute the notebooks whose inputs changed (and those named in ``rerun``), in parallel;
+    ``kept_charts`` as for :func:`run_in_worker`."""
     rerun = set(rerun)
     pending = [job for job in jobs if job.name in rerun or not (cache / job.key / "page.ipynb").is_file()]
     if not pending:
@@ -267,7 +286,7 @@ def run_notebooks(jobs: list[Job], cache: Path, log_dir: Path, workers: int, rer
             work.mkdir(parents=True)
             started[job] = (
                 work,
-                pool.submit(run_in_worker, str(job.template), str(work), job.parameters, CELL_TIMEOUT),
+                pool.submit(run_in_worker, str(job.template), str(work), job.parameters, CELL_TIMEOUT, kept_charts),
             )
         try:
             for job, (work, future) in started.items():
