@@ -55,6 +55,24 @@ def q1_result(history):
     return history.result("2024Q1")
 
 
+@pytest.fixture(scope="session")
+def q1_charts(q1_result, tmp_path_factory, worker_id) -> dict:
+    """The 2024 Q1 page's three charts, drawn once for the tests that only read them."""
+    from hotline.pages import charts
+
+    zh = q1_result.id.zh
+    return shared(
+        tmp_path_factory,
+        worker_id,
+        "q1-charts",
+        lambda folder: {
+            "work_orders": charts.work_orders_by_unit(q1_result.units, zh),
+            "composite_scores": charts.composite_scores(q1_result.ranking, zh),
+            "problems": charts.problems_by_unit(q1_result.units, zh),
+        },
+    )
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A private copy of data/ that a test may break."""
@@ -106,24 +124,32 @@ def project_copy(tmp_path: Path) -> Path:
 # --- the site, built once ------------------------------------------------------------------------
 
 
-def shared_build(tmp_path_factory, worker_id: str, name: str, make_data) -> object:
-    """A site built once per test session: under pytest-xdist the first worker to need it builds it
-    into the run's shared temporary folder while the others wait; they all read it.
-    ``make_data(folder)`` returns the data folder to build from (made inside ``folder``)."""
-    from hotline.site import build
-
-    shared = tmp_path_factory.getbasetemp()
+def shared(tmp_path_factory, worker_id: str, name: str, make):
+    """A value made once per test session: under pytest-xdist the first worker to need it makes it
+    (``make(folder)``, with a folder of its own in the run's shared temporary folder) while the
+    others wait, and they all read it back (it is pickled)."""
+    base = tmp_path_factory.getbasetemp()
     if worker_id != "master":
-        shared = shared.parent  # the folder the workers' own temporary folders are in
-    kept = shared / f"{name}.pickle"
-    with (shared / f"{name}.lock").open("w") as lock:
+        base = base.parent  # the folder the workers' own temporary folders are in
+    kept = base / f"{name}.pickle"
+    with (base / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if kept.is_file():
             return pickle.loads(kept.read_bytes())
-        folder = shared / name
-        result = build.build(make_data(folder), folder / "_build" / "html")
-        kept.write_bytes(pickle.dumps(result))
-        return result
+        value = make(base / name)
+        kept.write_bytes(pickle.dumps(value))
+        return value
+
+
+def shared_build(tmp_path_factory, worker_id: str, name: str, make_data) -> object:
+    """A site built once per test session (see :func:`shared`). ``make_data(folder)`` returns the
+    data folder to build from (made inside ``folder``)."""
+    from hotline.site import build
+
+    def make(folder: Path):
+        return build.build(make_data(folder), folder / "_build" / "html")
+
+    return shared(tmp_path_factory, worker_id, name, make)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from .conftest import REPO
+from .conftest import REPO, shared
 
 NOTEBOOKS = REPO / "notebooks"
 
@@ -29,11 +29,14 @@ def _outputs(notebook):
 
 
 @pytest.fixture(scope="session")
-def quarter_notebook():
-    before = _listing()
-    notebook = _run("quarter")
-    assert _listing() == before  # no chart, CSV or cache written into notebooks/
-    return notebook
+def quarter_notebook(tmp_path_factory, worker_id):
+    def run(folder):
+        before = _listing()
+        notebook = _run("quarter")
+        assert _listing() == before  # no chart, CSV or cache written into notebooks/
+        return notebook
+
+    return shared(tmp_path_factory, worker_id, "quarter-notebook", run)  # run once for both test workers
 
 
 def test_the_quarter_notebook_shows_each_chart_as_an_image(quarter_notebook):

@@ -339,8 +339,8 @@ def test_a_glyph_missing_from_the_font_fails_instead_of_drawing_a_box():
         charts.render(figure)
 
 
-def test_charts_are_svg_with_real_text_byte_identical_twice(q1_result):
-    chart = charts.problems_by_unit(q1_result.units, "2024年第一季度")
+def test_charts_are_svg_with_real_text_byte_identical_twice(q1_result, q1_charts):
+    chart = q1_charts["problems"]
     svg = BeautifulSoup(chart.svg, "xml")
     words = [t.get_text() for t in svg.find_all("text")]
     assert "有延期、重办、逾期的单位" not in words and any("延期" in w for w in words)
@@ -351,23 +351,20 @@ def test_charts_are_svg_with_real_text_byte_identical_twice(q1_result):
     assert metadata["image/svg+xml"]["width"] == chart.size[0]
 
 
-def test_a_chart_drawn_from_the_same_inputs_is_taken_from_the_kept_ones(q1_result, tmp_path, monkeypatch):
+def test_a_chart_drawn_from_the_same_inputs_is_taken_from_the_kept_ones(q1_result, q1_charts, tmp_path, monkeypatch):
     """The build keeps the notebooks' charts: the same inputs and code give the kept chart without
-    drawing; other inputs or another code key are drawn; nothing is kept unless the build asks."""
-    units, zh = q1_result.units, "2024年第一季度"
-    drawn = charts.problems_by_unit(units, zh)
-    assert not any(tmp_path.iterdir())
+    drawing; other inputs or another code key are drawn."""
+    units, zh = q1_result.units, q1_result.id.zh
     try:
         charts.keep_drawn_in(str(tmp_path / "kept"), "code-1")
-        assert charts.problems_by_unit(units, zh) == drawn
+        assert charts.problems_by_unit(units, zh) == q1_charts["problems"]  # drawn, and kept
         assert len(list((tmp_path / "kept").iterdir())) == 1
-        real_subplots = plt.subplots
 
         def no_drawing(*args, **kwargs):
             raise AssertionError("drawn again")
 
         monkeypatch.setattr(charts.plt, "subplots", no_drawing)
-        assert charts.problems_by_unit(units, zh) == drawn  # kept: not drawn
+        assert charts.problems_by_unit(units, zh) == q1_charts["problems"]  # kept: not drawn
         changed = units.assign(extended=units["extended"] + 1)
         for again in (lambda: charts.problems_by_unit(changed, zh), lambda: charts.problems_by_unit(units, "另一季度")):
             with pytest.raises(AssertionError, match="drawn again"):
@@ -375,20 +372,14 @@ def test_a_chart_drawn_from_the_same_inputs_is_taken_from_the_kept_ones(q1_resul
         charts.keep_drawn_in(str(tmp_path / "kept"), "code-2")
         with pytest.raises(AssertionError, match="drawn again"):
             charts.problems_by_unit(units, zh)
-        monkeypatch.setattr(charts.plt, "subplots", real_subplots)
-        assert charts.problems_by_unit(changed, zh).svg != drawn.svg
     finally:
         charts.keep_drawn_in(None)
 
 
-def test_charts_are_laid_out_for_a_phone(q1_result):
+def test_charts_are_laid_out_for_a_phone(q1_charts):
     """About 480 CSS pixels wide with labels of at least 11 points: shown at 343 pixels on a
     375-pixel phone, a label is still about 10 pixels high."""
-    for chart in (
-        charts.work_orders_by_unit(q1_result.units, "2024年第一季度"),
-        charts.composite_scores(q1_result.ranking, "2024年第一季度"),
-        charts.problems_by_unit(q1_result.units, "2024年第一季度"),
-    ):
+    for chart in q1_charts.values():
         width, _ = chart.size
         assert 420 <= width <= 560, (chart.name, width)
         sizes = [float(s) * 4 / 3 for s in re.findall(rb"font-size: ([\d.]+)px", chart.svg)]  # points to CSS pixels
@@ -408,7 +399,14 @@ def test_a_sub_units_chart_does_not_promise_a_score_line(history):
     assert "综合得分" not in chart.caption.split("（")[0]
 
 
-def test_figures_are_numbered_per_page(q1_page):
+def test_figures_are_numbered_per_page(q1_page, q1_charts, monkeypatch):
+    functions = {
+        "work_orders": "work_orders_by_unit",
+        "composite_scores": "composite_scores",
+        "problems": "problems_by_unit",
+    }
+    for name, function in functions.items():  # numbering, not drawing: the charts drawn once
+        monkeypatch.setattr(charts, function, lambda *args, drawn=q1_charts[name]: drawn)
     page = QuarterPage(q1_page.result)
     assert [page.chart(name).caption[:2] for name in ("work_orders", "composite_scores", "problems")] == [
         "图1",

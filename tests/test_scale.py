@@ -13,14 +13,20 @@ from hotline.examples import generate as examples
 from hotline.pages import charts
 from hotline.rules.history import History
 
+from .conftest import shared
+
+
+def _large(folder):
+    made = examples.generate_benchmark(folder / "data", quarters=14, units=300)
+    history = History.build(folder / "data")
+    return history, history.result(str(made[-1]))
+
 
 @pytest.fixture(scope="session")
-def large(tmp_path_factory):
-    """14 generated quarters of 300 units, the size of a city rather than a county."""
-    data = tmp_path_factory.mktemp("large") / "data"
-    made = examples.generate_benchmark(data, quarters=14, units=300)
-    history = History.build(data)
-    return history, history.result(str(made[-1]))
+def large(tmp_path_factory, worker_id):
+    """14 generated quarters of 300 units, the size of a city rather than a county (made once for
+    both test workers)."""
+    return shared(tmp_path_factory, worker_id, "large", _large)
 
 
 def _height(chart: charts.Chart) -> int:
@@ -28,13 +34,17 @@ def _height(chart: charts.Chart) -> int:
 
 
 @pytest.fixture(scope="session")
-def large_quarter_charts(large):
+def large_quarter_charts(large, tmp_path_factory, worker_id):
     _, quarter = large
-    return [
-        charts.work_orders_by_unit(quarter.units, quarter.id.zh),
-        charts.composite_scores(quarter.ranking, quarter.id.zh),
-        charts.problems_by_unit(quarter.units, quarter.id.zh),
-    ]
+
+    def draw(folder):
+        return [
+            charts.work_orders_by_unit(quarter.units, quarter.id.zh),
+            charts.composite_scores(quarter.ranking, quarter.id.zh),
+            charts.problems_by_unit(quarter.units, quarter.id.zh),
+        ]
+
+    return shared(tmp_path_factory, worker_id, "large-quarter-charts", draw)
 
 
 def test_quarter_charts_of_many_units_show_sixty_and_say_so(large, large_quarter_charts):
