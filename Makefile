@@ -91,7 +91,7 @@ test: $(STAMP) $(SYSTEM_STAMP)
 
 ## The tests that build no site (data, rules, pages, documents' content): under 30 seconds.
 test-fast: $(STAMP) $(SYSTEM_STAMP)
-	@start=$$(date +%s); HYPOTHESIS_PROFILE=quick $(PY) -m pytest -p randomly -n 2 --dist loadfile -m "not site"; status=$$?; \
+	@start=$$(date +%s); HYPOTHESIS_PROFILE=quick $(PY) -m pytest -p randomly -n 2 --dist load -m "not site"; status=$$?; \
 		echo "make test-fast: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
 
 lint: $(STAMP)
