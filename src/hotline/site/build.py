@@ -191,7 +191,7 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         for name in BOOK_DIRS:
             shutil.copytree(root / name, source / name)
         book_source.expand_quarter_navigation(source / "_toc.yml", history.quarter_ids)
-        # The unit pages, charts and open data need the results only, not the notebooks: they are
+        # The unit pages and their charts need the results only, not the notebooks: they are
         # written (in a thread; the kernels are other processes) while the notebooks run.
         with ThreadPoolExecutor(max_workers=1) as side:
             pages = side.submit(_write_pages, history, source, assets, work / "charts", workers)
