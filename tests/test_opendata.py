@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from dataclasses import replace
 
 import pandas as pd
@@ -116,26 +117,31 @@ def test_datapackage_snapshot(written, snapshot):
 
 def test_the_workbook_keeps_each_value_its_type_and_marks_its_header(tmp_path):
     """The workbook is written by our own small writer: texts stay texts (a formula-like one too),
-    numbers numbers, a missing value an empty cell; the header row is bold and stays in view."""
+    numbers numbers, a missing value or an empty text an empty cell; the header row is bold and
+    stays in view; characters XML cannot carry are stored as the format's escapes."""
     table = pd.DataFrame(
         {
             "单位": ["尧禾镇", "=1+1", "<a&b>", None],
+            "上级": ["", "城关街道办", "", "回\r车"],
             "工单": [64, 7, 0, 3],
             "得分": [99.5, float("nan"), 100.0, 1e-7],
-            "示例": [True, False, False, True],
+            "示例": pd.Series([True, False, False, True], dtype=bool),
         }
     )
     path = tables.write_workbook(tmp_path / "t.xlsx", {"单位数据": table}, dt.datetime(2024, 4, 1))
     sheet = load_workbook(path)["单位数据"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows == [
-        ("单位", "工单", "得分", "示例"),
-        ("尧禾镇", 64, 99.5, True),
-        ("=1+1", 7, None, False),
-        ("<a&b>", 0, 100.0, False),
-        (None, 3, 1e-7, True),
+        ("单位", "上级", "工单", "得分", "示例"),
+        ("尧禾镇", None, 64, 99.5, True),
+        ("=1+1", "城关街道办", 7, None, False),
+        ("<a&b>", None, 0, 100.0, False),
+        (None, "回_x000D_车", 3, 1e-7, True),  # Excel shows the carriage return; openpyxl the escape
     ]
-    assert [c.data_type for c in sheet[3]] == ["s", "n", "n", "b"]
+    assert [c.data_type for c in sheet[3]] == ["s", "s", "n", "n", "b"]
     assert all(c.font.b for c in sheet[1]) and not sheet["A2"].font.b
     assert sheet.freeze_panes == "A2"
-    assert pd.read_excel(path).shape == (4, 4)
+    with zipfile.ZipFile(path) as archive:
+        assert "<bookViews>" in archive.read("xl/workbook.xml").decode()
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()  # no formula anywhere
+    assert pd.read_excel(path).shape == (4, 5)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 from bs4 import BeautifulSoup
@@ -370,6 +371,13 @@ def test_a_chart_drawn_from_the_same_inputs_is_taken_from_the_kept_ones(q1_resul
             with pytest.raises(AssertionError, match="drawn again"):
                 again()
         charts.keep_drawn_in(str(tmp_path / "kept"), "code-2")
+        with pytest.raises(AssertionError, match="drawn again"):
+            charts.problems_by_unit(units, zh)
+        charts.keep_drawn_in(str(tmp_path / "kept"), "code-1")
+        with matplotlib.rc_context({"axes.grid": True}), pytest.raises(AssertionError, match="drawn again"):
+            charts.problems_by_unit(units, zh)  # a notebook changed a style: not the kept chart
+        (kept,) = (tmp_path / "kept").iterdir()
+        kept.write_bytes(kept.read_bytes()[:100])  # cut short, as by a crash while it was written
         with pytest.raises(AssertionError, match="drawn again"):
             charts.problems_by_unit(units, zh)
     finally:

@@ -58,7 +58,7 @@ def check_name(
     name = text.strip()
     if not name:
         raise DataError(path, "名称为空", line=line, column=column, item=item)
-    if "\n" in name or "\t" in name:
+    if "\n" in name or "\r" in name or "\t" in name:
         raise DataError(path, "名称中有换行或制表符：名称应写在一行内", line=line, column=column, item=item)
     if len(name) > limit:
         raise DataError(

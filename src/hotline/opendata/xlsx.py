@@ -5,6 +5,10 @@ LibreOffice open: one sheet per table, the header row bold and frozen, every tex
 Written in one pass with fixed entry times and document date, so the same data give the same bytes.
 A general writer (XlsxWriter) spent about ten microseconds on each cell, which is seconds in every
 rebuild of a history of many units; a row here is one string join.
+
+Characters XML cannot carry (and a carriage return, which XML readers turn into a line feed) are
+stored as the format's ``_xHHHH_`` escapes, which Excel, WPS and LibreOffice decode; Python's
+openpyxl and pandas show the escapes as they are.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from numbers import Integral, Real
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+import numpy as np
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -40,9 +47,10 @@ _STYLES = f"""{_XML}<styleSheet xmlns="{_MAIN}">\
 <alignment horizontal="center" vertical="top"/></xf></cellXfs>\
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
 
-# XML 1.0 cannot carry these characters; spreadsheets store them as _xHHHH_ (and a text that
-# already holds such a sequence keeps it by escaping its underscore, _x005F_).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+# XML 1.0 cannot carry these characters, and its readers turn a carriage return into a line feed;
+# spreadsheets store them as _xHHHH_ (and a text that already holds such a sequence keeps it by
+# escaping its underscore, _x005F_).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def _text(value: str) -> str:
@@ -63,16 +71,19 @@ def _column_letters(count: int) -> list[str]:
 
 
 def _cell(reference: str, value) -> str:
+    """A cell's XML; "" (no cell) for a missing value or an empty text, as spreadsheets leave them."""
     kind = type(value)  # the common types first, by identity: an ABC check per cell is slow
     if kind is str:
+        if not value:
+            return ""
         return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
     if value is None:
         return ""
-    if kind is bool or isinstance(value, bool):
+    if kind is bool or isinstance(value, bool | np.bool_):
         return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
     if kind is int or isinstance(value, Integral):
         return f'<c r="{reference}"><v>{int(value)}</v></c>'
-    if kind is float or isinstance(value, Real):
+    if kind is float or isinstance(value, Real | Decimal):
         number = float(value)
         return f'<c r="{reference}"><v>{number!r}</v></c>' if math.isfinite(number) else ""
     return _cell(reference, str(value))
@@ -124,7 +135,9 @@ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/te
 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
 <dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>\
 <dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>""",
-        "xl/workbook.xml": f"""{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}"><sheets>"""
+        # The workbook's own view (Excel misbehaves on printing and copying without one).
+        "xl/workbook.xml": f"""{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}">\
+<bookViews><workbookView activeTab="0"/></bookViews><sheets>"""
         + "".join(f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(sheets, 1))
         + "</sheets></workbook>",
         "xl/_rels/workbook.xml.rels": f'{_XML}<Relationships xmlns="{_PACKAGE_RELATIONSHIPS}">'

@@ -59,32 +59,45 @@ MAX_LABELLED_QUARTERS = 12
 _kept: tuple[Path, str] | None = None  # where drawn charts are kept, and the key of the code
 
 
-def keep_drawn_in(folder: str | None, code_key: str = "") -> None:
+def keep_drawn_in(folder: str | None, code_key: str | None = None) -> None:
     """Keep the charts drawn from now on in ``folder`` (None: keep none), under the key of their
-    inputs and of the code (``code_key``: the build's key of the package and its pinned
-    dependencies, so any change to the drawing, the labels or matplotlib draws them again)."""
+    inputs, of matplotlib's settings and of the code (``code_key``: the build's key of the package
+    and its pinned dependencies, so any change to the drawing, the labels or matplotlib draws them
+    again)."""
     global _kept
+    if folder and not code_key:
+        raise ValueError("keep_drawn_in needs the code's key")
     _kept = (Path(folder), code_key) if folder else None
 
 
 def _keepable(draw):
-    """A chart function whose chart is taken from the kept ones when its inputs are the same."""
+    """A chart function whose chart is taken from the kept ones when its inputs are the same.
+
+    A kept chart that cannot be read (cut short by a crash) is drawn again, and a chart that cannot
+    be kept (a full disk) is still returned: the cache only ever saves time."""
 
     @functools.wraps(draw)
     def chart(*args, **kwargs):
         if _kept is None:
             return draw(*args, **kwargs)
         folder, code_key = _kept
+        use_cjk_font()  # as the drawing will: then the settings below are the ones it draws with
+        settings = repr(sorted(matplotlib.rcParams.items()))  # a notebook may have changed a style
         inputs = pickle.dumps((args, sorted(kwargs.items())), protocol=pickle.HIGHEST_PROTOCOL)
-        key = hashlib.sha256(f"{code_key}\0{draw.__name__}\0".encode() + inputs).hexdigest()
-        path = folder / f"{key}.pickle"
-        if path.is_file():
+        key = hashlib.sha256(f"{code_key}\0{draw.__module__}.{draw.__qualname__}\0{settings}\0".encode() + inputs)
+        path = folder / f"{key.hexdigest()}.pickle"
+        try:
             return pickle.loads(path.read_bytes())
+        except Exception:  # not kept yet, or not whole: drawn again
+            pass
         drawn = draw(*args, **kwargs)
-        folder.mkdir(parents=True, exist_ok=True)
         part = path.with_name(f"{path.name}.{os.getpid()}.part")  # whole or absent, never half
-        part.write_bytes(pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(part, path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            part.write_bytes(pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(part, path)
+        except OSError:
+            part.unlink(missing_ok=True)
         return drawn
 
     return chart

@@ -286,7 +286,15 @@ def run_notebooks(
             work.mkdir(parents=True)
             started[job] = (
                 work,
-                pool.submit(run_in_worker, str(job.template), str(work), job.parameters, CELL_TIMEOUT, kept_charts),
+                # A notebook staff asked to run again draws its charts again too.
+                pool.submit(
+                    run_in_worker,
+                    str(job.template),
+                    str(work),
+                    job.parameters,
+                    CELL_TIMEOUT,
+                    None if job.name in rerun else kept_charts,
+                ),
             )
         try:
             for job, (work, future) in started.items():
