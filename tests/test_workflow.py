@@ -20,7 +20,7 @@ import pytest
 
 from hotline.data.errors import DataError
 from hotline.examples import generate as examples
-from hotline.site import build, cli, lock, notebooks, publish, sphinx_run
+from hotline.site import build, cli, lifetime, lock, notebooks, publish, sphinx_run
 from hotline.site.errors import BuildError
 
 from .conftest import DATA, REPO, correct, project_copy, serve
@@ -79,6 +79,19 @@ def test_a_notebook_error_names_the_quarter_cell_and_exception_and_publishes_not
     kept = output.parent / "logs" / "2024Q1.ipynb"
     assert kept.is_file() and str(kept) in message
     assert _digest(output) == before
+    assert not _waiting_sphinx()  # started while the notebooks ran, ended with the failed build
+
+
+def _waiting_sphinx() -> list[int]:
+    """This process's children that are Jupyter Book runs (see hotline.site.sphinx_run.start)."""
+    found = []
+    for pid in lifetime.descendants():
+        try:
+            if b"hotline.site.jupyterbook" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except OSError:
+            pass
+    return found
 
 
 def test_a_cell_that_runs_too_long_is_stopped_and_named(workspace, tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ Fast and safe for staff who rebuild every quarter and after every correction:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -34,13 +35,12 @@ from typing import TYPE_CHECKING
 from hotline.data.files import DataFolder
 from hotline.data.quarter_id import quarters_dir
 from hotline.site import book as book_source
-from hotline.site import keys, parallel, publish
+from hotline.site import keys, parallel, publish, sphinx_run
 from hotline.site.config import SiteConfig
 from hotline.site.errors import BuildError
 from hotline.site.keys import BOOK_DIRS, BOOK_FILES, REPO, Inputs
 from hotline.site.lock import build_lock
 from hotline.site.notebooks import SPANNING_PAGES, Job, run_notebooks, warm_up
-from hotline.site.sphinx_run import run_jupyter_book
 
 if TYPE_CHECKING:
     from hotline.rules.history import History
@@ -183,7 +183,11 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
     log_dir.mkdir(parents=True, exist_ok=True)
     jobs = notebook_jobs(root, inputs, history, work / "results")
     book = work / "book"
-    with tempfile.TemporaryDirectory(prefix=".next-", dir=output.parent) as scratch:
+    # Sphinx imports its extensions while the notebooks run, then waits for the book.
+    sphinx = sphinx_run.start(output.parent)
+    with contextlib.ExitStack() as ending:
+        ending.callback(sphinx_run.stop, sphinx)
+        scratch = ending.enter_context(tempfile.TemporaryDirectory(prefix=".next-", dir=output.parent))
         source, assets = Path(scratch) / "book", Path(scratch) / "assets"
         source.mkdir()
         for name in BOOK_FILES:
@@ -228,7 +232,7 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
             log = log_dir / f"jupyter-book-{output.name}.log"
             every_page = restyled or renavigated or book_source.static_is_stale(book)
             many = every_page or changed_files > SERIAL_SPHINX_PAGES or not book_source.has_sphinx_state(book)
-            run_jupyter_book(book, log, workers if many else 1, every_page=every_page)
+            sphinx_run.run_jupyter_book(book, log, workers if many else 1, every_page=every_page, started=sphinx)
             static_state.write_text(static_key)
             navigation_state.write_text(navigation)
             lap("sphinx")

@@ -1,17 +1,57 @@
 """Run Jupyter Book's Sphinx build, as ``jupyter-book build . --builder html -W -n`` does, but
 reading and writing pages over several processes, which its command line cannot ask for.
 
-Usage (the site build runs it in a subprocess): ``python -m hotline.jupyterbook BOOK JOBS [--all]``;
-``--all`` writes every page again, not only those whose source changed.
+Usage: ``python -m hotline.site.jupyterbook BOOK JOBS [--all]``; ``--all`` writes every page again,
+not only those whose source changed. The site build runs ``python -m hotline.site.jupyterbook
+--wait``: the process imports Sphinx and the book's extensions, then reads one line from its input,
+``{"book": ..., "jobs": ..., "every_page": ...}``, and builds that book (an empty input: it ends).
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import json
 import os
 import sys
 from pathlib import Path
 
 PARENT = "HOTLINE_BUILD_PID"  # the build that started this run: it must not outlive that build
+WAIT = "--wait"
+# What a build of the book imports besides Jupyter Book itself (Sphinx loads the extensions when
+# it starts): imported while the process waits for the book. Only a head start: a module missing
+# here is imported by Sphinx as usual.
+PRELOAD = (
+    "sphinx.application",
+    "sphinx.builders.html",
+    "sphinx.environment",
+    "myst_parser",
+    "myst_nb",
+    "sphinx_external_toc",
+    "sphinx_comments",
+    "sphinx_multitoc_numbering",
+    "jupyter_cache",
+    "IPython",
+    "nbclient",
+    "PIL.Image",
+    "hotline.site.sphinx_ext",
+)
+
+
+def wait_and_build() -> int:
+    """Import what a build needs, then build the book named on the input (see the module's docstring)."""
+    import jupyter_book.sphinx  # noqa: F401
+
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0  # the build ended before its Sphinx step
+    request = json.loads(line)
+    book = Path(request["book"])
+    os.chdir(book)
+    return build_html(book, int(request["jobs"]), every_page=bool(request["every_page"]))
 
 
 def build_html(book: Path, jobs: int, every_page: bool = False) -> int:
@@ -48,4 +88,6 @@ if __name__ == "__main__":
     tie_children()
     if os.environ.get(PARENT) and os.getppid() != int(os.environ[PARENT]):
         sys.exit(1)
+    if sys.argv[1:] == [WAIT]:
+        sys.exit(wait_and_build())
     sys.exit(build_html(Path(sys.argv[1]), int(sys.argv[2]), every_page="--all" in sys.argv[3:]))
