@@ -323,6 +323,7 @@ def pdftotext(path: Path, *args: str) -> str:
     return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.external
 def test_office_suite_lays_it_out_as_the_standard_says(office_pdf, q1_result):
     from pypdf import PdfReader
 

@@ -39,12 +39,14 @@ def quarter_notebook(tmp_path_factory, worker_id):
     return shared(tmp_path_factory, worker_id, "quarter-notebook", run)  # run once for both test workers
 
 
+@pytest.mark.external
 def test_the_quarter_notebook_shows_each_chart_as_an_image(quarter_notebook):
     images = [o for o in _outputs(quarter_notebook) if "image/svg+xml" in o.get("data", {})]
     assert len(images) == 3
     assert all(o["metadata"]["hotline"]["alt"] for o in images)
 
 
+@pytest.mark.external
 def test_the_quarter_notebook_shows_its_data_step_as_dataframes(quarter_notebook):
     frames = [
         o
@@ -67,6 +69,7 @@ def test_the_data_step_is_hidden_on_the_site_and_every_template_hides_its_code()
                 assert "remove-cell" in tags
 
 
+@pytest.mark.external
 def test_the_research_notebook_loads_every_quarter_in_one_call_and_runs_its_examples():
     before = _listing()
     notebook = _run("research")

@@ -395,10 +395,12 @@ def test_charts_are_laid_out_for_a_phone(q1_charts):
 
 
 def test_a_dollar_in_a_unit_name_is_drawn_as_a_dollar_not_as_maths(q1_result):
-    units = q1_result.units.copy()
-    units.loc[units["unit"] == "劳动监察大队", "unit"] = "$\\alpha$镇"
+    units = q1_result.units.head(3).copy()  # a few bars are enough
+    units.loc[units.index[0], "unit"] = "$\\alpha$镇"
     chart = charts.work_orders_by_unit(units, "2024年第一季度")  # mathtext would raise or draw α
     assert "$\\alpha$镇" in chart.alt
+    words = [t.get_text() for t in BeautifulSoup(chart.svg, "xml").find_all("text")]
+    assert any("$\\alpha$镇" in w for w in words)  # drawn as typed
 
 
 def test_a_sub_units_chart_does_not_promise_a_score_line(history):
