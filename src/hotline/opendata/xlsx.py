@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from numbers import Integral, Real
@@ -24,6 +23,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
+
+from hotline.reproducible import write_zip
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -151,9 +152,4 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
     for n, (header, rows) in enumerate(sheets.values(), 1):
         parts[f"xl/worksheets/sheet{n}.xml"] = _sheet(header, rows, first=n == 1)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, xml in parts.items():
-            entry = zipfile.ZipInfo(name, date_time=created.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, xml.encode("utf-8"))
-    return path
+    return write_zip(path, {name: xml.encode("utf-8") for name, xml in parts.items()}, created)
