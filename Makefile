@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site demo quarter new-quarter check benchmark test test-fast lint format serve clean venv system lock
+.PHONY: site demo quarter new-quarter import check explain preview issue correct rename add-unit publish benchmark test test-fast lint format serve clean venv system lock
 
 # Python keeps its compiled modules (__pycache__) for every command here: some environments set
 # PYTHONDONTWRITEBYTECODE, and then each process of a build (the builder, the notebook kernels, the
@@ -21,7 +21,7 @@ venv: $(STAMP)
 # installing TeX. Installed once (root, or sudo when there is one); nothing is downloaded at build time.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_STAMP := $(VENV)/.system
-DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils fonts-liberation2 libreoffice-writer-nogui
+DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils fonts-liberation2 libreoffice-writer-nogui libreoffice-calc-nogui nginx-light rsync openssh-client
 FONTS := $(VENV)/share/fonts/fandol
 FANDOL := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 
@@ -69,10 +69,52 @@ new-quarter: $(STAMP)
 	@test -n "$(Q)" || { echo "用法：make new-quarter Q=2024Q2"; exit 2; }
 	$(PY) scripts/new_quarter.py $(Q)
 
+## The staff's cycle, one command a step (each prints what to do next, in Chinese). Values with
+## spaces or Chinese are read by the scripts from the environment (make passes command-line variables
+## there), so nothing typed is ever interpreted by the shell.
+
+## Import the filled-in workbook as a draft: make import FILE=2024Q2-录入表.xlsx BY=张三
+import: $(STAMP)
+	@test -n "$(FILE)" -a -n "$(BY)" || { echo "用法：make import FILE=录入表.xlsx BY=录入人姓名"; exit 2; }
+	$(PY) scripts/import_quarter.py "$$FILE" --entered-by "$$BY"
+
 ## Before issuing: every difference between what staff typed and the tables or rules: make check Q=2024Q2
 check: $(STAMP)
 	@test -n "$(Q)" || { echo "用法：make check Q=2024Q2"; exit 2; }
 	$(PY) scripts/check_quarter.py $(Q)
+
+## Explain a difference that stays as typed (its number or key from make check): make explain Q=2024Q2 ITEM=1 WHY="原因"
+explain: $(STAMP)
+	@test -n "$(Q)" -a -n "$(ITEM)" -a -n "$(WHY)" || { echo '用法：make explain Q=2024Q2 ITEM=1 WHY="保留这处差异的原因"'; exit 2; }
+	$(PY) scripts/explain_difference.py $(Q) "$$ITEM" --reason "$$WHY"
+
+## The site with drafts, for staff only, every draft page and document marked 草稿 → _build/preview/html
+preview: $(STAMP) $(SYSTEM_STAMP)
+	$(PY) -m hotline.site --preview
+
+## Issue a draft: refuses while anything is missing; keeps the issued .docx and PDF as the record: make issue Q=2024Q2
+issue: $(STAMP) $(SYSTEM_STAMP)
+	@test -n "$(Q)" || { echo "用法：make issue Q=2024Q2"; exit 2; }
+	$(PY) scripts/issue_quarter.py $(Q)
+
+## A correction to an issued quarter, after editing its files: make correct Q=2024Q1 WHAT="改动内容" WHY="原因"
+correct: $(STAMP)
+	@test -n "$(Q)" -a -n "$(WHAT)" -a -n "$(WHY)" || { echo '用法：make correct Q=2024Q1 WHAT="尧禾镇承办工单量64改为65" WHY="原因"'; exit 2; }
+	$(PY) scripts/correct_quarter.py $(Q) --change "$$WHAT" --reason "$$WHY"
+
+## A unit renamed from the next quarter on: make rename FROM=市场局 TO=市场监督管理局
+rename: $(STAMP)
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "用法：make rename FROM=原名称 TO=新名称"; exit 2; }
+	$(PY) scripts/registry.py rename "$$FROM" "$$TO"
+
+## A new unit: make add-unit NAME=数据局 KIND=部门 (KIND: 镇办, 部门, 企业 or 其他; PARENT=上级部门 for a sub-unit)
+add-unit: $(STAMP)
+	@test -n "$(NAME)" -a -n "$(KIND)" || { echo "用法：make add-unit NAME=单位名称 KIND=部门 [PARENT=上级部门]"; exit 2; }
+	$(PY) scripts/registry.py add "$$NAME" --kind "$$KIND" --parent "$${PARENT:-}"
+
+## Copy the built public site to the web server set in publish.toml, and verify it there.
+publish: $(STAMP)
+	$(PY) scripts/publish_site.py
 
 ## The site from real 2024 Q1 plus three generated example quarters (marked 示例数据) → _build/demo/html.
 demo: $(STAMP) $(SYSTEM_STAMP)

@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def report(result: results.QuarterResult) -> list[str]:
-    """The lines to print: one per difference, with what was published, what the tables say and why."""
+    """The lines to print: one per difference, numbered (make explain takes the number), with what
+    was published, what the tables say and why."""
     quarter = result.quarter
     state = "草稿，尚未印发" if quarter.is_draft else "已印发"
     differences = result.differences
@@ -38,15 +39,17 @@ def report(result: results.QuarterResult) -> list[str]:
             lines.append(f"   {note}")
         if check.acknowledged:
             lines.append(f"   已说明原因：{check.acknowledged}")
+        if check.outdated_reason:
+            lines.append(f"   原来的说明“{check.outdated_reason}”是针对当时的数字写的，数字已经变了，须重新说明")
     pending = issuing.unacknowledged(result)
     if quarter.is_draft and pending:
+        first = differences.index(pending[0]) + 1
         lines.append(
-            f"尚有{len(pending)}处未说明，不能生成公文：请更正数据，或在 {quarter.folder.name}/circular.toml 的 "
-            "[acknowledged] 中按方括号里的键逐项写明原因，如：\n"
-            f'[acknowledged]\n"{pending[0].key}" = "原因"'
+            f"尚有{len(pending)}处未说明，还不能印发：请更正录入表后重新导入（make import … ），"
+            f'或逐处说明保留的原因，如：\n  make explain Q={quarter.id} ITEM={first} WHY="保留这处差异的原因"'
         )
     elif quarter.is_draft:
-        lines.append('可以印发：没有未说明的差异。印发后请把 circular.toml 中的 status 改为 "issued"。')
+        lines.append(f"数字核对无误（差异均已说明）。写好叙述部分后预览：make preview；印发：make issue Q={quarter.id}")
     elif differences:
         lines.append("这是已印发的通报：网站按原样公布，并在数据核对中列出以上差异。")
     return lines

@@ -18,6 +18,7 @@ from myst_parser.parsers.docutils_ import Parser
 
 from hotline.circular import wording
 from hotline.data import narrative
+from hotline.data.circular import Acknowledgement
 from hotline.data.errors import DataError
 from hotline.examples import generate as examples
 from hotline.pages import charts, links
@@ -209,7 +210,7 @@ def test_the_reconciliation_says_each_check_from_its_numbers(q1_page):
 
 
 def test_a_drafts_reason_for_a_difference_is_shown_beside_it(q1, registry):
-    draft = replace(q1, status="draft", acknowledged={"redone": "平台统计口径含跨季度工单"})
+    draft = replace(q1, status="draft", acknowledged={"redone": Acknowledgement("平台统计口径含跨季度工单", 13, 12)})
     page = QuarterPage(results.compute(draft, registry))
     rows = {row["id"]: row for row in _html(page.reconciliation("headline")).select("tbody tr")}
     assert "起草时的说明：平台统计口径含跨季度工单" in rows["check-redone"].find_all("td")[-1].get_text()

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from hotline.data import schema
+from hotline.data.circular import Acknowledgement
 from hotline.data.files import DataFolder
 from hotline.examples import generate as examples
 from hotline.rules import checks, results, scoring
@@ -137,10 +138,23 @@ def test_a_wrong_total_row_is_caught(q1, registry):
 
 def test_a_draft_that_leaves_a_figure_out_has_no_check_of_it_and_keeps_its_reasons(q1, registry):
     headline = replace(q1.headline, extended=None, overdue_rate_pct=None)
-    draft = replace(q1, headline=headline, status="draft", acknowledged={"redone": "平台口径含跨季度工单"})
+    reason = Acknowledgement("平台口径含跨季度工单", 13, 12)  # the numbers it was given for (make explain)
+    draft = replace(q1, headline=headline, status="draft", acknowledged={"redone": reason})
     result = results.compute(draft, registry)
     assert result.check("extended") is None and result.check("overdue_rate") is None
     assert result.check("redone").acknowledged == "平台口径含跨季度工单"
+
+
+@pytest.mark.parametrize(
+    ("published", "computed", "holds"),
+    [(13, 12, True), (13.0, 12, True), (13, 11, False), (14, 12, False), (None, None, True)],
+)
+def test_a_reason_holds_only_for_the_numbers_it_was_given_for(q1, registry, published, computed, holds):
+    reason = Acknowledgement("平台口径含跨季度工单", published, computed)
+    check = results.compute(replace(q1, acknowledged={"redone": reason}), registry).check("redone")
+    assert (check.acknowledged, check.outdated_reason) == (
+        ("平台口径含跨季度工单", "") if holds else ("", "平台口径含跨季度工单")
+    )
 
 
 def test_check_decimals_follow_the_published_precision():

@@ -36,7 +36,8 @@ Sentence = tuple[Segment, ...]
 
 
 def page_title(result: QuarterResult) -> str:
-    return f"{result.id.zh}工单办理情况通报"
+    """The quarter page's title (a draft's says so wherever the title is shown: the preview's menu too)."""
+    return f"{result.id.zh}工单办理情况通报{'（草稿）' if result.quarter.is_draft else ''}"
 
 
 def basic_situation(result: QuarterResult) -> tuple[Sentence, ...]:

@@ -68,6 +68,21 @@ class Headline:
 
 
 @dataclass(frozen=True)
+class Acknowledgement:
+    """Staff's reason for leaving a difference as typed (``make explain``), with the two numbers it
+    was given for: when either has changed since, the reason no longer covers the difference and
+    must be confirmed again. A reason typed by hand as plain text carries no numbers."""
+
+    reason: str
+    published: object = None
+    computed: object = None
+
+    @property
+    def pinned(self) -> bool:
+        return self.published is not None and self.computed is not None
+
+
+@dataclass(frozen=True)
 class Circular:
     document: Document
     headline: Headline
@@ -76,7 +91,7 @@ class Circular:
     best_units: tuple[str, ...] | None
     example: bool = False
     status: str = ISSUED
-    acknowledged: dict[str, str] = field(default_factory=dict)  # check key -> staff's reason (drafts)
+    acknowledged: dict[str, Acknowledgement] = field(default_factory=dict)  # check key -> staff's reason
 
 
 TOP_KEYS = {"quarter", "example", "status", "document", "headline", "lists", "totals", "acknowledged"}
@@ -268,8 +283,17 @@ def load_circular(path: Path, text: str, quarter: QuarterId) -> Circular:
     acknowledged = {}
     if toml.has("acknowledged"):
         # Keys name checks ("extended", "score.D05"), so they are quoted and may hold dots.
-        for key, reason in toml.get("acknowledged", dict).items():
+        for key, given in toml.get("acknowledged", dict).items():
+            pinned = isinstance(given, dict)
+            reason = given.get("reason") if pinned else given
+            if pinned and (set(given) - {"reason", "published", "computed"} or "published" not in given):
+                raise toml.error(
+                    "acknowledged",
+                    f"“{key}”的说明由 make explain 写入，请勿手工改动；可删去这一行后重新运行 make explain",
+                )
             if not isinstance(reason, str) or not reason.strip() or "\n" in reason.strip() or len(reason) > 500:
                 raise toml.error("acknowledged", f"“{key}”的说明应是一行不超过500字的文字（写明为何保留这处差异）")
-            acknowledged[key] = reason.strip()
+            acknowledged[key] = Acknowledgement(
+                reason.strip(), given.get("published") if pinned else None, given.get("computed") if pinned else None
+            )
     return Circular(document, headline, totals, top_volume, best_units, example, status, acknowledged)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline.data import schema, values
@@ -20,6 +20,8 @@ from hotline.data.quarter_id import QuarterId
 from hotline.data.toml_file import TomlFile
 
 PROVENANCE_FILE = "provenance.toml"
+ISSUED_FOLDER = "issued"  # in a quarter's folder: the .docx and PDF as issued, kept as the record
+ISSUED_TABLE = "issued_documents"
 CORRECTIONS_FILE = "corrections.csv"  # in data/, one log for all quarters
 CORRECTIONS_HEADER = ["日期", "季度", "文件", "改动内容", "原因"]
 TRACKED_FILES = schema.QUARTER_FILES
@@ -38,6 +40,7 @@ class Provenance:
     corrections: int  # how many corrections-log entries for this quarter the checksums account for
     checksums: dict[str, str]
     source_checksum: str | None = None  # of the source document kept in data/sources/, if any
+    issued_documents: dict[str, str] = field(default_factory=dict)  # issued/<file> -> checksum (the record)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Correction:
     files: tuple[str, ...]
     change: str
     reason: str
+    line: int = 0  # in data/corrections.csv, for errors that name it
 
 
 def read_corrections(data: DataFolder | Path) -> list[Correction]:
@@ -71,7 +75,7 @@ def read_corrections(data: DataFolder | Path) -> list[Correction]:
                 raise DataError(path, f"须写明{column}", line=line, column=column)
             if "\n" in row[column]:
                 raise DataError(path, f"{column}应写在一行内", line=line, column=column)
-        log.append(Correction(date, quarter, files, row["改动内容"], row["原因"]))
+        log.append(Correction(date, quarter, files, row["改动内容"], row["原因"], line))
     return log
 
 
@@ -93,6 +97,7 @@ def read(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
             "notes",
             "corrections",
             "checksums",
+            ISSUED_TABLE,
         },
     )
 
@@ -114,6 +119,18 @@ def read(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
     corrections = toml.get("corrections", int, optional=True) or 0
     if corrections < 0:
         raise toml.error("corrections", "不能为负数")
+    issued = toml.get(ISSUED_TABLE, dict, optional=True) or {}
+    for name, value in issued.items():
+        if (
+            "/" in name
+            or "\\" in name
+            or name.startswith(".")
+            or not isinstance(value, str)
+            or not _CHECKSUM.match(value)
+        ):
+            raise toml.error(
+                ISSUED_TABLE, f"“{name}”应是 {ISSUED_FOLDER} 文件夹中的文件名，校验值为 sha256: 加64位十六进制数字"
+            )
     return Provenance(
         document_number=text("document_number"),
         document_date=toml.get("document_date", dt.date),
@@ -126,6 +143,7 @@ def read(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
         corrections=corrections,
         checksums=dict(checksums),
         source_checksum=source_checksum,
+        issued_documents=dict(issued),
     )
 
 
@@ -143,10 +161,23 @@ def verify(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
         raise DataError(
             quarter_folder / PROVENANCE_FILE,
             f"data/corrections.csv 中本季度有{logged}条更正记录，来源记录中登记的是{record.corrections}条："
-            f"请运行 scripts/record_checksums.py {quarter_folder.name}",
+            f"更正应由 make correct Q={quarter_folder.name} 登记；已有的更正记录不能删改",
             column="corrections",
             item="项",
         )
+    issued = quarter_folder / ISSUED_FOLDER
+    present = sorted(p.name for p in issued.iterdir()) if issued.is_dir() else []
+    for name in sorted(set(present) | set(record.issued_documents)):
+        if name not in record.issued_documents:
+            raise DataError(
+                issued / name, "印发存档文件夹中有来源记录未登记的文件：印发的公文只由 make issue 存档，请移走这个文件"
+            )
+        if name not in present or folder.sha256(issued / name) != record.issued_documents[name]:
+            raise DataError(
+                issued / name,
+                "印发的公文是存档记录，印发后不能改动或删除：请从版本库（git）中恢复这个文件；"
+                "数据的更正登记在更正记录中，公文保持印发时的原样",
+            )
     for name in TRACKED_FILES:
         recorded = record.checksums.get(name)
         if recorded is None:
@@ -154,8 +185,8 @@ def verify(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
         if folder.sha256(quarter_folder / name) != recorded:
             raise DataError(
                 quarter_folder / name,
-                "文件内容与来源记录中的校验值不一致：改动已发布的数据须先在 data/corrections.csv 登记"
-                f"改动内容和原因，再运行 scripts/record_checksums.py {quarter_folder.name} 更新校验值",
+                "文件内容与来源记录中的校验值不一致：已印发的数据改动后须登记更正，请运行 "
+                f'make correct Q={quarter_folder.name} WHAT="改动内容" WHY="原因"（改错了则从版本库恢复这个文件）',
             )
     return record
 
@@ -197,8 +228,10 @@ def unlogged_changes(quarter_folder: Path) -> list[str]:
     return [name for name in changed_files(quarter_folder) if name not in named]
 
 
-def record_checksums(quarter_folder: Path) -> str:
-    """Rewrite the [checksums] table of provenance.toml from the files as they are now.
+def record_checksums(quarter_folder: Path, issued_documents: dict[str, str] | None = None) -> str:
+    """Rewrite the checksums of provenance.toml from the files as they are now; ``issued_documents``
+    (given once, by ``make issue``) records the issued .docx and PDF, which are kept as they are
+    ever after.
 
     A published quarter's changed file is refused unless a new entry in data/corrections.csv
     names it: published numbers never change silently.
@@ -214,8 +247,13 @@ def record_checksums(quarter_folder: Path) -> str:
         )
     logged = len(_logged(folder, quarter_folder.name))
     text = folder.read_text(path)
-    head = re.sub(r"(?m)^corrections = \d+\n", "", text.split("[checksums]")[0]).rstrip()
-    head += f"\ncorrections = {logged}\n\n[checksums]\n"
+    if issued_documents is None:
+        issued_documents = TomlFile(path, text).get(ISSUED_TABLE, dict, optional=True) or {}
+    head = text.split("[checksums]")[0].split(f"[{ISSUED_TABLE}]")[0]
+    head = re.sub(r"(?m)^corrections = \d+\n", "", head).rstrip()
+    head += f"\ncorrections = {logged}\n\n"
+    if issued_documents:
+        head += f"[{ISSUED_TABLE}]\n" + "".join(f'"{n}" = "{v}"\n' for n, v in sorted(issued_documents.items())) + "\n"
     lines = [f'"{name}" = "{folder.sha256(quarter_folder / name)}"' for name in TRACKED_FILES]
-    path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(head + "[checksums]\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return path.read_text(encoding="utf-8")

@@ -2,6 +2,10 @@
 
 Everything is checked before anything is built, and every problem is a :class:`DataError` that
 names the file, the line and the column or key, so staff can fix the cell.
+
+A quarter is either issued (a record: checksummed, changed only through the corrections log) or a
+draft (``status = "draft"``: the staff's working copy, edited freely, no checksums and no log,
+never on the public site; see :func:`draft_quarters`).
 """
 
 from __future__ import annotations
@@ -13,11 +17,22 @@ import pandas as pd
 
 from hotline.data import narrative, provenance, schema
 from hotline.data.attachments import load_attachment
-from hotline.data.circular import DRAFT, Circular, Document, Headline, load_circular
+from hotline.data.circular import DRAFT, Acknowledgement, Circular, Document, Headline, load_circular
 from hotline.data.errors import DataError, Placeholder
 from hotline.data.files import DataFolder
 from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.registry import Registry
+from hotline.data.status import discover_quarters, draft_quarters, peek_status
+
+__all__ = [
+    "Quarter",
+    "check_no_corrections",
+    "discover_quarters",
+    "draft_quarters",
+    "load_all",
+    "load_quarter",
+    "peek_status",
+]
 
 
 @dataclass(frozen=True)
@@ -35,12 +50,23 @@ class Quarter:
     narrative: dict[str, narrative.Narrative] = field(default_factory=dict)
     example: bool = False  # synthetic data made by hotline.examples: every page says so
     status: str = "issued"
-    acknowledged: dict[str, str] = field(default_factory=dict)
+    acknowledged: dict[str, Acknowledgement] = field(default_factory=dict)
     provenance: provenance.Provenance | None = None
+    corrections: tuple[provenance.Correction, ...] = ()  # logged after the quarter was issued
 
     @property
     def is_draft(self) -> bool:
         return self.status == DRAFT
+
+    @property
+    def issued_record(self) -> dict[str, Path]:
+        """The .docx and PDF kept as issued by ``make issue`` (by suffix), which the site serves
+        unchanged whatever is corrected later; empty for a quarter entered from its printed text,
+        whose documents the site typesets from its data."""
+        if self.provenance is None:
+            return {}
+        folder = self.folder / provenance.ISSUED_FOLDER
+        return {Path(name).suffix: folder / name for name in self.provenance.issued_documents}
 
 
 def _check_unique(units: pd.DataFrame, folder: Path) -> None:
@@ -141,7 +167,11 @@ def load_quarter(
             if not drafting:
                 raise
             texts[key] = narrative.Narrative(())
-    record = provenance.verify(folder, here) if verify else None
+    if circular.status == DRAFT:
+        check_no_corrections(folder, quarter)
+        record = None  # a working copy: no checksums to match yet
+    else:
+        record = provenance.verify(folder, here) if verify else None
     return Quarter(
         id=quarter,
         folder=here,
@@ -156,31 +186,29 @@ def load_quarter(
         status=circular.status,
         acknowledged=circular.acknowledged,
         provenance=record,
+        corrections=()
+        if record is None
+        else tuple(c for c in provenance.read_corrections(folder) if c.quarter == quarter),
     )
 
 
-def discover_quarters(data: DataFolder | Path) -> list[QuarterId]:
-    """Every quarter folder under ``data/quarters``, oldest first; a misnamed folder is an error."""
-    found = []
-    folder = quarters_dir(DataFolder.of(data).root)
-    if not folder.is_dir():
-        raise DataError(folder, "找不到季度数据文件夹")
-    for child in sorted(folder.iterdir()):
-        if child.name.startswith("."):
-            continue
-        if not child.is_dir():
-            raise DataError(child, "季度数据文件夹中只应有季度文件夹（如 2024Q1），不应有文件")
-        try:
-            found.append(QuarterId.parse(child.name))
-        except ValueError as exc:
-            raise DataError(child, str(exc)) from None
-    if not found:
-        raise DataError(folder, "没有任何季度的数据")
-    return sorted(found)
+def check_no_corrections(folder: DataFolder, quarter: QuarterId) -> None:
+    """A draft is corrected by editing it: a line in the public corrections log about a quarter
+    that was never issued would tell the public of a circular that does not exist."""
+    for correction in provenance.read_corrections(folder):
+        if correction.quarter == quarter:
+            raise DataError(
+                folder.path(provenance.CORRECTIONS_FILE),
+                f"{quarter} 还是草稿，草稿直接修改即可，不需要也不应登记更正：请删去这一行",
+                line=correction.line,
+                column="季度",
+            )
 
 
 def load_all(data: DataFolder | Path, *, registry: Registry | None = None, verify: bool = True) -> list[Quarter]:
-    """Validate and load every quarter: the first error stops everything."""
+    """Validate and load every issued quarter: the first error stops everything."""
     folder = DataFolder.of(data)
     registry = registry or Registry.load(folder)
-    return [load_quarter(folder, quarter, registry, verify=verify) for quarter in discover_quarters(folder)]
+    return [
+        load_quarter(folder, quarter, registry, verify=verify) for quarter in discover_quarters(folder, drafts=False)
+    ]

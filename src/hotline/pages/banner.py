@@ -9,3 +9,13 @@ from hotline.pages.safe import Source, html
 
 def example_banner(text: str) -> Source:
     return html('<div class="admonition warning" role="note"><p class="admonition-title">注意</p><p>{}</p></div>', text)
+
+
+DRAFT_NOTE = "草稿，尚未印发：本页只在内部预览中显示，仅供核对，公开网站上没有这一期通报。"
+
+
+def draft_banner() -> Source:
+    return html(
+        '<div class="admonition warning draft" role="note"><p class="admonition-title">草稿</p><p>{}</p></div>',
+        DRAFT_NOTE,
+    )

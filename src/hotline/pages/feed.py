@@ -20,18 +20,28 @@ def _url(base: str, page: str) -> str:
     return base.rstrip("/") + "/" + page
 
 
+def _stamp(day: dt.date) -> str:
+    return dt.datetime.combine(day, dt.time()).isoformat() + "+08:00"
+
+
 def atom_feed(history: History, base_url: str, site_name: str) -> str:
-    """Atom 1.0: one entry per circular, newest first, its summary the latest figures and differences."""
+    """Atom 1.0: one entry per issued circular, newest first, its summary the latest figures and
+    differences. An entry's ``updated`` is the date of its latest logged correction, so a reader
+    subscribed to the feed learns that a published figure changed; drafts are never in it."""
     entries = []
-    for result in reversed(history.results):
+    updated_days = []
+    for result in reversed(history.issued):
         quarter, h = result.quarter, result.headline
         url = _url(base_url, links.href(links.quarter_page(result.id), links.HOME))
-        issued = dt.datetime.combine(quarter.document.date, dt.time()).isoformat() + "+08:00"
+        corrections = [c for c in history.corrections if c.quarter == result.id]
+        updated = max([quarter.document.date, *(c.date for c in corrections)])
+        updated_days.append(updated)
         differences = len(result.differences)
         summary = (
             f"{quarter.document.number}，{fmt.date(quarter.document.date)}印发。受理{fmt.count(h.received)}，"
             f"办结率{fmt.pct(h.completion_rate_pct)}。"
             + (f"通报中有{differences}处数字与附件表格或计分规则不一致。" if differences else "")
+            + (f"印发后有{len(corrections)}处更正，最近一次在{fmt.date(updated)}。" if corrections else "")
             + ("（示例数据）" if quarter.example else "")
         )
         entries.append(
@@ -39,12 +49,11 @@ def atom_feed(history: History, base_url: str, site_name: str) -> str:
             f"    <title>{escape(result.id.zh)}工单办理情况通报</title>\n"
             f'    <link rel="alternate" type="text/html" href="{escape(url)}"/>\n'
             f"    <id>{escape(url)}</id>\n"
-            f"    <published>{issued}</published>\n"
-            f"    <updated>{issued}</updated>\n"
+            f"    <published>{_stamp(quarter.document.date)}</published>\n"
+            f"    <updated>{_stamp(updated)}</updated>\n"
             f"    <summary>{escape(summary)}</summary>\n"
             "  </entry>\n"
         )
-    latest = history.latest.quarter.document.date
     home = _url(base_url, "index.html")
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -53,8 +62,8 @@ def atom_feed(history: History, base_url: str, site_name: str) -> str:
         f'  <link rel="alternate" type="text/html" href="{escape(home)}"/>\n'
         f'  <link rel="self" type="application/atom+xml" href="{escape(_url(base_url, FEED))}"/>\n'
         f"  <id>{escape(_url(base_url, FEED))}</id>\n"
-        f"  <updated>{dt.datetime.combine(latest, dt.time()).isoformat()}+08:00</updated>\n"
-        f"  <author><name>{escape(history.latest.quarter.document.issuer)}</name></author>\n"
+        f"  <updated>{_stamp(max(updated_days))}</updated>\n"
+        f"  <author><name>{escape(history.issued[-1].quarter.document.issuer)}</name></author>\n"
         + "".join(entries)
         + "</feed>\n"
     )

@@ -20,7 +20,7 @@ from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
 from hotline.pages import charts, links
 from hotline.pages import checks as says
-from hotline.pages.banner import example_banner
+from hotline.pages.banner import draft_banner, example_banner
 from hotline.pages.narrative import inlines as narrative_inlines
 from hotline.pages.narrative import render as render_narrative
 from hotline.pages.safe import Source, block, html, join
@@ -96,6 +96,8 @@ class QuarterPage:
             docx=links.file_href(f"docx/{quarter.id}.docx", self.here),
         )
         parts = [example_banner(EXAMPLE_NOTE)] if quarter.example else []
+        parts += [draft_banner()] if quarter.is_draft else []
+        parts += [self.corrected_since()] if quarter.corrections else []
         parts += [
             html(
                 '<p class="doc-meta"><span class="doc-issuer">{}文件</span>　<span class="doc-number">{}</span>'
@@ -110,6 +112,27 @@ class QuarterPage:
             render_narrative(quarter.narrative["preamble"]),
         ]
         return block(join(parts))
+
+    def corrected_since(self) -> HTML:
+        """Which logged corrections came after the circular was issued: the page's figures include
+        them; the documents either are kept as issued or are typeset from the corrected data."""
+        quarter = self.result.quarter
+        documents = (
+            "通报原件（PDF、Word）是印发时的原样，没有随更正改动。"
+            if quarter.issued_record
+            else "本网站的 PDF、Word 按更正后的数据排印。"
+        )
+        items = join(
+            html("<li>{}：{}（原因：{}）</li>", fmt.date(c.date), c.change, c.reason) for c in quarter.corrections
+        )
+        return html(
+            '<div class="admonition corrected" role="note"><p class="admonition-title">印发后的更正</p>'
+            '<p>本页按以下{}处更正后的数据显示（见<a href="{}">更正记录</a>）；{}</p><ul>{}</ul></div>',
+            len(quarter.corrections),
+            links.href(links.CORRECTIONS, self.here),
+            documents,
+            items,
+        )
 
     def summary(self) -> HTML:
         """A plain statement near the top of every published figure the data do not bear out."""

@@ -9,6 +9,7 @@ display text, and nothing downstream parses a string back into a number.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -50,7 +51,8 @@ class Check:
     unit_id: str = ""
     kind: str = ""  # the kind (schema.TOWN / schema.DEPARTMENT) of a unit or a total
     column: str = ""  # for a total: the count column's key
-    acknowledged: str = ""  # for a draft: the reason staff gave for leaving a difference as it is
+    acknowledged: str = ""  # the reason staff gave for leaving a difference as it is (make explain)
+    outdated_reason: str = ""  # a reason given for other numbers than these: to be confirmed again
 
 
 def decimals(value: float) -> int:
@@ -192,8 +194,33 @@ def check_quarter(
         *_lists(quarter, units, best, largest),
         *_scores(ranking),
     ]
-    reasons = quarter.acknowledged
-    return tuple(dataclasses.replace(c, acknowledged=reasons[c.key]) if c.key in reasons else c for c in checks)
+    return tuple(_acknowledged(check, quarter.acknowledged.get(check.key)) for check in checks)
+
+
+def pinned(value) -> str:
+    """A published or computed value as ``make explain`` records it and compares it: lists as
+    lists, every number as a float (TOML gives 14 back for 14.0)."""
+
+    def plain(v):
+        if isinstance(v, list | tuple):
+            return [plain(x) for x in v]
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return v
+        return float(v)
+
+    return json.dumps(plain(value), ensure_ascii=False)
+
+
+def _acknowledged(check: Check, given) -> Check:
+    """Staff's reason attached to its check, if it was given for these very numbers."""
+    if given is None:
+        return check
+    if given.pinned and (pinned(given.published), pinned(given.computed)) != (
+        pinned(check.published),
+        pinned(check.computed),
+    ):
+        return dataclasses.replace(check, outdated_reason=given.reason)
+    return dataclasses.replace(check, acknowledged=given.reason)
 
 
 def passed_over(check: Check, units: pd.DataFrame) -> tuple[tuple[str, int], ...]:

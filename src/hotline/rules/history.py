@@ -19,9 +19,8 @@ from hotline.data import schema
 from hotline.data.files import DataFolder
 from hotline.data.provenance import Correction, read_corrections
 from hotline.data.quarter_id import QuarterId
-from hotline.data.quarters import Quarter, discover_quarters, load_quarter
+from hotline.data.quarters import Quarter, check_no_corrections, discover_quarters, draft_quarters, load_quarter
 from hotline.data.registry import Registry
-from hotline.rules.issuing import check_issuable
 from hotline.rules.results import UNIT_COLUMNS, QuarterResult, compute
 
 #: The headline figures followed over time, in the order the comparison page shows them.
@@ -37,20 +36,30 @@ class History:
 
     @classmethod
     def build(
-        cls, data: DataFolder | Path, reuse: Callable[[QuarterId], QuarterResult | None] = lambda quarter: None
+        cls,
+        data: DataFolder | Path,
+        reuse: Callable[[QuarterId], QuarterResult | None] = lambda quarter: None,
+        *,
+        drafts: bool = False,
     ) -> History:
-        """Validate every quarter (checksums included) and compute its results: the one time a
-        build reads and computes them. ``reuse`` may give a quarter's results as an earlier build
+        """Validate every issued quarter (checksums included) and compute its results: the one time
+        a build reads and computes them. ``reuse`` may give a quarter's results as an earlier build
         validated and computed them from the very same inputs (see :mod:`hotline.site.validated`);
-        the registry, the corrections log and what spans quarters are checked every time."""
+        the registry, the corrections log and what spans quarters are checked every time.
+
+        Drafts are left out: the public site holds issued circulars only. With ``drafts`` (the
+        staff's preview) they are in, read as they stand (a part still 待填写 is empty and
+        differences are shown, not blocking: issuing is where they must be settled)."""
         folder = DataFolder.of(data)
         registry = Registry.load(folder)
         results = tuple(
-            reuse(quarter) or compute(load_quarter(folder, quarter, registry), registry)
-            for quarter in discover_quarters(folder)
+            reuse(quarter) or compute(load_quarter(folder, quarter, registry, drafting=drafts), registry)
+            for quarter in discover_quarters(folder, drafts=drafts)
         )
-        check_issuable(results)
         corrections = tuple(read_corrections(folder))
+        if not drafts:  # a draft's own load checks this; the public build does not load drafts
+            for quarter in draft_quarters(folder):
+                check_no_corrections(folder, quarter)
         units = pd.concat([r.units for r in results], ignore_index=True)[list(UNIT_COLUMNS)]
         return cls(results, registry, corrections, units)
 
@@ -78,6 +87,15 @@ class History:
     @property
     def latest(self) -> QuarterResult:
         return self.results[-1]
+
+    @property
+    def has_drafts(self) -> bool:
+        return any(r.quarter.is_draft for r in self.results)
+
+    @property
+    def issued(self) -> tuple[QuarterResult, ...]:
+        """The results of issued quarters: what search, the feed and the sitemap may list."""
+        return tuple(r for r in self.results if not r.quarter.is_draft)
 
     @property
     def has_examples(self) -> bool:

@@ -28,6 +28,17 @@ def expand_quarter_navigation(toc: Path, quarters: list[str]) -> None:
     toc.write_text(text.replace("      - glob: quarters/*", entries), encoding="utf-8")
 
 
+def mark_preview(config: Path) -> None:
+    """The staged book's _config.yml for the staff's preview: the theme then shows on every page
+    that the site holds drafts and is not for publishing (the project's _config.yml is untouched)."""
+    import yaml
+
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["sphinx"]["config"]["html_theme_options"]["preview"] = "1"
+    settings["title"] = f"（内部预览）{settings.get('title', '')}"
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 def copy_executed(job: Job, cache: Path, book: Path) -> None:
     """The executed notebook into its place in the book (its charts are inside it)."""
     target = book / job.page

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 # forkserver should start importing before this process does. The rest is imported where used.
 from hotline.data.files import DataFolder
 from hotline.data.quarter_id import quarters_dir
+from hotline.data.status import draft_quarters
 from hotline.site import book as book_source
 from hotline.site import keys, parallel, publish, sphinx_run
 from hotline.site.config import SiteConfig
@@ -138,16 +139,21 @@ def build(
     *,
     rerun: Iterable[str] = (),
     workers: int | None = None,
+    preview: bool = False,
 ) -> BuildResult:
+    """Build the public site of the issued quarters, or with ``preview`` the staff's preview, which
+    shows the drafts too (marked 草稿 on every page and document, never in search, feed or sitemap)."""
     data_dir, output = Path(data_dir).resolve(), Path(output).resolve()
     try:
         with build_lock(output.parent, output.name):
-            return _build(data_dir, output, root, list(rerun), workers)
+            return _build(data_dir, output, root, list(rerun), workers, preview)
     except OSError as exc:
         raise publish.os_error("构建", exc) from None
 
 
-def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: int | None) -> BuildResult:
+def _build(
+    data_dir: Path, output: Path, root: Path, rerun: list[str], workers: int | None, preview: bool
+) -> BuildResult:
     started = time.monotonic()
     phases: dict[str, float] = {}
     since = started
@@ -161,8 +167,8 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
     work = output.parent / f".work-{output.name}"  # caches and the book source, kept between builds
     state = work / "site.json"
     folder = DataFolder(data_dir)
-    inputs = Inputs(root, folder)
-    key = inputs.site_key()
+    inputs = Inputs(root, folder, leave_out=() if preview else map(str, draft_quarters(folder)))
+    key = keys.digest([], inputs.site_key(), f"preview={preview}")
     if not rerun and _current(output, state, key):
         names = sorted(p.name for p in quarters_dir(data_dir).iterdir() if p.is_dir())
         return BuildResult(output, None, names, time.monotonic() - started, up_to_date=True)
@@ -173,7 +179,7 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
     warm_up(workers)
     from hotline.site import validated  # pandas: not needed when nothing changed
 
-    history = validated.history(folder, inputs, work / "validated")
+    history = validated.history(folder, inputs, work / "validated", drafts=preview)
     lap("validate")
     known = set(history.quarter_ids) | {name for name, _ in SPANNING_PAGES}
     unknown = set(rerun) - known
@@ -192,6 +198,8 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
         source.mkdir()
         for name in BOOK_FILES:
             shutil.copy2(root / name, source / name)
+        if preview:
+            book_source.mark_preview(source / "_config.yml")
         for name in BOOK_DIRS:
             shutil.copytree(root / name, source / name)
         book_source.expand_quarter_navigation(source / "_toc.yml", history.quarter_ids)
@@ -241,7 +249,7 @@ def _build(data_dir: Path, output: Path, root: Path, rerun: list[str], workers: 
                 downloads.result()
                 publish.stage(book / "_build" / "html", assets, staged)
                 indexes.write_search_data(staged, history, work / "search", config.county)
-                indexes.write_sitemap(staged, config.base_url)
+                indexes.write_sitemap(staged, config.base_url, indexes.draft_ids(history))
                 documents.copy_documents(made.result(), staged)
                 lap("pdf")
                 manifest = publish.write_manifest(staged)

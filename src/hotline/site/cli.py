@@ -25,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
         "--rerun", action="append", default=[], help="无论有无改动都重新运行这个季度（如 2024Q1）的笔记本"
     )
     parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="内部预览：连同草稿一起构建到 _build/preview/html（每页标明“内部预览”，草稿标“草稿”），不得对外发布",
+    )
+    parser.add_argument(
         "--demo", action="store_true", help="在真实数据之外加上3个程序生成的示例季度（标注“示例数据”），只用于演示"
     )
     args = parser.parse_args(argv)
@@ -36,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
             data_dir = REPO / "_build" / "demo" / "data"
             made = examples.generate(args.data, data_dir)
             print(f"示例季度已生成到 {data_dir}：{'、'.join(map(str, made))}（不写入 data/）")
-        default = REPO / "_build" / ("demo/html" if args.demo else "html")
-        result = build(data_dir, args.output or default, rerun=args.rerun)
+        default = REPO / "_build" / ("demo/html" if args.demo else "preview/html" if args.preview else "html")
+        result = build(data_dir, args.output or default, rerun=args.rerun, preview=args.preview)
     except (DataError, BuildError) as exc:
         print(f"构建失败，网站未更新。\n{exc}", file=sys.stderr)
         return 1
@@ -49,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     quarters = "、".join(result.quarters)
     print(f"网站已构建：{result.output}（季度：{quarters}；重新运行的笔记本：{ran}；用时 {result.seconds:.0f} 秒）")
     print("各步用时（秒）：" + "，".join(f"{PHASE_LABELS[name]} {sec:.1f}" for name, sec in result.phases.items()))
-    print("本地预览：make serve，然后打开 http://127.0.0.1:8000/")
+    if args.preview:
+        shown = result.output.relative_to(REPO) if result.output.is_relative_to(REPO) else result.output
+        print(f"这是内部预览（含草稿），不得对外发布。查看：make serve SITE={shown}")
+    else:
+        print("本地查看：make serve，然后打开 http://127.0.0.1:8000/；发布到网站服务器：make publish")
     return 0
 
 

@@ -1,5 +1,7 @@
 """The official documents of every quarter, as .docx and PDF (see :mod:`hotline.document`),
-written into the published site: ``docx/<quarter>.docx`` and ``pdf/<quarter>.pdf``.
+written into the published site: ``docx/<quarter>.docx`` and ``pdf/<quarter>.pdf``. A quarter
+issued with ``make issue`` has its documents kept as issued in its data folder (the record): those
+are served byte for byte, whatever was corrected or renamed since.
 
 Each document is cached under its quarter's key (the quarter's own files, the unit registry and
 the package code: what its results and its composition depend on, see
@@ -43,24 +45,44 @@ def _part(path: str) -> Path:
     return Path(path + ".part")
 
 
-def make_documents(
-    history: History, quarter_key: Callable[[str], str], cache: Path, workers: int
-) -> dict[str, tuple[Path, Path]]:
-    """Every quarter's .docx and PDF in ``cache`` (made now only where missing), by quarter. The
-    build runs this while Sphinx builds the book: the documents need the results only.
-    ``quarter_key`` is the build's :meth:`hotline.site.keys.Inputs.quarter_key`."""
+def _printer() -> tuple[str, Path]:
+    """Chromium and the documents' fonts, or a named error saying how to get them."""
     browser = executable()
     if browser is None:
         raise BuildError("找不到 Chromium，无法生成公文 PDF：请用 make site 构建（会自动安装），或安装 chromium")
     folder = fonts.fonts_dir()
     if not (folder / fonts.FANDOL_FILES["fang"]).is_file():
         raise BuildError(f"找不到公文字体（{folder}）：请用 make site 构建（会自动安装 Fandol 字体）")
+    return browser, folder
+
+
+def make_one(result, docx: Path, pdf: Path) -> None:
+    """One quarter's .docx and PDF, made here and now (``make issue`` keeps them as the record)."""
+    browser, folder = _printer()
+    blob = pickle.dumps(compose.official_document(result), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        _make_share([(blob, str(docx), str(pdf))], str(folder), browser)
+    except Exception as exc:  # Chromium or the fonts: named, never a traceback
+        raise BuildError(f"公文生成失败：{type(exc).__name__}: {exc}") from None
+
+
+def make_documents(
+    history: History, quarter_key: Callable[[str], str], cache: Path, workers: int
+) -> dict[str, tuple[Path, Path]]:
+    """Every quarter's .docx and PDF in ``cache`` (made now only where missing), by quarter. The
+    build runs this while Sphinx builds the book: the documents need the results only.
+    ``quarter_key`` is the build's :meth:`hotline.site.keys.Inputs.quarter_key`."""
+    browser, folder = _printer()
     fonts_key = keys.digest(keys.tree(folder, "fonts"))  # hashed once
     cache.mkdir(parents=True, exist_ok=True)
     made: dict[str, tuple[Path, Path]] = {}
     pending: list[tuple[bytes, str | None, str | None]] = []
     for result in history.results:
         quarter = str(result.id)
+        record = result.quarter.issued_record
+        if ".docx" in record and ".pdf" in record:  # issued by make issue: served as issued, never made again
+            made[quarter] = (record[".docx"], record[".pdf"])
+            continue
         key = keys.digest([], quarter_key(quarter), fonts_key, "official-document")
         docx, pdf = cache / f"{key}.docx", cache / f"{key}.pdf"
         if not (docx.is_file() and pdf.is_file()):

@@ -35,13 +35,21 @@ _SKIPPED = ("table", "figure", "nav", "figcaption", "script", "style", "form")
 _QUARTER = re.compile(r"^quarters/(\d{4}Q[1-4])\.html$")
 
 
-def _pages(site: Path) -> list[Path]:
-    """The reading pages of a site (not the search page, nor the theme's files)."""
+def _pages(site: Path, drafts: tuple[str, ...] = ()) -> list[Path]:
+    """The reading pages of a site (not the search page, nor the theme's files, nor the pages of
+    ``drafts``, quarters a preview shows that must never be found or listed)."""
+    hidden = {f"quarters/{quarter}.html" for quarter in drafts}
     return sorted(
         p
         for p in site.rglob("*.html")
-        if p.relative_to(site).parts[0] != "_static" and p.name not in ("search.html", "genindex.html")
+        if p.relative_to(site).parts[0] != "_static"
+        and p.name not in ("search.html", "genindex.html")
+        and p.relative_to(site).as_posix() not in hidden
     )
+
+
+def draft_ids(history: History) -> tuple[str, ...]:
+    return tuple(str(r.id) for r in history.results if r.quarter.is_draft)
 
 
 def _text(element) -> str:
@@ -137,7 +145,7 @@ def write_search_data(site: Path, history: History, cache: Path, county: str) ->
         found = {w for text in [entry["t"], *entry["s"]] for w in segmenter.lcut(text)}
         return sorted(w for w in found if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w))
 
-    for path in _pages(site):
+    for path in _pages(site, draft_ids(history)):
         url = path.relative_to(site).as_posix()
         raw = path.read_bytes()
         key = hashlib.sha256(url.encode() + b"\0" + raw).hexdigest()
@@ -164,10 +172,11 @@ def write_search_data(site: Path, history: History, cache: Path, county: str) ->
     return target
 
 
-def write_sitemap(site: Path, base_url: str) -> Path:
-    """sitemap.xml of every reading page (and the search page), under the site's published address."""
+def write_sitemap(site: Path, base_url: str, drafts: tuple[str, ...] = ()) -> Path:
+    """sitemap.xml of every reading page (and the search page), under the site's published address;
+    never a draft's page (``drafts``: a preview's)."""
     base = base_url.rstrip("/") + "/"
-    pages = [p.relative_to(site).as_posix() for p in _pages(site)] + ["search.html"]
+    pages = [p.relative_to(site).as_posix() for p in _pages(site, drafts)] + ["search.html"]
     body = "".join(f"  <url><loc>{escape(base + page)}</loc></url>\n" for page in sorted(pages))
     target = site / SITEMAP
     target.write_text(

@@ -57,7 +57,9 @@ def tree(folder: Path, prefix: str, read=Path.read_bytes) -> Named:
 class Inputs:
     """Everything a build depends on, each file read once."""
 
-    def __init__(self, root: Path, data: DataFolder):
+    def __init__(self, root: Path, data: DataFolder, leave_out: Iterable[str] = ()):
+        """``leave_out``: quarters whose folders the site does not show (drafts, on the public
+        site), so that editing a draft does not rebuild the public site."""
         self.root = root
         self.data = data
         self.code: Named = [*tree(PACKAGE, "hotline"), ("requirements.txt", (root / "requirements.txt").read_bytes())]
@@ -65,7 +67,10 @@ class Inputs:
         self.book: Named = [(name, (root / name).read_bytes()) for name in BOOK_FILES]
         for folder in BOOK_DIRS:
             self.book += tree(root / folder, folder)
-        self.data_files: Named = tree(data.root, "data", read=data.read_bytes)
+        hidden = tuple(f"data/quarters/{quarter}/" for quarter in leave_out)
+        self.data_files: Named = [
+            named for named in tree(data.root, "data", read=data.read_bytes) if not named[0].startswith(hidden)
+        ]
         self._quarter_keys: dict[str, str] = {}
 
     def site_key(self) -> str:

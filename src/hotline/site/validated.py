@@ -24,14 +24,17 @@ from hotline.rules.results import QuarterResult
 from hotline.site import keys
 
 
-def history(folder: DataFolder, inputs: keys.Inputs, cache: Path) -> History:
-    """The build's history, reusing the results of every quarter whose inputs are unchanged."""
+def history(folder: DataFolder, inputs: keys.Inputs, cache: Path, *, drafts: bool = False) -> History:
+    """The build's history, reusing the results of every quarter whose inputs are unchanged
+    (``drafts``: the staff's preview, see :meth:`History.build`)."""
     logged = Counter(str(correction.quarter) for correction in read_corrections(folder))
 
     @functools.cache
     def saved(quarter: QuarterId) -> Path:
         name = str(quarter)
-        key = keys.digest([], inputs.quarter_key(name), f"corrections={logged[name]}", str(folder.root))
+        key = keys.digest(
+            [], inputs.quarter_key(name), f"corrections={logged[name]}", f"drafts={drafts}", str(folder.root)
+        )
         return cache / f"{name}-{key}.pickle"
 
     def reuse(quarter: QuarterId) -> QuarterResult | None:
@@ -40,7 +43,7 @@ def history(folder: DataFolder, inputs: keys.Inputs, cache: Path) -> History:
         except Exception:  # not kept, or not whole: computed again
             return None
 
-    built = History.build(folder, reuse)
+    built = History.build(folder, reuse, drafts=drafts)
     cache.mkdir(parents=True, exist_ok=True)
     wanted = {saved(result.id) for result in built.results}
     for path in cache.glob("*.pickle"):

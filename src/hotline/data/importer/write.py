@@ -18,31 +18,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import shutil
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hotline.data import provenance, schema
+from hotline.data import provenance, schema, toml_edit
+from hotline.data.circular import DRAFT
 from hotline.data.errors import PLACEHOLDER, DataError, Placeholder
 from hotline.data.importer.tables import Imported, Table
 from hotline.data.importer.workbook import HEADLINE_FIELDS
 from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE
+from hotline.data.status import peek_status
 
-
-def _toml_value(value) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    return str(value)
+_toml_value = toml_edit.toml_value
 
 
 _HEADLINE_COMMENTS = {
@@ -308,6 +299,13 @@ def import_quarter(
         )
     if replace and not folder.exists():
         raise DataError(folder, "这个季度还没有数据，不需要 --replace")
+    redrafting = replace and peek_status(data_dir, quarter) == DRAFT
+    if replace and not redrafting and imported.status == DRAFT:
+        raise DataError(
+            folder,
+            f"{quarter} 已经印发，不能再用录入表重新导入为草稿：更正已印发的数据请直接改文件，"
+            f"再运行 make correct Q={quarter}（或用通报原文重新导入并加 --reason）",
+        )
     files = render_files(imported, quarter)
     quarters_dir(data_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".import-{quarter}-", dir=quarters_dir(data_dir)) as scratch:
@@ -316,15 +314,24 @@ def import_quarter(
         new.mkdir()
         for name, text in files.items():
             (new / name).write_text(text, encoding="utf-8")
+        if redrafting:  # what staff wrote since the first import stays: the text and the explanations
+            for name in schema.NARRATIVE_FILES.values():
+                shutil.copyfile(folder / name, new / name)
+            explained = toml_edit.section((folder / schema.CIRCULAR_FILE).read_text(encoding="utf-8"), "acknowledged")
+            if explained:
+                circular = new / schema.CIRCULAR_FILE
+                circular.write_text(circular.read_text(encoding="utf-8") + "\n" + explained, encoding="utf-8")
         outcome.incomplete = _validate(staging, new, quarter, folder)
         if not replace:
             return _write_new(imported, data_dir, quarter, new, source, entered_by, outcome)
-        if outcome.incomplete:
+        if outcome.incomplete and not redrafting:
             raise DataError(folder, f"新导入的数据不完整，已有数据保持不变：{outcome.incomplete}")
         outcome.changes = cell_changes(folder, new)
         if not outcome.changes:
             outcome.unchanged = True
             return outcome
+        if redrafting:  # a draft is the staff's working copy: replaced as it is, nothing logged
+            return _redraft(data_dir, quarter, new, source, outcome)
         log = data_dir / provenance.CORRECTIONS_FILE
         log_before = log.read_bytes() if log.is_file() else None
         backup = folder.with_name(f".replaced-{quarter}")
@@ -347,9 +354,16 @@ def import_quarter(
     return outcome
 
 
+def kept_source(data_dir: Path, quarter: QuarterId, source: Path) -> Path:
+    """Where the imported file is archived: data/sources/<quarter>-<name>, its name prefixed by the
+    quarter only once (the entry workbook is already called 2024Q2-录入表.xlsx)."""
+    name = source.name if source.name.startswith(str(quarter)) else f"{quarter}-{source.name}"
+    return data_dir / "sources" / name
+
+
 def _write_new(imported, data_dir, quarter, new, source, entered_by, outcome) -> Outcome:
     folder = outcome.folder
-    kept = data_dir / "sources" / f"{quarter}-{source.name}"
+    kept = kept_source(data_dir, quarter, source)
     note = f"{source.name}（原件副本存档于数据仓库 sources 文件夹）"
     (new / provenance.PROVENANCE_FILE).write_text(
         _provenance_text(imported, quarter, note, source, entered_by), encoding="utf-8"
@@ -357,8 +371,23 @@ def _write_new(imported, data_dir, quarter, new, source, entered_by, outcome) ->
     kept.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, kept)
     shutil.copytree(new, folder)
-    provenance.record_checksums(folder)
+    if imported.status != DRAFT:  # a draft gets its checksums when it is issued (make issue)
+        provenance.record_checksums(folder)
     outcome.written = [folder / name for name in (*schema.QUARTER_FILES, provenance.PROVENANCE_FILE)] + [kept]
+    return outcome
+
+
+def _redraft(data_dir: Path, quarter: QuarterId, new: Path, source: Path, outcome: Outcome) -> Outcome:
+    """A draft imported again (a corrected workbook): its changed files replaced, and the archived
+    workbook with them (narratives and explanations were carried over by :func:`import_quarter`)."""
+    folder = outcome.folder
+    for name in outcome.changes:
+        shutil.copyfile(new / name, folder / name)
+    kept = kept_source(data_dir, quarter, source)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    if kept.resolve() != source.resolve():
+        shutil.copyfile(source, kept)
+    outcome.written = [folder / name for name in outcome.changes] + [kept]
     return outcome
 
 

@@ -1,0 +1,75 @@
+"""``make correct``: a correction to an issued quarter, logged in one step.
+
+Staff edit the quarter's files (a number in towns.csv, a sentence in problems.md), then run the
+command with what changed and why. It finds the changed files by their checksums, validates the
+corrected quarter, appends one line to the public corrections log (更正记录) and records the new
+checksums. The issued documents are not touched: the site's pages and downloads follow the
+corrected data, the documents stay as issued, and the quarter's page lists the corrections made
+since.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from hotline.data import provenance, values
+from hotline.data.circular import ISSUED
+from hotline.data.errors import DataError
+from hotline.data.quarter_id import QuarterId
+from hotline.data.quarters import load_quarter
+from hotline.data.registry import Registry
+from hotline.data.status import peek_status
+from hotline.rules import results
+from hotline.rules.checks import Check
+from hotline.staff.explain import quarter_folder
+
+
+def append_log(data: Path, quarter: str, files: list[str], change: str, reason: str, day: dt.date) -> str:
+    """One line at the end of data/corrections.csv (the log is only ever appended to)."""
+    log = data / provenance.CORRECTIONS_FILE
+    text = log.read_text(encoding="utf-8-sig") if log.is_file() else ",".join(provenance.CORRECTIONS_HEADER) + "\n"
+    if not text.endswith("\n"):
+        text += "\n"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([day.isoformat(), quarter, "、".join(files), change, reason])
+    log.write_text(text + out.getvalue(), encoding="utf-8")
+    return out.getvalue().rstrip("\n")
+
+
+def correct(data: Path, quarter: str, change: str, reason: str, day: dt.date | None = None) -> tuple[str, list[Check]]:
+    """Log and record a correction; returns the log line and the differences whose earlier reason
+    no longer fits their numbers (staff confirm them again with make explain)."""
+    data = Path(data).resolve()
+    folder = quarter_folder(data, quarter)
+    log = data / provenance.CORRECTIONS_FILE
+    change = values.check_text(" ".join(change.split()), log, None, "改动内容")
+    reason = values.check_text(" ".join(reason.split()), log, None, "原因")
+    if not folder.is_dir():
+        raise DataError(folder, f"没有 {quarter} 的数据")
+    if peek_status(data, QuarterId.parse(folder.name)) != ISSUED:
+        raise DataError(folder, f"{quarter} 还是草稿：草稿直接修改即可，不登记更正；印发用 make issue Q={quarter}")
+    changed = provenance.changed_files(folder)
+    if not changed:
+        raise DataError(
+            folder,
+            "没有发现改动的文件：请先改好本季度的数据文件（如 towns.csv、departments.csv、problems.md），"
+            "再运行 make correct 登记",
+        )
+    registry = Registry.load(data)
+    quarter_data = load_quarter(data, quarter, registry, verify=False)  # the corrected files must validate
+    before = log.read_bytes() if log.is_file() else None
+    line = append_log(data, quarter, changed, change, reason, day or dt.date.today())
+    try:
+        provenance.record_checksums(folder)
+        load_quarter(data, quarter, registry)
+    except BaseException:
+        if before is None:
+            log.unlink(missing_ok=True)
+        else:
+            log.write_bytes(before)
+        raise
+    outdated = [c for c in results.compute(quarter_data, registry).checks if c.outdated_reason]
+    return line, outdated
