@@ -4,6 +4,7 @@ column or key; nothing meaningless passes."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
@@ -370,3 +371,47 @@ def test_rerecorded_checksums_make_a_test_change_pass_only_the_checksum_check(da
     edit_line(data_copy / "quarters" / "2024Q1" / "towns.csv", 3, "尧禾镇,,65,,,,3.4,1,100")
     rerecord(data_copy)
     assert load_quarter(data_copy, "2024Q1").units.set_index("unit").loc["尧禾镇", "work_orders"] == 65
+
+
+# --- only regular files inside the data folder are read ----------------------------------------
+
+
+def test_a_data_file_that_is_a_link_outside_is_refused_before_it_is_read(data_copy):
+    import os
+
+    preamble = data_copy / "quarters" / "2024Q1" / "preamble.md"
+    preamble.unlink()
+    os.symlink("/etc/os-release", preamble)
+    with pytest.raises(DataError, match=r"preamble.md 是一个链接（指向 /etc/os-release）") as problem:
+        load_all(data_copy)
+    assert "PRETTY_NAME" not in str(problem.value)
+
+
+def test_a_quarter_folder_that_is_a_link_is_refused(data_copy, tmp_path):
+    import os
+
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(data_copy / "quarters" / "2024Q1", outside)
+    shutil.rmtree(data_copy / "quarters" / "2024Q1")
+    os.symlink(outside, data_copy / "quarters" / "2024Q1")
+    with pytest.raises(DataError, match=r"这是一个链接.*季度文件夹必须是数据文件夹中真实的文件夹"):
+        load_all(data_copy)
+
+
+def test_a_fifo_is_refused_at_once_without_waiting_for_a_writer(data_copy):
+    import os
+    import time
+
+    towns = data_copy / "quarters" / "2024Q1" / "towns.csv"
+    towns.unlink()
+    os.mkfifo(towns)
+    started = time.monotonic()
+    with pytest.raises(DataError, match=r"这不是一个普通文件（是管道或设备等特殊文件）"):
+        load_all(data_copy)
+    assert time.monotonic() - started < 5
+
+
+def test_a_full_width_quarter_folder_is_named_not_taken_for_an_ascii_one(data_copy):
+    shutil.copytree(data_copy / "quarters" / "2024Q1", data_copy / "quarters" / "２０２４Q1")
+    with pytest.raises(DataError, match=r"季度编号“２０２４Q1”格式不对"):
+        load_all(data_copy)

@@ -24,7 +24,7 @@ ISSUED = "issued"
 DRAFT = "draft"
 STATUSES = (ISSUED, DRAFT)
 _DOCUMENT_NUMBER = re.compile(r"^\S.*〔(\d{4})〕\d+号$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 @dataclass(frozen=True)

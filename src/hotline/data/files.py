@@ -14,15 +14,31 @@ it means the checksum that was verified is the checksum of exactly what was pars
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections import Counter
 from pathlib import Path
 
 from hotline.data.errors import DataError
 
 # Control characters other than tab, line feed and carriage return have no place in text staff
-# type; they usually mean a binary file or a bad copy and paste.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# type; they usually mean a binary file or a bad copy and paste. Nor do the characters that hide or
+# reorder text: C1 controls, the Unicode line and paragraph separators, direction controls (a unit
+# name with U+202E shows 1170件 as 件0711 on the page and in the official PDF) and zero-width
+# characters (a byte-order mark is allowed only at the very start, where it is dropped).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]"
+)
+_NAMES = {
+    0x2028: "行分隔符",
+    0x2029: "段分隔符",
+    0x0085: "下一行控制符",
+    **dict.fromkeys((0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069), "文字方向控制符"),
+    **dict.fromkeys((0x200E, 0x200F, 0x061C), "文字方向标记"),
+    **dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF), "零宽字符"),
+}
 
 
 class DataFolder:
@@ -41,14 +57,9 @@ class DataFolder:
         return self.root.joinpath(*parts)
 
     def read_bytes(self, path: Path) -> bytes:
-        path = Path(path).resolve()
+        path = Path(os.path.abspath(path))
         if path not in self._bytes:
-            if not path.is_file():
-                raise DataError(path, "找不到此文件" if not path.exists() else "这不是一个文件")
-            try:
-                self._bytes[path] = path.read_bytes()
-            except OSError as exc:
-                raise DataError(path, f"无法读取此文件：{exc.strerror}") from None
+            self._bytes[path] = read_regular(path, self.root)
             self.reads[path] += 1
         return self._bytes[path]
 
@@ -57,6 +68,48 @@ class DataFolder:
 
     def sha256(self, path: Path) -> str:
         return "sha256:" + hashlib.sha256(self.read_bytes(path)).hexdigest()
+
+
+def hidden_character(text: str) -> str | None:
+    """The first character of ``text`` that hides or reorders text (or a control), if any."""
+    found = _CONTROL.search(text)
+    return found.group() if found else None
+
+
+def read_regular(path: Path, inside: Path) -> bytes:
+    """The bytes of a regular file whose real path is inside ``inside``: a link (to /etc/os-release,
+    or to a folder outside the project), a FIFO, a device or a folder where a file is expected is
+    refused with a named error before anything is read, and never blocks (a FIFO is opened without
+    waiting for a writer)."""
+    path = Path(os.path.abspath(path))
+    if not path.is_relative_to(inside):
+        raise DataError(path, f"不在数据文件夹 {inside} 之内：只读取项目内的文件")
+    for parent in [path, *path.parents]:
+        if parent == inside:
+            break
+        if parent.is_symlink():
+            raise DataError(
+                path, f"{parent.name} 是一个链接（指向 {os.readlink(parent)}）：数据文件夹中只能放真实的文件"
+            )
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise DataError(path, "找不到此文件") from None
+    except OSError as exc:
+        raise DataError(path, f"无法读取此文件：{exc.strerror}") from None
+    try:
+        kind = os.fstat(handle).st_mode
+        if not stat.S_ISREG(kind):
+            what = "文件夹" if stat.S_ISDIR(kind) else "管道或设备等特殊文件"
+            raise DataError(path, f"这不是一个普通文件（是{what}）：请换成真实的文本文件")
+        with os.fdopen(handle, "rb") as opened:
+            handle = -1
+            return opened.read()
+    except OSError as exc:
+        raise DataError(path, f"无法读取此文件：{exc.strerror}") from None
+    finally:
+        if handle != -1:
+            os.close(handle)
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -81,9 +134,12 @@ def decode(raw: bytes, path: Path) -> str:
     bad = _CONTROL.search(text)
     if bad:
         line = text[: bad.start()].count("\n") + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        what = _NAMES.get(ord(bad.group()), "控制字符")
         raise DataError(
             path,
-            f"含有不可见的控制字符（U+{ord(bad.group()):04X}）：可能不是文本文件，或复制时带入了多余的字符",
+            f"第{column}个字符是不可见的{what}（U+{ord(bad.group()):04X}），它会隐藏或颠倒文字的显示："
+            "可能不是文本文件，或复制时带入了多余的字符，请删去",
             line=line,
         )
     return text

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_QUARTER_ID = re.compile(r"^(\d{4})Q([1-4])$")
+_QUARTER_ID = re.compile(r"^([0-9]{4})Q([1-4])$")  # ASCII digits only: ２０２４Q1 is not 2024Q1
 _ZH_NUMERAL = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
@@ -19,7 +19,7 @@ class QuarterId:
     @classmethod
     def parse(cls, text: str) -> QuarterId:
         """Raises ValueError for anything but ``YYYYQn`` with n in 1–4."""
-        match = _QUARTER_ID.match(text)
+        match = _QUARTER_ID.fullmatch(text)
         if not match:
             raise ValueError(f"季度编号“{text}”格式不对，应为“年份Q季度”，如 2024Q1（季度为1–4）")
         return cls(int(match.group(1)), int(match.group(2)))

@@ -149,7 +149,7 @@ def load_quarter(
             raise DataError(quarters_dir(folder.root) / quarter, str(exc)) from None
     here = quarters_dir(folder.root) / str(quarter)
     for name in schema.QUARTER_FILES:
-        if not (here / name).is_file():
+        if not (here / name).exists() and not (here / name).is_symlink():  # anything else: named when read
             raise DataError(here / name, "缺少此文件")
     units = pd.concat(
         [load_attachment(folder, here / file, kind) for kind, file in schema.ATTACHMENT_FILE.items()],

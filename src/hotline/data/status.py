@@ -7,6 +7,7 @@ public site, never checksummed, never in the corrections log (see :mod:`hotline.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -45,6 +46,10 @@ def discover_quarters(data: DataFolder | Path, *, drafts: bool = True) -> list[Q
     for child in sorted(folder.iterdir()):
         if child.name.startswith("."):
             continue
+        if child.is_symlink():
+            raise DataError(
+                child, f"这是一个链接（指向 {os.readlink(child)}）：季度文件夹必须是数据文件夹中真实的文件夹"
+            )
         if not child.is_dir():
             raise DataError(child, "季度数据文件夹中只应有季度文件夹（如 2024Q1），不应有文件")
         try:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hotline.data.errors import PLACEHOLDER, DataError, Placeholder
+from hotline.data.files import hidden_character
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\.\s\"]+?)\s*=")
@@ -96,6 +97,23 @@ class TomlFile:
                 path, f"TOML 格式错误：{message}（常见原因：文字没有加英文引号，或引号、括号不成对）", line=line
             ) from None
         self.lines = key_lines(text)
+        self._check_hidden(self.data, "")
+
+    def _check_hidden(self, node: Any, key: str) -> None:
+        """The file's text was checked for hidden characters when it was read; a TOML escape
+        (``\\u202e``) can still write one into a value, so every text value is checked again."""
+        if isinstance(node, dict):
+            for name, value in node.items():
+                self._check_hidden(value, f"{key}.{name}" if key else name)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                self._check_hidden(value, f"{key}[{index}]")
+        elif isinstance(node, str):
+            found = hidden_character(node)
+            if found is not None:
+                raise self.error(
+                    key, f"含有不可见的字符（U+{ord(found):04X}，由转义写入）：它会隐藏或颠倒文字的显示，请删去"
+                )
 
     def line_of(self, key: str) -> int | None:
         """The line of a key, or of the nearest enclosing key or table that has one."""

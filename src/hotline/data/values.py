@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from hotline.data.errors import DataError
+from hotline.data.files import hidden_character
 from hotline.data.quarter_id import QuarterId
 
 _COUNT = re.compile(r"^[0-9]+$")
@@ -71,21 +72,14 @@ def check_name(
     return name
 
 
-# Characters that no text staff type may hold: controls (C0, C1, U+2028/2029, U+0085), direction
-# controls (they reorder what a reader sees: 1170件 read as 件0711) and zero-width characters.
-_HIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]"
-)
-
-
 def check_text(text: str, path: Path, line: int | str | None, column: str, item: str = "列", limit: int = 500) -> str:
     """A one-line text staff typed in a command or a cell (a reason, a change): not empty, no
     hidden or direction character, of a sensible length."""
-    found = _HIDDEN.search(text)
-    if found:
+    found = hidden_character(text.replace("\t", " "))
+    if found is not None:
         raise DataError(
             path,
-            f"含有不可见的字符（U+{ord(found.group()):04X}，第{found.start() + 1}个字符）：请删去后重新输入",
+            f"含有不可见的字符（U+{ord(found):04X}，第{text.index(found) + 1}个字符）：请删去后重新输入",
             line=line,
             column=column,
             item=item,
