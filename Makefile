@@ -21,7 +21,7 @@ venv: $(STAMP)
 # installing TeX. Installed once (root, or sudo when there is one); nothing is downloaded at build time.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_STAMP := $(VENV)/.system
-DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils fonts-liberation2 libreoffice-writer-nogui libreoffice-calc-nogui nginx-light rsync openssh-client
+DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils fonts-liberation2 libreoffice-writer-nogui libreoffice-calc-nogui nginx rsync openssh-client
 FONTS := $(VENV)/share/fonts/fandol
 FANDOL := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 

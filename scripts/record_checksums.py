@@ -2,8 +2,9 @@
 
 Usage: .venv/bin/python scripts/record_checksums.py 2024Q1 [--data data]
 
-Run it after correcting a published quarter, once data/corrections.csv has a line naming each
-changed file with what changed and why; without that line it refuses and changes nothing.
+Staff use `make correct`, which writes the log line and then does this; this lower-level command
+is for a log line written by hand: it refuses, changing nothing, unless data/corrections.csv has a
+new line naming each changed file with what changed and why.
 """
 
 from __future__ import annotations

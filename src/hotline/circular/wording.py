@@ -114,7 +114,7 @@ def published_only(result: QuarterResult) -> tuple[str, ...]:
     if h.satisfaction_change_pts is not None:
         direction = "下降" if h.satisfaction_change_pts < 0 else "上升"
         previous = h.satisfaction_compared_with.zh if h.satisfaction_compared_with else "上季度"
-        items.append(f"满意率与{previous}相较{direction}{fmt.number(abs(h.satisfaction_change_pts))}%")
+        items.append(f"满意率与{previous}相较{direction}{fmt.points(h.satisfaction_change_pts)}")
     items += [f"{fmt.month(month)}满意率{fmt.pct(value)}" for month, value in h.monthly_satisfaction]
     return tuple(items)
 

@@ -88,7 +88,7 @@ class HomePage:
         satisfaction = "—"
         if h.satisfaction_change_pts is not None:
             word = "下降" if h.satisfaction_change_pts < 0 else "上升"
-            satisfaction = f"{word}{fmt.number(abs(h.satisfaction_change_pts))}%"
+            satisfaction = f"{word}{fmt.points(h.satisfaction_change_pts)}"
         monthly = "；".join(f"{int(m[5:])}月{fmt.pct(v)}" for m, v in h.monthly_satisfaction)
         cards = [
             ("受理", fmt.count(h.received), _change(h.received, before.received if before else None, "件")),

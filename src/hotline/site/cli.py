@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from hotline.data.errors import DataError
+from hotline.data.status import draft_quarters
 from hotline.site import parallel
 from hotline.site.build import PHASE_LABELS, build
 from hotline.site.errors import BuildError
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     quarters = "、".join(result.quarters)
     print(f"网站已构建：{result.output}（季度：{quarters}；重新运行的笔记本：{ran}；用时 {result.seconds:.0f} 秒）")
     print("各步用时（秒）：" + "，".join(f"{PHASE_LABELS[name]} {sec:.1f}" for name, sec in result.phases.items()))
+    drafts = [str(q) for q in draft_quarters(data_dir)]
+    if drafts and not args.preview:
+        print(f"草稿 {'、'.join(drafts)} 不在公开网站上（内部预览：make preview；印发：make issue Q={drafts[-1]}）")
     if args.preview:
         shown = result.output.relative_to(REPO) if result.output.is_relative_to(REPO) else result.output
         print(f"这是内部预览（含草稿），不得对外发布。查看：make serve SITE={shown}")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import shutil
 import tempfile
 import tomllib
@@ -28,7 +29,7 @@ from hotline.data import provenance, schema, toml_edit
 from hotline.data.circular import DRAFT
 from hotline.data.errors import PLACEHOLDER, DataError, Placeholder
 from hotline.data.importer.tables import Imported, Table
-from hotline.data.importer.workbook import HEADLINE_FIELDS
+from hotline.data.importer.workbook import HEADLINE_FIELDS, HEADLINE_SHEET
 from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE
 from hotline.data.status import peek_status
@@ -54,6 +55,7 @@ _HEADLINE_COMMENTS = {
     "satisfaction_compared_with": "满意率与哪个季度相比",
 }
 # What a draft may leave out: the entry workbook's formulas over the tables (see hotline.data.circular).
+_FIELDS_BY_KEY = {f.key: f for f in HEADLINE_FIELDS}
 _COMPUTABLE = {f.key.removeprefix("headline.") for f in HEADLINE_FIELDS if f.computed}
 _DOCUMENT_KEYS = ("number", "title", "issuer", "addressees", "date", "cc", "copies_printed")
 
@@ -71,16 +73,15 @@ def render_circular_toml(imported: Imported, quarter: QuarterId) -> str:
         f"# {quarter.zh}通报中公布的文件信息与数字，按原文录入（由 scripts/import_quarter.py 生成）。",
         "# 附件表格见 towns.csv（附件1）与 departments.csv（附件2）；叙述部分见 *.md。",
         "# 本文件中的数字均为“通报公布数”，网站会将其与附件表格逐项核对并公开差异。",
-        f"# 标注“{PLACEHOLDER}”的项目未能从原文识别，须按原文填写后才能构建网站。",
+        f"# 标注“{PLACEHOLDER}”的项目未能从{'录入表读取' if draft else '原文识别'}，须填写后才能构建网站。",
         "",
         f'quarter = "{quarter}"',
     ]
     if draft:
         out += [
-            'status = "draft"  # 起草中：make check 列出全部差异；改为 "issued" 表示已印发',
+            'status = "draft"  # 起草中（不公开）：make check 核对，make preview 预览，make issue 印发',
             "",
-            "# 起草时保留的差异及原因（make check 列出差异的键），如：",
-            '# [acknowledged]\n# "extended" = "平台统计口径含跨季度延期工单"',
+            '# 保留的差异及原因由 make explain Q=季度 ITEM=序号 WHY="原因" 写入本文件末尾，不必手工编辑。',
         ]
     out += ["", "[document]"]
 
@@ -204,14 +205,19 @@ def _staging_data(data_dir: Path, scratch: Path) -> Path:
     return target
 
 
-def _validate(data_dir: Path, folder: Path, quarter: QuarterId, destination: Path) -> str:
+def _validate(data_dir: Path, folder: Path, quarter: QuarterId, destination: Path, source: Path | None = None) -> str:
     """Validate the quarter in ``folder`` against the registry; "" or the first placeholder left.
-    Errors name the file at its ``destination``, where staff will look for it."""
+    Errors name the file at its ``destination``, where staff will look for it; a figure of an entry
+    workbook (``source``) is named by its sheet and label there, never by a TOML key."""
     from hotline.data.quarters import load_quarter
 
     try:
         load_quarter(data_dir, quarter, verify=False)
     except DataError as problem:  # name the file where it will be, not in the scratch folder
+        field = _FIELDS_BY_KEY.get(re.sub(r"\[\d+\].*$", "", problem.column or ""))
+        if source is not None and problem.path.name == schema.CIRCULAR_FILE:
+            where = f"工作表“{HEADLINE_SHEET}”" + (f"「{field.label}」" if field is not None else "")
+            raise DataError(source, f"{where}：{problem.message}") from None
         if problem.path.is_relative_to(folder):
             problem.path = destination / problem.path.relative_to(folder)
         if isinstance(problem, Placeholder):
@@ -294,9 +300,12 @@ def import_quarter(
     folder = quarters_dir(data_dir) / str(quarter)
     outcome = Outcome(folder)
     if folder.exists() and not replace:
-        raise DataError(
-            folder, "这个季度已经有数据；确需重新导入请加 --replace（改动会逐格列出，并须登记在更正记录中）"
-        )
+        if peek_status(data_dir, quarter) == DRAFT and imported.status == DRAFT:
+            replace = True  # the draft imported again from its corrected workbook: the working copy is replaced
+        else:
+            raise DataError(
+                folder, "这个季度已经有数据；确需重新导入请加 --replace（改动会逐格列出，并须登记在更正记录中）"
+            )
     if replace and not folder.exists():
         raise DataError(folder, "这个季度还没有数据，不需要 --replace")
     redrafting = replace and peek_status(data_dir, quarter) == DRAFT
@@ -321,7 +330,7 @@ def import_quarter(
             if explained:
                 circular = new / schema.CIRCULAR_FILE
                 circular.write_text(circular.read_text(encoding="utf-8") + "\n" + explained, encoding="utf-8")
-        outcome.incomplete = _validate(staging, new, quarter, folder)
+        outcome.incomplete = _validate(staging, new, quarter, folder, source if imported.status == DRAFT else None)
         if not replace:
             return _write_new(imported, data_dir, quarter, new, source, entered_by, outcome)
         if outcome.incomplete and not redrafting:
