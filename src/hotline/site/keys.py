@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from hotline.data import schema
-from hotline.data.files import DataFolder
+from hotline.data.errors import DataError
+from hotline.data.files import DataFolder, read_regular
 from hotline.data.quarter_id import quarters_dir
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE
+from hotline.site.errors import BuildError
 
 REPO = Path(__file__).resolve().parents[3]
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -27,8 +29,24 @@ Named = list[tuple[str, bytes]]
 
 
 def files(folder: Path) -> list[Path]:
-    """Every file under a folder, sorted, without Python's caches."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    """Every file under a folder, sorted, without Python's caches; links and special files are
+    listed too (not followed), so that reading them is refused by name (see :func:`read`)."""
+    found = []
+    for parent, folders, names in os.walk(folder):
+        linked = [f for f in folders if os.path.islink(os.path.join(parent, f))]
+        folders[:] = [f for f in folders if f != "__pycache__" and f not in linked]
+        found += [Path(parent, name) for name in (*names, *linked)]
+    return sorted(found)
+
+
+def read(path: Path, inside: Path) -> bytes:
+    """A project file the build reads (book files, _static, notebooks, the code): a regular file
+    whose real path is inside ``inside``, or a named error (a link to /etc/hostname in _static
+    would be published; a FIFO named _config.yml would hang the build)."""
+    try:
+        return read_regular(path, inside)
+    except DataError as exc:
+        raise BuildError(f"{exc.path}：{exc.message}") from None
 
 
 def digest(named: Iterable[tuple[str, bytes]], *extra: str) -> str:
@@ -50,8 +68,9 @@ def write_whole(path: Path, data: bytes) -> Path:
     return path
 
 
-def tree(folder: Path, prefix: str, read=Path.read_bytes) -> Named:
-    return [(f"{prefix}/{p.relative_to(folder).as_posix()}", read(p)) for p in files(folder)]
+def tree(folder: Path, prefix: str, reader=None) -> Named:
+    reader = reader or (lambda path: read(path, folder))
+    return [(f"{prefix}/{p.relative_to(folder).as_posix()}", reader(p)) for p in files(folder)]
 
 
 class Inputs:
@@ -62,14 +81,14 @@ class Inputs:
         site), so that editing a draft does not rebuild the public site."""
         self.root = root
         self.data = data
-        self.code: Named = [*tree(PACKAGE, "hotline"), ("requirements.txt", (root / "requirements.txt").read_bytes())]
+        self.code: Named = [*tree(PACKAGE, "hotline"), ("requirements.txt", read(root / "requirements.txt", root))]
         self.notebooks: Named = tree(root / "notebooks", "notebooks")
-        self.book: Named = [(name, (root / name).read_bytes()) for name in BOOK_FILES]
+        self.book: Named = [(name, read(root / name, root)) for name in BOOK_FILES]
         for folder in BOOK_DIRS:
             self.book += tree(root / folder, folder)
         hidden = tuple(f"data/quarters/{quarter}/" for quarter in leave_out)
         self.data_files: Named = [
-            named for named in tree(data.root, "data", read=data.read_bytes) if not named[0].startswith(hidden)
+            named for named in tree(data.root, "data", reader=data.read_bytes) if not named[0].startswith(hidden)
         ]
         self._quarter_keys: dict[str, str] = {}
 

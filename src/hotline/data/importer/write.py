@@ -73,7 +73,9 @@ def render_circular_toml(imported: Imported, quarter: QuarterId) -> str:
         f"# {quarter.zh}通报中公布的文件信息与数字，按原文录入（由 scripts/import_quarter.py 生成）。",
         "# 附件表格见 towns.csv（附件1）与 departments.csv（附件2）；叙述部分见 *.md。",
         "# 本文件中的数字均为“通报公布数”，网站会将其与附件表格逐项核对并公开差异。",
-        f"# 标注“{PLACEHOLDER}”的项目未能从{'录入表读取' if draft else '原文识别'}，须填写后才能构建网站。",
+        f"# 标注“{PLACEHOLDER}”的项目未能从录入表读取，须填写后才能构建网站。"
+        if draft
+        else f"# 标注“{PLACEHOLDER}”的项目未能从原文识别，须按原文填写后才能构建网站。",
         "",
         f'quarter = "{quarter}"',
     ]

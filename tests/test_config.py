@@ -1,0 +1,94 @@
+"""_config.yml is staff input too: every value the site shows or links is validated before the build
+starts, and the build reads no project file that is a link or a special file."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from hotline.data.files import DataFolder
+from hotline.site.config import SiteConfig
+from hotline.site.errors import BuildError
+from hotline.site.keys import Inputs
+
+from .conftest import DATA, project_copy
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "portal_url: http://www.baishui.gov.cn/",
+            'portal_url: "javascript:alert(document.domain)"',
+            "「portal_url」：“javascript:alert\\(document.domain\\)”不是网址：只能写 http:// 或 https:// 开头的网址",
+        ),
+        (
+            "html_baseurl: http://www.baishui.gov.cn/12345/",
+            "html_baseurl: https://www.baishui.gov.cn@evil.example/",
+            "「html_baseurl」：.*网址中不能带用户名或密码",
+        ),
+        (
+            "html_favicon: _static/favicon.png",
+            "html_favicon: /etc/hostname",
+            "「html_favicon」：“/etc/hostname”应是 _static",
+        ),
+        (
+            "html_favicon: _static/favicon.png",
+            "html_favicon: _static/../../etc/hostname",
+            "「html_favicon」：“_static/../../etc/hostname”应是 _static",
+        ),
+        (
+            "site_name: 白水县12345热线",
+            'site_name: "白水县\\x0112345热线"',
+            "「site_name」：含有不可见的字符（U\\+0001）",
+        ),
+        (
+            "site_name: 白水县12345热线",
+            'site_name: "白水县\\u202e12345热线"',
+            "「site_name」：含有不可见的字符（U\\+202E）",
+        ),
+        ('hotline: "12345"', 'hotline: "<b>12345</b>"', "「hotline」：热线号码只能由数字"),
+        (
+            "portal_url: http://www.baishui.gov.cn/",
+            'portal_url: "http://www.baishui.gov.cn/**x\\"onclick=\\"y"',
+            "「portal_url」：.*含有网址中不应出现的字符",
+        ),
+    ],
+)
+def test_a_bad_config_value_is_named_before_the_build_starts(tmp_path, old, new, message):
+    root = project_copy(tmp_path)
+    config = root / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text, old
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(BuildError, match=f"网站设置有误：{re.escape(str(root / '_config.yml'))} 第\\d+行{message}"):
+        SiteConfig.load(root)
+
+
+def test_the_shipped_config_is_valid():
+    from .conftest import REPO
+
+    config = SiteConfig.load(REPO)
+    assert config.base_url == "http://www.baishui.gov.cn/12345/" and config.county == "白水县"
+
+
+def test_a_favicon_that_is_a_link_outside_is_refused(tmp_path):
+    root = project_copy(tmp_path)
+    (root / "_static" / "favicon.png").unlink()
+    os.symlink("/etc/hostname", root / "_static" / "favicon.png")
+    with pytest.raises(BuildError, match=r"「html_favicon」：favicon.png 是一个链接（指向 /etc/hostname）"):
+        SiteConfig.load(root)
+
+
+def test_a_link_in_static_and_a_fifo_config_are_named_without_waiting(tmp_path):
+    root = project_copy(tmp_path)
+    os.symlink("/etc/hostname", root / "_static" / "leak.txt")
+    with pytest.raises(BuildError, match=r"leak.txt 是一个链接（指向 /etc/hostname）"):
+        Inputs(root, DataFolder(DATA))
+    (root / "_static" / "leak.txt").unlink()
+    (root / "_config.yml").unlink()
+    os.mkfifo(root / "_config.yml")
+    with pytest.raises(BuildError, match=r"_config.yml：这不是一个普通文件（是管道或设备等特殊文件）"):
+        Inputs(root, DataFolder(DATA))
