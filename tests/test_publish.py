@@ -80,3 +80,37 @@ def test_a_swap_stopped_half_way_leaves_the_old_site_published(tmp_path, monkeyp
     publish.publish(staged, output)
     assert (output / "index.html").read_text(encoding="utf-8") == "新"
     assert not (tmp_path / "html.previous").exists()
+
+
+def test_the_output_folder_is_refused_when_it_is_the_data_or_someone_elses_folder(data_copy, tmp_path):
+    from hotline.site import build, cli
+
+    before = sorted(p.relative_to(data_copy) for p in data_copy.rglob("*"))
+    assert cli.main(["--data", str(data_copy), "--output", str(data_copy)]) == 1
+    assert cli.main(["--data", str(data_copy), "--output", str(data_copy.parent)]) == 1
+    assert sorted(p.relative_to(data_copy) for p in data_copy.rglob("*")) == before
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.docx").write_bytes(b"not a site")
+    with pytest.raises(Exception, match="不是空的，也不是本项目以前构建的网站（其中没有 manifest.json）"):
+        build.build(data_copy, mine)
+    assert (mine / "report.docx").read_bytes() == b"not a site"
+
+
+def test_a_same_size_edit_of_a_published_page_is_not_taken_for_the_published_site(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>受理1615件</p>", encoding="utf-8")
+    manifest = publish.write_manifest(site)
+    assert publish.matches_manifest(site, manifest)
+    (site / "index.html").write_text("<p>受理1915件</p>", encoding="utf-8")  # the same size
+    assert not publish.matches_manifest(site, manifest)
+
+
+def test_a_site_left_aside_by_a_killed_swap_is_put_back_first(tmp_path):
+    output = tmp_path / "html"
+    previous = tmp_path / "html.previous"
+    previous.mkdir()
+    (previous / "index.html").write_text("旧网站", encoding="utf-8")
+    publish.recover(output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "旧网站" and not previous.exists()

@@ -144,8 +144,12 @@ def build(
     """Build the public site of the issued quarters, or with ``preview`` the staff's preview, which
     shows the drafts too (marked 草稿 on every page and document, never in search, feed or sitemap)."""
     data_dir, output = Path(data_dir).resolve(), Path(output).resolve()
+    publish.check_output(output, [data_dir, Path(root).resolve()])
     try:
         with build_lock(output.parent, output.name):
+            publish.recover(output)
+            for leftover in output.parent.glob(f".next-{output.name}-*"):  # of a build killed outright
+                shutil.rmtree(leftover, ignore_errors=True)
             return _build(data_dir, output, root, list(rerun), workers, preview)
     except OSError as exc:
         raise publish.os_error("构建", exc) from None
@@ -193,7 +197,7 @@ def _build(
     sphinx = sphinx_run.start(output.parent)
     with contextlib.ExitStack() as ending:
         ending.callback(sphinx_run.stop, sphinx)
-        scratch = ending.enter_context(tempfile.TemporaryDirectory(prefix=".next-", dir=output.parent))
+        scratch = ending.enter_context(tempfile.TemporaryDirectory(prefix=f".next-{output.name}-", dir=output.parent))
         source, assets = Path(scratch) / "book", Path(scratch) / "assets"
         source.mkdir()
         for name in BOOK_FILES:

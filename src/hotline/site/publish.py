@@ -140,8 +140,9 @@ def write_manifest(site: Path) -> str:
 
 
 def matches_manifest(site: Path, manifest_sha256: str) -> bool:
-    """Whether a published site is still exactly what its manifest says (sizes checked, and the
-    manifest itself by hash): the fast path of a build with nothing changed relies on it."""
+    """Whether a published site is still exactly what its manifest says, every file by its hash
+    (a same-size edit of a page is caught and repaired by the next build): the fast path of a
+    build with nothing changed relies on it."""
     path = site / MANIFEST
     if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != manifest_sha256:
         return False
@@ -149,7 +150,35 @@ def matches_manifest(site: Path, manifest_sha256: str) -> bool:
     present = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {MANIFEST, SUMS}
     if present != set(listed):
         return False
-    return all((site / name).stat().st_size == entry["size"] for name, entry in listed.items())
+    return all(
+        not (site / name).is_symlink() and hashlib.sha256((site / name).read_bytes()).hexdigest() == entry["sha256"]
+        for name, entry in listed.items()
+    )
+
+
+def check_output(output: Path, keep: list[Path]) -> None:
+    """The build replaces its output folder whole: refuse one that is not a site this project built
+    (no manifest.json in it) and is not empty, and one that is or holds a folder in ``keep`` (the
+    project, the data): ``--output data`` must never delete the data."""
+    for folder in keep:
+        if output == folder or folder.is_relative_to(output):
+            raise BuildError(f"输出文件夹 {output} 是（或包含）{folder}：网站会整个替换输出文件夹，请换一个文件夹")
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise BuildError(f"输出文件夹 {output} 不是一个普通文件夹：请换一个文件夹")
+    if output.is_dir() and not (output / MANIFEST).is_file() and any(output.iterdir()):
+        raise BuildError(
+            f"输出文件夹 {output} 不是空的，也不是本项目以前构建的网站（其中没有 {MANIFEST}）："
+            "网站会整个替换输出文件夹，为免删掉其中的文件，请换一个空文件夹或新文件夹"
+        )
+
+
+def recover(output: Path) -> None:
+    """A build killed between the two renames of :func:`publish` left the old site as
+    ``<output>.previous`` and none at ``output``: put it back before anything else, so that a later
+    failing build still leaves a site."""
+    previous = output.with_name(output.name + ".previous")
+    if previous.is_dir() and not output.exists():
+        previous.rename(output)
 
 
 def publish(staged: Path, output: Path) -> None:
