@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotline.site import publish
+from hotline.site.errors import BuildError
 
 
 def test_links_that_leave_the_site_or_find_no_file_are_named(tmp_path):
@@ -92,7 +93,7 @@ def test_the_output_folder_is_refused_when_it_is_the_data_or_someone_elses_folde
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "report.docx").write_bytes(b"not a site")
-    with pytest.raises(Exception, match="不是空的，也不是本项目以前构建的网站（其中没有 manifest.json）"):
+    with pytest.raises(BuildError, match=r"不是空的，也不是本项目以前构建的网站（其中没有 manifest\.json）"):
         build.build(data_copy, mine)
     assert (mine / "report.docx").read_bytes() == b"not a site"
 
