@@ -199,3 +199,19 @@ def test_the_feed_dates_an_entry_by_its_latest_correction(history, data_copy):
     text = feed.atom_feed(History.build(data_copy), "http://x.cn/", "站")
     assert text.count("<updated>2026-12-01T00:00:00+08:00</updated>") == 2  # the entry and the feed
     assert "印发后有2处更正" in text
+
+
+def test_a_logged_correction_cannot_be_erased_or_rewritten(data_copy):
+    logged_correction(data_copy, "towns.csv", "尧禾镇,,64,", "尧禾镇,,99,")
+    log = data_copy / provenance.CORRECTIONS_FILE
+    lines = log.read_text(encoding="utf-8").splitlines()
+    for tampered in (lines[:-1], lines[:1], [*lines[:-1], lines[-1].replace("测试更正", "格式调整")]):
+        log.write_text("\n".join(tampered) + "\n", encoding="utf-8")
+        for attempt in (
+            lambda: History.build(data_copy),
+            lambda: provenance.record_checksums(data_copy / "quarters" / "2024Q1"),  # "record again"
+        ):
+            with pytest.raises(DataError, match="已登记的\\d条更正记录被改动或删除了"):
+                attempt()
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    History.build(data_copy)  # only appending is accepted

@@ -9,6 +9,7 @@ the checksums (:func:`record_checksums`), which refuses a changed file that no n
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class Provenance:
     checksums: dict[str, str]
     source_checksum: str | None = None  # of the source document kept in data/sources/, if any
     issued_documents: dict[str, str] = field(default_factory=dict)  # issued/<file> -> checksum (the record)
+    corrections_chain: str | None = None  # the hash chain over those entries (see chain)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def read(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
             "entered_on",
             "notes",
             "corrections",
+            "corrections_chain",
             "checksums",
             ISSUED_TABLE,
         },
@@ -119,6 +122,9 @@ def read(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
     corrections = toml.get("corrections", int, optional=True) or 0
     if corrections < 0:
         raise toml.error("corrections", "不能为负数")
+    chained = text("corrections_chain", optional=True) or None
+    if chained and not _CHECKSUM.match(chained):
+        raise toml.error("corrections_chain", "应为 sha256: 加64位十六进制数字（由 make correct 写入，请勿手工改动）")
     issued = toml.get(ISSUED_TABLE, dict, optional=True) or {}
     for name, value in issued.items():
         if (
@@ -144,6 +150,7 @@ def read(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
         checksums=dict(checksums),
         source_checksum=source_checksum,
         issued_documents=dict(issued),
+        corrections_chain=chained,
     )
 
 
@@ -151,11 +158,34 @@ def _logged(folder: DataFolder, quarter: str) -> list[Correction]:
     return [c for c in read_corrections(folder) if str(c.quarter) == quarter]
 
 
+def chain(entries: list[Correction]) -> str:
+    """A hash chain over a quarter's log entries, in order: each link hashes the previous link and
+    the entry's fields. Recorded with the checksums, it makes the public log tamper-evident: a past
+    entry edited or deleted no longer gives the recorded chain; only appending is accepted."""
+    link = hashlib.sha256(b"hotline-corrections").hexdigest()
+    for entry in entries:
+        fields = [entry.date.isoformat(), str(entry.quarter), "、".join(entry.files), entry.change, entry.reason]
+        link = hashlib.sha256((link + "\x1f" + "\x1f".join(fields)).encode("utf-8")).hexdigest()
+    return "sha256:" + link
+
+
+def _check_chain(folder: DataFolder, quarter_folder: Path, count: int, recorded: str | None) -> None:
+    """The entries the checksums account for are still the ones that were recorded."""
+    entries = _logged(folder, quarter_folder.name)
+    if recorded is not None and (len(entries) < count or chain(entries[:count]) != recorded):
+        raise DataError(
+            folder.path(CORRECTIONS_FILE),
+            f"{quarter_folder.name} 已登记的{count}条更正记录被改动或删除了：更正记录是公开的记录，只能追加、不能删改。"
+            "请从版本库（git）恢复 data/corrections.csv，新的更正用 make correct 追加",
+        )
+
+
 def verify(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
     """Every data file must match the checksum recorded when it was entered or last corrected,
     and every correction logged for the quarter must have been recorded with its checksums."""
     folder = DataFolder.of(data)
     record = read(folder, quarter_folder)
+    _check_chain(folder, quarter_folder, record.corrections, record.corrections_chain)
     logged = len(_logged(folder, quarter_folder.name))
     if logged != record.corrections:
         raise DataError(
@@ -245,13 +275,17 @@ def record_checksums(quarter_folder: Path, issued_documents: dict[str, str] | No
             f"{quarter_folder.name} 的 {'、'.join(unlogged)} 已改动，但更正记录中没有登记这一改动："
             "请先在 data/corrections.csv 加一行，写明日期、季度、文件名、改动内容和原因",
         )
-    logged = len(_logged(folder, quarter_folder.name))
     text = folder.read_text(path)
+    toml = TomlFile(path, text)
+    recorded = toml.get("corrections_chain", str, optional=True)
+    _check_chain(folder, quarter_folder, toml.get("corrections", int, optional=True) or 0, recorded)
+    entries = _logged(folder, quarter_folder.name)
+    logged = len(entries)
     if issued_documents is None:
-        issued_documents = TomlFile(path, text).get(ISSUED_TABLE, dict, optional=True) or {}
+        issued_documents = toml.get(ISSUED_TABLE, dict, optional=True) or {}
     head = text.split("[checksums]")[0].split(f"[{ISSUED_TABLE}]")[0]
-    head = re.sub(r"(?m)^corrections = \d+\n", "", head).rstrip()
-    head += f"\ncorrections = {logged}\n\n"
+    head = re.sub(r"(?m)^corrections(_chain)? = .*\n", "", head).rstrip()
+    head += f'\ncorrections = {logged}\ncorrections_chain = "{chain(entries)}"\n\n'
     if issued_documents:
         head += f"[{ISSUED_TABLE}]\n" + "".join(f'"{n}" = "{v}"\n' for n, v in sorted(issued_documents.items())) + "\n"
     lines = [f'"{name}" = "{folder.sha256(quarter_folder / name)}"' for name in TRACKED_FILES]
