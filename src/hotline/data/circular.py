@@ -143,6 +143,9 @@ class _Reader:
         value = self.toml.get(key, int, optional=optional)
         if value is not None and value < least:
             raise self.toml.error(key, f"“{value}”应不小于{least}")
+        if value is not None and value > values.MAX_COUNT:
+            shown = str(value) if value < 10**20 else f"{str(value)[:12]}…（共{len(str(value))}位）"
+            raise self.toml.error(key, f"“{shown}”大得不合理（上限{values.MAX_COUNT}），请检查是否多打了数字")
         return value
 
     def number(self, key: str, low: float, high: float, *, optional: bool = False) -> float | None:

@@ -19,6 +19,10 @@ _COUNT = re.compile(r"^[0-9]+$")
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _FULL_WIDTH = re.compile(r"[\uff10-\uff19\uff0e\uff0d]")
 MAX_NAME = 60  # characters; the longest real unit name is 13
+# The largest count any figure of a county's quarter can have (Baishui received 1,615 work orders
+# in 2024 Q1; a city of ten million, a few hundred thousand): anything larger is a typing error,
+# and a number of 20 or 5,000 digits must never reach the arithmetic (it overflowed there).
+MAX_COUNT = 10_000_000
 
 
 def parse_count(text: str, path: Path, line: int | str, column: str) -> int:
@@ -33,6 +37,9 @@ def parse_count(text: str, path: Path, line: int | str, column: str) -> int:
         raise DataError(path, f"“{text}”是负数，工单数量不能为负", line=line, column=column)
     if not _COUNT.match(text):
         raise DataError(path, f"“{text}”不是整数，工单数量应为整数", line=line, column=column)
+    if len(text) > len(str(MAX_COUNT)) or int(text) > MAX_COUNT:
+        shown = text if len(text) <= 20 else f"{text[:12]}…（共{len(text)}位）"
+        raise DataError(path, f"“{shown}”大得不合理（上限{MAX_COUNT}），请检查是否多打了数字", line=line, column=column)
     return int(text)
 
 
@@ -44,6 +51,8 @@ def parse_number(text: str, path: Path, line: int | str, column: str) -> float |
         raise DataError(path, f"“{text}”含全角数字或符号，请改用半角数字", line=line, column=column)
     if not _NUMBER.match(text):
         raise DataError(path, f"“{text}”不是数字", line=line, column=column)
+    if len(text) > 12:
+        raise DataError(path, f"“{text[:12]}…”大得不合理，请检查是否多打了数字", line=line, column=column)
     value = float(text)
     if value < 0:
         raise DataError(path, f"“{text}”是负数，分值不能为负", line=line, column=column)
