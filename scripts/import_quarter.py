@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         for line in table.skipped:
             print(f"  未作为数据行读取：{line}")
+    for note in imported.notes:
+        print(f"请注意：{note}")
     if outcome.changes:
         print(f"重新导入 {quarter.zh}，改动了以下文件：")
         for name, cells in outcome.changes.items():
@@ -96,9 +98,13 @@ def main(argv: list[str] | None = None) -> int:
         texts = [
             schema.NARRATIVE_FILES[k.removeprefix("narrative.")] for k in imported.missing if k.startswith("narrative.")
         ]
-        print(f"{quarter.zh}草稿已导入。下一步：运行 make check Q={quarter} 核对数字（不必等叙述部分写好）；")
+        print(f"{quarter.zh}草稿已导入（草稿不公开，可随时修改或重新导入）。下一步：make check Q={quarter} 核对数字；")
         if texts:
-            print(f"叙述部分（{'、'.join(texts)}）标为“待填写”，按通报原文写好后才能构建网站。")
+            print(
+                f"叙述部分（{'、'.join(texts)}，在 data/quarters/{quarter}/ 中）标为“待填写”，请写好；"
+                f"之后 make preview 预览，make issue Q={quarter} 印发。"
+            )
+        return 0  # a draft is a working copy: what is still to write is listed by make issue
     elif imported.missing and not outcome.changes:
         print(f"以下项目未能识别，已标为“待填写”，请按原文填写：{'、'.join(imported.missing)}")
     if outcome.incomplete:

@@ -117,11 +117,21 @@ def test_a_formula_that_cannot_be_evaluated_is_refused_naming_its_cell(tmp_path)
     total = next(row for row in sheet.iter_rows() if row[0].value == "总计")
     total[2].value = "=VLOOKUP(A1,B:C,2)"
     book.save(workbook)
-    with pytest.raises(
-        DataError,
-        match=rf"附件2!C{total[2].row} 的公式 =VLOOKUP\(A1,B:C,2\) 没有计算结果，程序也不能计算：不支持函数 VLOOKUP",
-    ):
+    row = total[2].row
+    with pytest.raises(DataError) as caught:
         parse_workbook(workbook)
+    assert (
+        f"附件.xlsx 工作表“附件2”第{row}行（总计）「承办工单量」列：单元格 C{row} 的公式 =VLOOKUP(A1,B:C,2) "
+        "没有计算结果，程序也不能计算：不支持函数 VLOOKUP"
+    ) in str(caught.value)
+    assert "请在 Excel 或 WPS 中打开并保存后再导入" in str(caught.value)
+
+
+CELLS = {("附件1", "A1"): 1.0, ("附件1", "A2"): 2.0, ("附件1", "A3"): 3.0, ("附件1", "B1"): "件", ("附件1", "B2"): "12"}
+
+
+def _lookup(sheet: str, cell: str):
+    return CELLS.get((sheet, cell))  # B9 and the like: blank (None)
 
 
 @pytest.mark.parametrize(
@@ -133,30 +143,82 @@ def test_a_formula_that_cannot_be_evaluated_is_refused_naming_its_cell(tmp_path)
         ("=ROUND(A1/A3*100,1)", 33.3),
         ("=-(A1-A3)+'附件1'!A2", 4),
         ("=MAX(A1,A2,A3)", 3),
+        ("=sum(a1:a3)", 6),  # as typed in lower case
+        ("=SUM(A1:B3)", 6),  # text cells of a range are left out, as Excel leaves them out ("12" too)
+        ("=B2+1", 13),  # but text that reads as a number counts in arithmetic, as in Excel
+        ("=B9+1", 1),  # a blank cell is 0
+        ("=MIN(B9:B12)", 0),  # nothing to take the minimum of
+        ("=1E2+0.5", 100.5),
+        # IF with comparisons and "": the entry workbook's rates are blank, not #DIV/0!, before 受理
+        ('=IF(B9>0,ROUND(A2/B9*100,1),"")', ""),  # the division is never made
+        ('=IF(A3>0,ROUND(A2/A3*100,1),"")', 66.7),
+        ('=IF(A1=1,"是","否")', "是"),
+        ("=IF(A1<>1,1,0)", 0),
+        ("=IF(A2>=2,1,0)", 1),
+        ("=IF(A2<=1,1,0)", 0),
+        ("=IF(A1<A2,1,0)", 1),
+        ('=IF(B9="",1,0)', 1),  # a blank cell equals ""
+        ("=IF(B9=0,1,0)", 1),  # and 0
+        ('=IF(B1="件",1,0)', 1),
+        ('=IF(A1<"",1,0)', 1),  # any number is less than any text
+        ("=IF(A1>0,A1)", 1),
+        ("=IF(A1>5,A1)", False),
+        ("=IF(TRUE,IF(FALSE,1,2),3)", 2),
+        ('=IF(A1,"非零","零")', "非零"),
+        ("=" + "+".join(["1"] * 3000), 3000),  # a long sum is a loop, not deep recursion
     ],
 )
 def test_the_formulas_a_circular_uses_evaluate(formula, value):
-    cells = {("附件1", "A1"): 1.0, ("附件1", "A2"): 2.0, ("附件1", "A3"): 3.0}
-    assert evaluate(formula, "附件1", lambda sheet, cell: cells[(sheet, cell)]) == pytest.approx(value)
+    assert evaluate(formula, "附件1", _lookup) == (pytest.approx(value) if isinstance(value, float | int) else value)
 
 
-@pytest.mark.parametrize("formula", ["=VLOOKUP(A1,B1:C3,2)", "=A1&A2", "=SUM(A1:A3", "=1/0", '=INDIRECT("A1")'])
-def test_anything_else_is_a_formula_error(formula):
-    with pytest.raises(FormulaError):
-        evaluate(formula, "附件1", lambda sheet, cell: 1.0)
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [
+        ("=VLOOKUP(A1,B1:C3,2)", "不支持函数 VLOOKUP"),
+        ("=A1&A2", "不支持运算符 &"),
+        ("=SUM(A1:A3", "括号不成对"),
+        ("=1/0", "除数为0"),
+        ('=INDIRECT("A1")', "不支持函数 INDIRECT"),
+        ("=A1+B1", "参与计算的值是文字“件”，不能用来计算"),
+        ("=IF(B1,1,0)", "IF 的条件是文字“件”"),
+        ("=IF(A1,1,2,3)", "IF 的参数个数不对"),
+        ("=ROUND(A1)", "ROUND 的参数个数不对"),
+        ("=A1:A3+1", "区域 A1:A3 只能用在 SUM、MIN、MAX 中"),
+        ("=1<2<3", "一个比较中只能有一个比较符号"),
+        ("=" + "(" * 1000 + "1" + ")" * 1000, "公式嵌套过深"),
+        ("=" + "-" * 1000 + "1", "公式嵌套过深"),
+        ("=" + "SUM(" * 100 + "1" + ")" * 100, "公式嵌套过深"),
+        ("=1E400", "太大"),
+        ("=1E300*1E300", "计算结果太大"),
+        ("=ROUND(1E308*10,2)", "计算结果太大"),
+        ("=SUM(A1:XFD1048576)", "太大"),  # with no used area to clip it to
+        ("=XFE1", "超出了工作表的范围"),
+        ("=", "公式不完整"),
+    ],
+)
+def test_anything_else_is_a_formula_error(formula, message):
+    with pytest.raises(FormulaError) as caught:
+        evaluate(formula, "附件1", _lookup)
+    assert message in str(caught.value)
+
+
+def test_a_range_is_clipped_to_the_used_area():
+    assert evaluate("=SUM(A1:XFD1048576)", "附件1", _lookup, lambda sheet: (3, 2)) == 6
+    assert evaluate("=ROUND(1,999999)", "附件1", _lookup) == 1  # as Excel: beyond a float's precision
 
 
 def test_an_xlsx_missing_a_column_names_the_header_cell(tmp_path):
     workbook = tmp_path / "附件.xlsx"
     _workbook_like_the_attachments(workbook, drop_column="逾期量")
-    with pytest.raises(DataError, match=r"附件1!3.*表头应为"):
+    with pytest.raises(DataError, match=r"工作表“附件1”第3行：表头应为"):
         parse_workbook(workbook)
 
 
 def test_an_xlsx_with_shifted_cells_names_the_row(tmp_path):
     workbook = tmp_path / "附件.xlsx"
     _workbook_like_the_attachments(workbook, shift_row=2)
-    with pytest.raises(DataError, match=r"附件1!6"):
+    with pytest.raises(DataError, match=r"工作表“附件1”第6行（雷牙镇）：这一行有9个单元格"):
         parse_workbook(workbook)
 
 

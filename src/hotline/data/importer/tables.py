@@ -3,16 +3,20 @@
 The tables are read the way they appear: blank cells, the header repeated where a table
 continues on a new page, sub-unit rows with an empty first column, names broken by a line wrap
 (国家税务总局 白水县税务局), and 总计 rows.
+
+Each row keeps where it was read (a line of the text, or a :class:`SheetRow` of a workbook), so a
+problem found only later, when the written files are checked against the unit registry, can be
+reported where staff typed it (:func:`locate`) rather than at a line of a file they never wrote.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hotline.data import schema
-from hotline.data.errors import DataError
+from hotline.data.errors import DataError, SheetRow
 from hotline.data.quarter_id import QuarterId
 from hotline.data.values import parse_count, parse_number
 
@@ -26,6 +30,7 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)  # in data-file column order, cells as printed
     totals: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # lines inside the table that were not rows
+    places: list[int | str | SheetRow] = field(default_factory=list)  # where each of ``rows`` was read
 
 
 @dataclass
@@ -36,13 +41,34 @@ class Imported:
     narrative: dict[str, str]
     missing: list[str]  # what could not be read and is left for staff
     status: str = "issued"  # an entry workbook (make new-quarter) makes a draft
+    notes: list[str] = field(default_factory=list)  # what staff should know but need not fix (Chinese)
+
+
+def locate(problem: DataError, imported: Imported, source: Path) -> DataError:
+    """``problem`` pointed back at the workbook row it came from, when it names a line of a written
+    attachment file (towns.csv, departments.csv) and that row was read from a workbook: the unit
+    registry is checked only on the written files, which staff never saw. Text imports keep the
+    file's line (the circular's text has no unit rows of its own to point at). Returns ``problem``."""
+    for kind, file in schema.ATTACHMENT_FILE.items():
+        table = imported.tables.get(kind)
+        if table is None or problem.path.name != file or not isinstance(problem.line, int):
+            continue
+        index = problem.line - 2  # line 1 is the header; the rows follow one a line
+        if 0 <= index < len(table.places) and isinstance(table.places[index], SheetRow):
+            problem.path, problem.line = Path(source), table.places[index]
+    return problem
+
+
+def _named(where: int | str | SheetRow, unit: str) -> int | str | SheetRow:
+    """A workbook row's location with its unit's name, which staff look for more readily than a number."""
+    return replace(where, unit=unit) if isinstance(where, SheetRow) and unit else where
 
 
 def clean_name(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def parse_table(kind: str, lines: list[tuple[str, list[str]]], source: Path) -> Table:
+def parse_table(kind: str, lines: list[tuple[int | str | SheetRow, list[str]]], source: Path) -> Table:
     """Rows of one attachment, each given with a location (for errors) and its cells."""
     expected = TOWN_HEADER if kind == schema.TOWN else DEPARTMENT_HEADER
     table = Table(kind)
@@ -62,6 +88,8 @@ def parse_table(kind: str, lines: list[tuple[str, list[str]]], source: Path) -> 
         if not header_seen:
             table.skipped.append(" ".join(cells))
             continue
+        named = clean_name(cells[1]) if kind == schema.DEPARTMENT and len(cells) > 1 else ""
+        where = _named(where, named or clean_name(cells[0]))
         if len(cells) > len(expected):
             raise DataError(
                 source, f"这一行有{len(cells)}个单元格，表头只有{len(expected)}个：可能有单元格错位", line=where
@@ -92,6 +120,7 @@ def parse_table(kind: str, lines: list[tuple[str, list[str]]], source: Path) -> 
         out = [parent if sub else first, sub]
         out += [row[c.zh] for c in schema.FILE_COLUMNS[2:]]
         table.rows.append(out)
+        table.places.append(where)
     if not header_seen:
         raise DataError(source, f"没有找到附件{schema.ATTACHMENT_NO[kind]}的表头（{'、'.join(expected)}）")
     if not table.rows:

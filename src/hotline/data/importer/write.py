@@ -28,7 +28,7 @@ from pathlib import Path
 from hotline.data import provenance, schema, toml_edit
 from hotline.data.circular import DRAFT
 from hotline.data.errors import PLACEHOLDER, DataError, Placeholder
-from hotline.data.importer.tables import Imported, Table
+from hotline.data.importer.tables import Imported, Table, locate
 from hotline.data.importer.workbook import HEADLINE_FIELDS, HEADLINE_SHEET
 from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE
@@ -332,7 +332,10 @@ def import_quarter(
             if explained:
                 circular = new / schema.CIRCULAR_FILE
                 circular.write_text(circular.read_text(encoding="utf-8") + "\n" + explained, encoding="utf-8")
-        outcome.incomplete = _validate(staging, new, quarter, folder, source if imported.status == DRAFT else None)
+        try:
+            outcome.incomplete = _validate(staging, new, quarter, folder, source if imported.status == DRAFT else None)
+        except DataError as problem:
+            raise locate(problem, imported, source) from None  # a workbook's unit row: its sheet and row
         if not replace:
             return _write_new(imported, data_dir, quarter, new, source, entered_by, outcome)
         if outcome.incomplete and not redrafting:
