@@ -211,7 +211,7 @@ def test_a_logged_correction_cannot_be_erased_or_rewritten(data_copy):
             lambda: History.build(data_copy),
             lambda: provenance.record_checksums(data_copy / "quarters" / "2024Q1"),  # "record again"
         ):
-            with pytest.raises(DataError, match="已登记的\\d条更正记录被改动或删除了"):
+            with pytest.raises(DataError, match=r"已登记的\d条更正记录被改动或删除了"):
                 attempt()
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     History.build(data_copy)  # only appending is accepted
