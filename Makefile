@@ -16,9 +16,12 @@ venv: $(STAMP)
 # Debian packages: Chromium prints the PDFs and runs the browser tests; fonts-noto-cjk lets it draw
 # Chinese; poppler-utils reads PDFs back in the tests; fonts-liberation2 gives the official
 # document its Times New Roman look-alike; LibreOffice Writer (no GUI) lays out the .docx in the
-# tests, as an office suite on a staff machine does. The official document's open Chinese fonts
+# tests, as an office suite on a staff machine does, and LibreOffice Calc saves the entry workbook
+# in them as Excel and WPS do; nginx serves the built site with deploy/nginx.conf in the tests; rsync
+# and ssh carry `make publish` to a server. The official document's open Chinese fonts
 # (Fandol: Song, FangSong, Hei, Kai) are taken from Debian's texlive-lang-chinese package without
-# installing TeX. Installed once (root, or sudo when there is one); nothing is downloaded at build time.
+# installing TeX. Installed once (root, or sudo when there is one), and again when this list changes
+# (the stamp depends on the Makefile); nothing is downloaded at build time.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_STAMP := $(VENV)/.system
 DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils fonts-liberation2 libreoffice-writer-nogui libreoffice-calc-nogui nginx rsync openssh-client
@@ -27,7 +30,7 @@ FANDOL := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 
 system: $(SYSTEM_STAMP)
 
-$(SYSTEM_STAMP): | $(STAMP)
+$(SYSTEM_STAMP): Makefile | $(STAMP)
 	@if command -v chromium >/dev/null 2>&1 && dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1; then \
 		echo "$(DEBIAN_PACKAGES) are installed"; \
 	else \
