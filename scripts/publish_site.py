@@ -12,6 +12,7 @@ refused or failed, with the reason in Chinese; the site already published then s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -31,13 +32,15 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(1)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, own: bool = False) -> int:
+    """The command; with ``own`` (when it is the process, not called from another program) it owns
+    the processes it starts: rsync and ssh end with it, however it ends."""
     parser = _Parser(description="把构建好的网站发布到 publish.toml 设定的位置，并在那里逐个核对文件")
     parser.add_argument("--config", type=Path, default=REPO / "publish.toml", help="发布设置文件（默认 publish.toml）")
     parser.add_argument("--site", type=Path, default=REPO / "_build" / "html", help="构建好的网站（默认 _build/html）")
     args = parser.parse_args(argv)
     try:
-        with owned_processes():  # rsync and ssh end with this command, however it ends
+        with owned_processes() if own else contextlib.nullcontext():
             published = deploy.publish_site(args.site, args.config, say=print)
     except BuildError as exc:
         print(f"发布失败，原来的网站保持不变。\n{exc}", file=sys.stderr)
@@ -59,4 +62,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(own=True))
