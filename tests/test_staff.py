@@ -120,7 +120,14 @@ def test_issuing_keeps_the_documents_as_the_record_and_a_correction_leaves_them_
     assert circular["lists"]["best_units"] == ["城关街道办", "尧禾镇", "人社局", "市场局", "公安局"]
     assert circular["totals"]["department"]["work_orders"] == 1170
     assert sorted(p.name for p in (folder / "issued").iterdir()) == ["2024Q2.docx", "2024Q2.pdf"]
-    assert set(done.stated) >= {"completion_rate_pct", "assigned_towns", "best_units"}
+    assert done.stated == [
+        "办结率（%）",
+        "交办各镇（办）（件）",
+        "交办部门和单位（件）",
+        "综合成绩较好的单位",
+        "附件1总计行",
+        "附件2总计行",
+    ]
     quarter = load_quarter(data_copy, "2024Q2")  # every checksum and both documents verify
     assert not quarter.is_draft and set(quarter.issued_record) == {".docx", ".pdf"}
     record = {p.name: p.read_bytes() for p in (folder / "issued").iterdir()}
@@ -215,3 +222,13 @@ def test_a_logged_correction_cannot_be_erased_or_rewritten(data_copy):
                 attempt()
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     History.build(data_copy)  # only appending is accepted
+
+
+def test_a_former_name_used_after_its_period_says_so_and_offers_the_current_name(data_copy):
+    registry_edit.rename(data_copy, "市场局", "市场监督管理局")
+    make_draft(data_copy)  # 2024Q2 still prints 市场局, after the rename took effect
+    with pytest.raises(DataError) as problem:
+        load_quarter(data_copy, "2024Q2", drafting=True)
+    message = str(problem.value)
+    assert "“市场局”是“市场监督管理局”的曾用名，登记的使用期间（最早至2024Q1）不含2024Q2" in message
+    assert "最接近的名称" not in message

@@ -92,15 +92,7 @@ def _assign_ids(units: pd.DataFrame, registry: Registry, folder: Path, quarter: 
         column = schema.SUB_UNIT.zh if row.parent else schema.UNIT.zh
         path = folder / schema.ATTACHMENT_FILE[row.kind]
         if unit is None:
-            close = registry.closest(row.unit)
-            hint = f"最接近的名称：{'、'.join(close)}" if close else "名录中没有相近的名称"
-            raise DataError(
-                path,
-                f"单位“{row.unit}”不在单位名录 data/units.csv 中（{hint}）。"
-                "若是新单位，请在名录中添加；若是改名，请在 data/unit_aliases.csv 中登记曾用名",
-                line=row.source_line,
-                column=column,
-            )
+            raise DataError(path, registry.unknown(row.unit, quarter), line=row.source_line, column=column)
         if (unit.category == "镇办") != (row.kind == schema.TOWN):
             where = "附件1（镇办）" if row.kind == schema.TOWN else "附件2（部门）"
             raise DataError(

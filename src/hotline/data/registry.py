@@ -111,8 +111,27 @@ class Registry:
         return self.by_name.get(name)
 
     def closest(self, name: str, count: int = 3) -> list[str]:
-        names = list(self.by_name) + [a.name for a in self.aliases]
+        """Registry names like ``name``, never ``name`` itself (an error offering the very name it
+        refuses helps nobody)."""
+        names = [n for n in dict.fromkeys([*self.by_name, *(a.name for a in self.aliases)]) if n != name]
         return difflib.get_close_matches(name, names, n=count, cutoff=0.3)
+
+    def unknown(self, name: str, quarter: QuarterId) -> str:
+        """Why ``name`` names no unit in ``quarter``, and what staff do about it."""
+        for alias in self.aliases:
+            if alias.name == name:
+                period = f"{alias.first or '最早'}至{alias.last or '现在'}"
+                return (
+                    f"“{name}”是“{self.units[alias.unit_id].name}”的曾用名，登记的使用期间（{period}）不含{quarter}："
+                    f"{quarter} 起请用现用名称“{self.units[alias.unit_id].name}”（重新生成录入表：make new-quarter）"
+                )
+        close = self.closest(name)
+        hint = f"最接近的名称：{'、'.join(close)}" if close else "名录中没有相近的名称"
+        return (
+            f"单位“{name}”不在单位名录 data/units.csv 中（{hint}）。若是新单位，请先登记："
+            f"make add-unit NAME={name} KIND=类别（镇办、部门、企业或其他）；"
+            f"若是改名，请用 make rename FROM=原名称 TO={name}"
+        )
 
     def names_of(self, unit_id: str) -> list[str]:
         """Every name a unit has been published under, current name first."""

@@ -91,7 +91,8 @@ class QuarterPage:
     def header(self) -> HTML:
         quarter, d = self.result.quarter, self.result.quarter.document
         downloads = html(
-            '<p class="doc-downloads">通报原件：<a href="{pdf}">PDF</a>　<a href="{docx}">Word（.docx）</a></p>',
+            '<p class="doc-downloads">{what}：<a href="{pdf}">PDF</a>　<a href="{docx}">Word（.docx）</a></p>',
+            what="草稿文件" if quarter.is_draft else "通报原件",
             pdf=links.file_href(f"pdf/{quarter.id}.pdf", self.here),
             docx=links.file_href(f"docx/{quarter.id}.docx", self.here),
         )

@@ -57,13 +57,16 @@ def _printer() -> tuple[str, Path]:
 
 
 def make_one(result, docx: Path, pdf: Path) -> None:
-    """One quarter's .docx and PDF, made here and now (``make issue`` keeps them as the record)."""
+    """One quarter's .docx and PDF, made now (``make issue`` keeps them as the record), in a worker
+    process as a build makes them: the printer never shares a process with its caller's browser
+    or event loop."""
     browser, folder = _printer()
     blob = pickle.dumps(compose.official_document(result), protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        _make_share([(blob, str(docx), str(pdf))], str(folder), browser)
-    except Exception as exc:  # Chromium or the fonts: named, never a traceback
-        raise BuildError(f"公文生成失败：{type(exc).__name__}: {exc}") from None
+    with parallel.process_pool(1) as pool:
+        try:
+            pool.submit(_make_share, [(blob, str(docx), str(pdf))], str(folder), browser).result()
+        except Exception as exc:  # Chromium or the fonts: named, never a traceback
+            raise BuildError(f"公文生成失败：{type(exc).__name__}: {exc}") from None
 
 
 def make_documents(

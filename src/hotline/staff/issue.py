@@ -28,6 +28,7 @@ from pathlib import Path
 from hotline.data import narrative, provenance, schema, toml_edit
 from hotline.data.circular import ISSUED
 from hotline.data.errors import DataError, Placeholder
+from hotline.data.importer.workbook import HEADLINE_FIELDS
 from hotline.data.quarter_id import quarters_dir
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE, Registry
@@ -61,7 +62,7 @@ class NotReady(DataError):
 class Issued:
     folder: Path
     documents: tuple[Path, ...]
-    stated: dict[str, object]  # figures the draft left to the tables, now written as printed
+    stated: list[str]  # what the draft left to the tables, now written as printed (Chinese labels)
 
 
 def problems(data: Path, quarter: str) -> list[str]:
@@ -107,7 +108,7 @@ def problems(data: Path, quarter: str) -> list[str]:
     return found
 
 
-def _stated_circular(text: str, result: results.QuarterResult) -> tuple[str, dict[str, object]]:
+def _stated_circular(text: str, result: results.QuarterResult) -> tuple[str, list[str]]:
     """circular.toml as issued: the status, and every figure the draft left to the tables."""
     entered, stated = result.quarter.headline, result.headline
     filled = {key: getattr(stated, key) for key in STATED if getattr(entered, key) is None}
@@ -121,10 +122,13 @@ def _stated_circular(text: str, result: results.QuarterResult) -> tuple[str, dic
         lists["best_units"] = list(result.best_units)
     if lists:
         text = toml_edit.set_in_section(text, "lists", lists)
-    for kind, sums in result.sums.items():
-        if kind not in result.quarter.published_totals:
-            text = toml_edit.set_in_section(text, f"totals.{kind}", sums)
-    return text, {**filled, **lists}
+    totals = [kind for kind in result.sums if kind not in result.quarter.published_totals]
+    for kind in totals:
+        text = toml_edit.set_in_section(text, f"totals.{kind}", result.sums[kind])
+    labels = {field.key.split(".")[-1]: field.label for field in HEADLINE_FIELDS}
+    said = [labels.get(key, key) for key in (*filled, *lists)]
+    said += [f"附件{schema.ATTACHMENT_NO[kind]}总计行" for kind in totals]
+    return text, said
 
 
 def _in_printed_order(path: Path, result: results.QuarterResult, kind: str) -> str:
