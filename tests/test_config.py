@@ -92,3 +92,18 @@ def test_a_link_in_static_and_a_fifo_config_are_named_without_waiting(tmp_path):
     os.mkfifo(root / "_config.yml")
     with pytest.raises(BuildError, match=r"_config.yml：这不是一个普通文件（是管道或设备等特殊文件）"):
         Inputs(root, DataFolder(DATA))
+
+
+def test_a_unit_chart_is_drawn_again_after_a_matplotlib_upgrade(history, tmp_path, monkeypatch):
+    from hotline.site import generated
+
+    unit_id = history.units["unit_id"].iloc[0]
+    rows, name = history.rows_of(unit_id), history.current_name(unit_id)
+    before = generated._chart_files(rows, name, tmp_path)
+    generated._chart_code.cache_clear()
+    real = generated.version
+    monkeypatch.setattr(generated, "version", lambda package: "99.0" if package == "matplotlib" else real(package))
+    try:
+        assert generated._chart_files(rows, name, tmp_path) != before
+    finally:
+        generated._chart_code.cache_clear()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,12 @@ class Alias:
         return (self.first is None or self.first <= quarter) and (self.last is None or quarter <= self.last)
 
 
+def same_name(name: str) -> str:
+    """A name as a reader sees it: full-width and compatibility forms folded (NFKC), spaces gone.
+    Two units whose names are the same this way would show as one on every page."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
 def _quarter(text: str, path: Path, line: int, column: str) -> QuarterId | None:
     return values.parse_quarter(text, path, line, column) if text else None
 
@@ -67,9 +74,12 @@ class Registry:
             if not _ID.match(uid):
                 raise DataError(path, f"编号“{uid}”格式不对，应为大写字母加数字，如 D01", line=line, column="编号")
             name = values.check_name(row["名称"], path, line, "名称")
-            for key, seen, column in ((uid, seen_ids, "编号"), (name, seen_names, "名称")):
+            for key, seen, column in ((uid, seen_ids, "编号"), (same_name(name), seen_names, "名称")):
                 if key in seen:
-                    raise DataError(path, f"“{key}”重复（第一次在第{seen[key]}行）", line=line, column=column)
+                    alike = "（或看起来相同：全角半角、空格不同的名称在网页上是同一个名称）" if column == "名称" else ""
+                    raise DataError(
+                        path, f"“{row[column]}”与第{seen[key]}行的{column}重复{alike}", line=line, column=column
+                    )
                 seen[key] = line
             if category not in CATEGORIES:
                 raise DataError(path, f"类别应为{'、'.join(CATEGORIES)}之一", line=line, column="类别")

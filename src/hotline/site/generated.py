@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -27,8 +28,12 @@ from hotline.site.parallel import process_pool
 
 @functools.cache
 def _chart_code() -> bytes:
-    """The chart code, read without importing it (and matplotlib): charts are drawn in workers."""
-    return Path(find_spec("hotline.pages.charts").origin).read_bytes()
+    """What a unit chart is drawn by: the chart code and the modules its words and numbers come
+    from, read without importing them (and matplotlib: charts are drawn in workers), and the
+    versions of the libraries that draw (a chart is redrawn after a matplotlib upgrade)."""
+    modules = ("hotline.pages.charts", "hotline.pages.figures", "hotline.data.schema", "hotline.circular.fmt")
+    code = b"".join(Path(find_spec(name).origin).read_bytes() for name in modules)
+    return code + "".join(f"{name}={version(name)};" for name in ("matplotlib", "pandas", "numpy")).encode()
 
 
 def _chart_files(rows: pd.DataFrame, name: str, cache: Path) -> tuple[Path, Path]:

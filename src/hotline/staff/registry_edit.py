@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from pathlib import Path
 
 from hotline.data import values
 from hotline.data.errors import DataError
 from hotline.data.files import DataFolder
 from hotline.data.quarters import load_quarter
-from hotline.data.registry import ALIAS_HEADER, ALIASES_FILE, CATEGORIES, UNIT_HEADER, UNITS_FILE, Registry
+from hotline.data.registry import ALIAS_HEADER, ALIASES_FILE, CATEGORIES, UNIT_HEADER, UNITS_FILE, Registry, same_name
 from hotline.data.status import discover_quarters, draft_quarters
 
 ID_PREFIX = {"镇办": "T", "部门": "D", "企业": "E", "其他": "O"}
@@ -29,7 +27,7 @@ ID_PREFIX = {"镇办": "T", "部门": "D", "企业": "E", "其他": "O"}
 
 def _same(a: str, b: str) -> bool:
     """Names that read the same (full-width and half-width forms, spaces) are the same name."""
-    return unicodedata.normalize("NFKC", re.sub(r"\s+", "", a)) == unicodedata.normalize("NFKC", re.sub(r"\s+", "", b))
+    return same_name(a) == same_name(b)
 
 
 def _rows(path: Path, header: list[str]) -> list[list[str]]:
