@@ -62,6 +62,7 @@ def make_one(result, docx: Path, pdf: Path) -> None:
     or event loop."""
     browser, folder = _printer()
     blob = pickle.dumps(compose.official_document(result), protocol=pickle.HIGHEST_PROTOCOL)
+    parallel.start_early()
     with parallel.process_pool(1) as pool:
         try:
             pool.submit(_make_share, [(blob, str(docx), str(pdf))], str(folder), browser).result()

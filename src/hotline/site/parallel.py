@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -33,9 +34,21 @@ def _context():
 
 def start_early() -> None:
     """Start the forkserver now: it imports its libraries (about a second) while the builder
-    validates the data, instead of when the first notebook is due."""
+    validates the data, instead of when the first notebook is due.
+
+    It starts with Ctrl-C ignored (a handler set to "ignore" is inherited): the forkserver only
+    protects itself from SIGINT once its imports are done, and a Ctrl-C in the terminal during
+    them printed a traceback under the build's one line. Its workers inherit that too; the build
+    stops them itself (see hotline.site.lifetime)."""
     _context()
-    forkserver.ensure_running()
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
