@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import sys
 from pathlib import Path
 
+from hotline.data import publish_log
+from hotline.data.errors import DataError
 from hotline.site import deploy
 from hotline.site.errors import BuildError
 from hotline.site.lifetime import Stopped, owned_processes
@@ -38,11 +41,15 @@ def main(argv: list[str] | None = None, *, own: bool = False) -> int:
     parser = _Parser(description="把构建好的网站发布到 publish.toml 设定的位置，并在那里逐个核对文件")
     parser.add_argument("--config", type=Path, default=REPO / "publish.toml", help="发布设置文件（默认 publish.toml）")
     parser.add_argument("--site", type=Path, default=REPO / "_build" / "html", help="构建好的网站（默认 _build/html）")
+    parser.add_argument("--data", type=Path, default=REPO / "data", help="数据文件夹，发布记录写在其中（默认 data/）")
     args = parser.parse_args(argv)
     try:
         with owned_processes() if own else contextlib.nullcontext():
+            publish_log.read(args.data)  # a broken log is named before anything is published
             published = deploy.publish_site(args.site, args.config, say=print)
-    except BuildError as exc:
+        quarters = sorted(page.stem for page in (args.site / "quarters").glob("*.html"))
+        entry = publish_log.append(args.data, dt.datetime.now().astimezone(), quarters, published.manifest_sha256)
+    except (BuildError, DataError) as exc:
         print(f"发布失败，原来的网站保持不变。\n{exc}", file=sys.stderr)
         return 1
     except Stopped as exc:
@@ -58,6 +65,8 @@ def main(argv: list[str] | None = None, *, own: bool = False) -> int:
     print(f"共 {published.files} 个文件，{deploy.size_text(published.size)}（{published.size} 字节）")
     print(f"manifest.json 的 SHA-256：{published.manifest_sha256}")
     print("每个文件都已在发布位置按 SHA256SUMS 核对无误（可在该文件夹中运行 sha256sum -c SHA256SUMS 复核）。")
+    print(f"已记入发布记录 data/{publish_log.PUBLISH_LOG_FILE}（本条的哈希 {entry.hash[:16]}…），下次构建网站时公布；")
+    print('请把 data/ 提交到版本库：git add data && git commit -m "发布网站"')
     return 0
 
 

@@ -225,3 +225,18 @@ def base_url(site):
     url, server = serve(site)
     yield url
     server.shutdown()
+
+
+def _tree_digest(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def project_data_untouched():
+    """No test may change the project's own data/ (a command run without its --data option would):
+    every test works on a copy."""
+    before = _tree_digest(DATA)
+    yield
+    after = _tree_digest(DATA)
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert not changed, f"a test changed the project's data/: {changed}"

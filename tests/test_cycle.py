@@ -9,6 +9,7 @@ Every step is a staff command; no step writes a TOML key by hand, and drafting l
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -122,9 +123,12 @@ def test_a_quarter_from_the_blank_workbook_to_the_web_server_and_after(workspace
     webroot = tmp_path / "webroot"
     config = tmp_path / "publish.toml"
     config.write_text(f'destination = "{webroot}"\n', encoding="utf-8")
-    _ok(run("publish_site.py", "--config", config, "--site", output))
+    _ok(run("publish_site.py", "--config", config, "--site", output, "--data", data))
     verified = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=webroot, capture_output=True)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    published = (data / "publish_log.csv").read_text(encoding="utf-8")  # the public 发布记录, appended
+    manifest = hashlib.sha256((output / "manifest.json").read_bytes()).hexdigest()
+    assert published.count("\n") == 2 and f"2024Q1、2024Q2,{manifest}," in published
 
     # 9. A logged correction: the pages follow the data, the documents stay as issued.
     towns = draft / "towns.csv"
@@ -149,7 +153,8 @@ def test_a_quarter_from_the_blank_workbook_to_the_web_server_and_after(workspace
     assert _files(draft / "issued") == record
     page = _page(output, "quarters/2024Q2.html")
     assert "印发后的更正" in page and "尧禾镇承办工单量64改为65" in page and "印发时的原样" in page
-    assert "尧禾镇承办工单量64改为65" in _page(output, "corrections.html")
+    corrections = _page(output, "corrections.html")
+    assert "尧禾镇承办工单量64改为65" in corrections and manifest in corrections  # the publish, listed
     assert log.read_text(encoding="utf-8").count("\n") == log_before.count("\n") + 1  # the one correction
 
     # 10. A rename from the next quarter on: no issued file changes; the next workbook has the new name.

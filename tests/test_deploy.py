@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -62,9 +63,11 @@ def _tree(folder: Path) -> dict[str, str]:
 
 
 def _run(*args, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The staff command, as `make publish` runs it."""
+    """The staff command, as `make publish` runs it, its publish log written into a folder of its
+    own (never the project's data/)."""
+    data = ["--data", tempfile.mkdtemp(prefix="publish-log-")] if "--data" not in args else []
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *map(str, args)],
+        [sys.executable, str(SCRIPT), *map(str, args), *data],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},

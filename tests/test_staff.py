@@ -232,3 +232,25 @@ def test_a_former_name_used_after_its_period_says_so_and_offers_the_current_name
     message = str(problem.value)
     assert "“市场局”是“市场监督管理局”的曾用名，登记的使用期间（最早至2024Q1）不含2024Q2" in message
     assert "最接近的名称" not in message
+
+
+def test_the_publish_log_chains_every_publish_from_the_first_and_names_a_broken_line(data_copy):
+    from hotline.data import publish_log
+
+    assert publish_log.read(data_copy) == []
+    when = dt.datetime(2024, 8, 12, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    first = publish_log.append(data_copy, when, ["2024Q1"], "a" * 64)
+    second = publish_log.append(data_copy, when + dt.timedelta(days=1), ["2024Q1", "2024Q2"], "b" * 64)
+    assert first.previous == publish_log.FIRST and second.previous == first.hash
+    assert [str(q) for q in publish_log.read(data_copy)[1].quarters] == ["2024Q1", "2024Q2"]
+    path = data_copy / publish_log.PUBLISH_LOG_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for tampered, line in (
+        ([lines[0], lines[2]], 2),  # the first publish deleted
+        ([lines[0], lines[1].replace("a" * 64, "c" * 64), lines[2]], 2),  # an old manifest rewritten
+        ([lines[0], lines[1], lines[2].replace("2024-08-13", "2024-08-14")], 3),
+    ):
+        path.write_text("\n".join(tampered) + "\n", encoding="utf-8")
+        with pytest.raises(DataError, match="这一行与前一行的哈希链对不上") as problem:
+            History.build(data_copy)
+        assert problem.value.line == line

@@ -55,12 +55,14 @@ def atom_feed(history: History, base_url: str, site_name: str) -> str:
             "  </entry>\n"
         )
     home = _url(base_url, "index.html")
+    corrections = _url(base_url, links.href(links.CORRECTIONS, links.HOME))
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'
         f"  <title>{escape(site_name)}：新发布的通报</title>\n"
         f'  <link rel="alternate" type="text/html" href="{escape(home)}"/>\n'
         f'  <link rel="self" type="application/atom+xml" href="{escape(_url(base_url, FEED))}"/>\n'
+        f'  <link rel="related" type="text/html" title="更正记录与发布记录" href="{escape(corrections)}"/>\n'
         f"  <id>{escape(_url(base_url, FEED))}</id>\n"
         f"  <updated>{_stamp(max(updated_days))}</updated>\n"
         f"  <author><name>{escape(history.issued[-1].quarter.document.issuer)}</name></author>\n"

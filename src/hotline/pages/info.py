@@ -62,13 +62,45 @@ def downloads_page(history: History) -> str:
     return markdown_page("数据下载", intro, ("全部季度", all_quarters), ("各季度", per_quarter), ("核对", verify))
 
 
+PUBLISH_LOG_ANCHOR = "publish-log"
+
+
+def publish_log_section(history: History) -> tuple[str, object]:
+    """发布记录: every earlier publish of the site, chained by hashes (see hotline.data.publish_log)."""
+    intro = html(
+        '<p id="{}">网站每次发布到服务器都记一行：发布时间、包含的季度、当时网站文件清单（manifest.json）的 SHA-256，'
+        "以及与上一行相连的哈希。保存过本站旧版本或其清单的人，可以据此核对：某个数字若在没有更正记录的情况下变了，"
+        "清单的哈希就会不同；已有的行被改动或删除，哈希链就接不上，网站无法构建。本次发布的网站清单见 "
+        '<a href="{}">manifest.json</a>，在下次发布后列入本表。</p>',
+        PUBLISH_LOG_ANCHOR,
+        links.file_href("manifest.json", links.CORRECTIONS),
+    )
+    if not history.publications:
+        return "发布记录", intro + html("<p>目前还没有发布记录。</p>")
+    rows = [
+        [
+            f"{entry.when:%Y-%m-%d %H:%M}",
+            "、".join(q.zh for q in entry.quarters),
+            html("<code>{}</code>", entry.manifest_sha256),
+            html("<code>{}</code>", entry.hash[:16] + "…"),
+        ]
+        for entry in reversed(history.publications)
+    ]
+    columns = [Column("发布时间"), Column("季度"), Column("网站清单 SHA-256"), Column("本条的哈希")]
+    return "发布记录", intro + table("publications", "网站的发布记录（新的在前）", columns, rows)
+
+
 def corrections_page(history: History) -> str:
     here = links.CORRECTIONS
     intro = html(
-        "<p>已发布季度的数据文件如有改动，须在此登记改动内容和原因；未登记的改动无法通过校验，网站不会发布。</p>"
+        "<p>已发布季度的数据文件如有改动，须在此登记改动内容和原因；未登记的改动无法通过校验，网站不会发布。"
+        "更正记录只能追加、不能删改（每季度的来源记录保存着它的哈希链）。"
+        '网站每次发布的记录见下方“<a href="#{}">发布记录</a>”。</p>',
+        PUBLISH_LOG_ANCHOR,
     )
+    published = publish_log_section(history)
     if not history.corrections:
-        return markdown_page("更正记录", intro + html("<p>目前没有更正。</p>"))
+        return markdown_page("更正记录", intro + html("<p>目前没有更正。</p>"), published)
     known = set(history.quarter_ids)
     rows = [
         [
@@ -83,4 +115,6 @@ def corrections_page(history: History) -> str:
         for c in history.corrections
     ]
     columns = [Column("日期"), Column("季度"), Column("文件"), Column("改动内容"), Column("原因")]
-    return markdown_page("更正记录", intro, table("corrections", "已发布数据的更正", columns, rows, css="corrections"))
+    return markdown_page(
+        "更正记录", intro, table("corrections", "已发布数据的更正", columns, rows, css="corrections"), published
+    )

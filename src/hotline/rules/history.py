@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hotline.data import schema
+from hotline.data import publish_log, schema
 from hotline.data.files import DataFolder
 from hotline.data.provenance import Correction, read_corrections
 from hotline.data.quarter_id import QuarterId
@@ -33,6 +33,7 @@ class History:
     registry: Registry
     corrections: tuple[Correction, ...]
     units: pd.DataFrame  # the long table: one row per unit per quarter (UNIT_COLUMNS)
+    publications: tuple[publish_log.Publication, ...] = ()  # the public 发布记录, its chain checked
 
     @classmethod
     def build(
@@ -61,7 +62,7 @@ class History:
             for quarter in draft_quarters(folder):
                 check_no_corrections(folder, quarter)
         units = pd.concat([r.units for r in results], ignore_index=True)[list(UNIT_COLUMNS)]
-        return cls(results, registry, corrections, units)
+        return cls(results, registry, corrections, units, tuple(publish_log.read(folder)))
 
     def save(self, path: Path) -> Path:
         """Kept for the notebooks, which then read these results instead of the data files."""
