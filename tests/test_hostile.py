@@ -6,6 +6,7 @@ machine is on the site, and the site holds exactly the files of its manifest."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tomllib
@@ -26,6 +27,7 @@ PUBLISHED = [c for c in CASES if "literal" in c]
 def apply(case: dict, data: Path) -> None:
     """Change a copy of data/ as the case says, then record the checksums (and the number of logged
     corrections) so that the case meets its own check rather than the checksum check."""
+    # `special`: "link:/etc/os-release", "fifo" or "folder" in place of the file.
     # "*": a name everywhere it is data (the registry, the tables, the document details); the
     # narratives are cases of their own
     paths = (
@@ -33,6 +35,12 @@ def apply(case: dict, data: Path) -> None:
         if case["file"] == "*"
         else [data / case["file"]]
     )
+    if "special" in case:  # the file replaced by a link (to a file of the machine), a FIFO or a folder
+        path = data / case["file"]
+        path.unlink()
+        kind, _, target = case["special"].partition(":")
+        {"link": lambda: os.symlink(target, path), "fifo": lambda: os.mkfifo(path), "folder": path.mkdir}[kind]()
+        paths = []
     for path in paths:
         text = path.read_text(encoding="utf-8")
         if "replace" in case:
