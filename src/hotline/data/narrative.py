@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from hotline.data.errors import PLACEHOLDER, DataError, Placeholder
 
@@ -213,7 +214,25 @@ def _paragraph(text: str, path: Path, line: int) -> Block:
     return Point(label, (Text(sentence.group(0)),), _inlines(body[sentence.end() :], path, line))
 
 
+def _check_urls(text: str, path: Path, line: int) -> None:
+    """A link shows where it goes: no ``**`` inside an address (bold would cut it short) and no user
+    name before the host (https://www.baishui.gov.cn@evil.example/ goes to evil.example)."""
+    if re.search(r"https?://[^\s<>\"'（）()，。；、]*\*\*", text):
+        raise DataError(
+            path, f"网址中不能有 **（粗体标记会把网址截断）：请把网址放在粗体之外。原文：“{text[:40]}”", line=line
+        )
+    for found in re.finditer(r"https?://[^\s<>\"'\]\[（）()，。；、]+", text):
+        parts = urlsplit(found.group(0))
+        if "@" in parts.netloc or not parts.hostname:
+            raise DataError(
+                path,
+                f"网址“{found.group(0)[:60]}”的主机名前有“@”或没有主机名：这样的链接会把读者引向别的网站，请写完整的网址",
+                line=line,
+            )
+
+
 def _inlines(text: str, path: Path, line: int) -> tuple[Inline, ...]:
+    _check_urls(text, path, line)
     if text.count("**") % 2:
         raise DataError(path, f"粗体标记 ** 没有成对出现：每段粗体的前后各写两个星号。原文：“{text[:40]}”", line=line)
     out: list[Inline] = []
