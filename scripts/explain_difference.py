@@ -30,12 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=REPO / "data", help="数据文件夹（默认 data/）")
     args = parser.parse_args(argv)
     try:
-        check = explain(args.data, args.quarter, args.item, args.reason)
+        done = explain(args.data, args.quarter, args.item, args.reason)
     except DataError as exc:
         print(f"没有记录说明，文件未改动。\n{exc}", file=sys.stderr)
         return 1
+    check = done.check
     print(f"已记录：{says.label(check)}（通报写的 {says.published(check)}，按附件/规则 {says.computed(check)}）")
     print(f"原因：{check.acknowledged}")
+    if done.logged:
+        print(f"这是已印发的通报：这一说明已作为更正公开登记在更正记录中：{done.logged}")
     print(f"运行 make check Q={args.quarter} 查看其余差异。")
     return 0
 

@@ -14,8 +14,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from hotline.data.circular import DRAFT
 from hotline.data.errors import DataError
 from hotline.data.quarter_id import QuarterId, quarters_dir
+from hotline.data.status import peek_status
 from hotline.document.entry_workbook import write_entry_workbook
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,10 +34,13 @@ def main(argv: list[str] | None = None) -> int:
             quarter = QuarterId.parse(args.quarter)
         except ValueError as exc:
             raise DataError(Path(args.quarter), str(exc)) from None
-        if (quarters_dir(args.data) / str(quarter)).exists():
+        existing = quarters_dir(args.data) / str(quarter)
+        redrafting = existing.exists() and peek_status(args.data, quarter) == DRAFT
+        if existing.exists() and not redrafting:
             raise DataError(
-                quarters_dir(args.data) / str(quarter),
-                "这个季度已经有数据；要更正已有数据，请直接改文件或用 import_quarter.py --replace",
+                existing,
+                f"{quarter} 已经印发，不再用录入表：更正已印发的数据请改好文件后运行 make correct Q={quarter} "
+                'WHAT="改动内容" WHY="原因"',
             )
         out = args.out or REPO / "_build" / "drafts" / f"{quarter}-录入表.xlsx"
         path = write_entry_workbook(args.data, quarter, out)
@@ -46,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"没有生成录入表：无法写入 {exc.filename}（{exc.strerror}）", file=sys.stderr)
         return 1
     print(f"已生成{quarter.zh}的录入表：{path}")
-    print("填写后导入：.venv/bin/python scripts/import_quarter.py 录入表.xlsx --entered-by 录入人")
+    if redrafting:
+        print(f"{quarter} 已有草稿：这张录入表按现在的单位名录列出单位（数字须重新填写），导入后替换草稿的数字。")
+    print(f"填写后导入：make import FILE={path} BY=录入人姓名")
     print(f"导入后核对：make check Q={quarter}")
     return 0
 

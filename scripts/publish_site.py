@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,17 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(1)
 
 
+def _check_log(data: Path) -> None:
+    """The publish log can be read and appended to (a wrong --data, a read-only folder): found out
+    before the site is swapped in, so a publish never goes unrecorded."""
+    publish_log.read(data)
+    if not data.is_dir() or not os.access(data, os.W_OK):
+        raise DataError(data, "数据文件夹不存在或不能写入，发布记录无法写入：请检查 --data 和文件夹的权限")
+    log = data / publish_log.PUBLISH_LOG_FILE
+    if log.exists() and not os.access(log, os.W_OK):
+        raise DataError(log, "发布记录文件不能写入：请检查它的权限")
+
+
 def main(argv: list[str] | None = None, *, own: bool = False) -> int:
     """The command; with ``own`` (when it is the process, not called from another program) it owns
     the processes it starts: rsync and ssh end with it, however it ends."""
@@ -45,10 +57,8 @@ def main(argv: list[str] | None = None, *, own: bool = False) -> int:
     args = parser.parse_args(argv)
     try:
         with owned_processes() if own else contextlib.nullcontext():
-            publish_log.read(args.data)  # a broken log is named before anything is published
+            _check_log(args.data)  # the log can be written: named before anything is published
             published = deploy.publish_site(args.site, args.config, say=print)
-        quarters = sorted(page.stem for page in (args.site / "quarters").glob("*.html"))
-        entry = publish_log.append(args.data, dt.datetime.now().astimezone(), quarters, published.manifest_sha256)
     except (BuildError, DataError) as exc:
         print(f"发布失败，原来的网站保持不变。\n{exc}", file=sys.stderr)
         return 1
@@ -60,6 +70,16 @@ def main(argv: list[str] | None = None, *, own: bool = False) -> int:
         return 1
     except Exception as exc:  # never a traceback for staff: say what broke, for whoever maintains this
         print(f"发布失败（程序错误：{type(exc).__name__}: {exc}），原来的网站保持不变。", file=sys.stderr)
+        return 1
+    quarters = sorted(page.stem for page in (args.site / "quarters").glob("*.html"))
+    try:
+        entry = publish_log.append(args.data, dt.datetime.now().astimezone(), quarters, published.manifest_sha256)
+    except (DataError, OSError) as exc:
+        print(
+            f"网站已发布到 {published.destination}（manifest.json 的 SHA-256：{published.manifest_sha256}），"
+            f"但没能写入发布记录：{exc}。请把这两项告诉技术支持，补记发布记录。",
+            file=sys.stderr,
+        )
         return 1
     print(f"已发布到：{published.destination}")
     print(f"共 {published.files} 个文件，{deploy.size_text(published.size)}（{published.size} 字节）")

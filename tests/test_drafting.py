@@ -225,4 +225,5 @@ def test_check_names_a_bad_quarter_without_a_traceback(data_copy):
 
 def test_new_quarter_refuses_an_existing_quarter(data_copy, tmp_path):
     done = run("new_quarter.py", "2024Q1", "--data", data_copy, "--out", tmp_path / "x.xlsx")
-    assert done.returncode == 1 and "已经有数据" in done.stderr and not (tmp_path / "x.xlsx").exists()
+    assert done.returncode == 1 and not (tmp_path / "x.xlsx").exists()
+    assert "2024Q1 已经印发，不再用录入表" in done.stderr and "make correct Q=2024Q1" in done.stderr

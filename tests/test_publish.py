@@ -89,6 +89,7 @@ def test_the_output_folder_is_refused_when_it_is_the_data_or_someone_elses_folde
     before = sorted(p.relative_to(data_copy) for p in data_copy.rglob("*"))
     assert cli.main(["--data", str(data_copy), "--output", str(data_copy)]) == 1
     assert cli.main(["--data", str(data_copy), "--output", str(data_copy.parent)]) == 1
+    assert cli.main(["--data", str(data_copy), "--output", str(data_copy / "quarters" / "2024Q4")]) == 1
     assert sorted(p.relative_to(data_copy) for p in data_copy.rglob("*")) == before
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -115,3 +116,17 @@ def test_a_site_left_aside_by_a_killed_swap_is_put_back_first(tmp_path):
     (previous / "index.html").write_text("旧网站", encoding="utf-8")
     publish.recover(output)
     assert (output / "index.html").read_text(encoding="utf-8") == "旧网站" and not previous.exists()
+
+
+@pytest.mark.parametrize(("kind", "said"), [("preview", "含草稿的内部预览"), ("demo", "含示例数据的演示网站")])
+def test_a_preview_or_the_demo_is_never_published(tmp_path, kind, said):
+    from hotline.site import deploy
+
+    site = tmp_path / "html"
+    site.mkdir()
+    (site / "index.html").write_text("<p>内部预览</p>", encoding="utf-8")
+    publish.write_manifest(site, kind)
+    with pytest.raises(BuildError, match=f"是{said}，不是公开网站，不能发布到网站服务器"):
+        deploy.verify_site(site)
+    publish.write_manifest(site)
+    assert deploy.verify_site(site).files == 3

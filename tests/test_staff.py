@@ -73,7 +73,7 @@ def test_a_difference_is_explained_by_its_number_and_a_changed_number_asks_again
     make_draft(data_copy)
     result = explain.load_result(data_copy, "2024Q2")
     assert tuple(c.key for c in result.differences) == Q1_DIFFERENCES
-    explained = explain.explain(data_copy, "2024Q2", "1", "平台统计口径含跨季度延期工单")
+    explained = explain.explain(data_copy, "2024Q2", "1", "平台统计口径含跨季度延期工单").check
     assert explained.key == "extended" and explained.acknowledged == "平台统计口径含跨季度延期工单"
     text = (data_copy / "quarters" / "2024Q2" / "circular.toml").read_text(encoding="utf-8")
     assert tomllib.loads(text)["acknowledged"]["extended"]["published"] == 14
@@ -254,3 +254,76 @@ def test_the_publish_log_chains_every_publish_from_the_first_and_names_a_broken_
         with pytest.raises(DataError, match="这一行与前一行的哈希链对不上") as problem:
             History.build(data_copy)
         assert problem.value.line == line
+
+
+def test_an_issued_quarter_cannot_be_set_back_to_a_draft_nor_vanish_once_published(data_copy):
+    from hotline.data import publish_log
+
+    circular = data_copy / "quarters" / "2024Q1" / "circular.toml"
+    text = circular.read_text(encoding="utf-8")
+    circular.write_text(text.replace('quarter = "2024Q1"', 'quarter = "2024Q1"\nstatus = "draft"'), "utf-8")
+    with pytest.raises(DataError, match="2024Q1 已经印发过（来源记录中有校验值或存档的公文），不能改回草稿"):
+        History.build(data_copy, drafts=True)
+    circular.write_text(text, encoding="utf-8")
+    when = dt.datetime(2024, 5, 12, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    publish_log.append(data_copy, when, ["2024Q1"], "a" * 64)
+    make_draft(data_copy)  # there must be some quarter; this one is a draft
+    shutil.move(data_copy / "quarters" / "2024Q1", data_copy / "quarters" / ".2024Q1")
+    with pytest.raises(DataError, match="发布记录中已经发布过的 2024Q1 不在已印发的季度中"):
+        History.build(data_copy, drafts=True)
+
+
+def test_the_log_chain_and_the_issued_record_cannot_be_switched_off(data_copy):
+    record = data_copy / "quarters" / "2024Q1" / provenance.PROVENANCE_FILE
+    text = record.read_text(encoding="utf-8")
+    record.write_text("\n".join(x for x in text.splitlines() if not x.startswith("corrections_chain")) + "\n", "utf-8")
+    with pytest.raises(DataError, match="没有更正记录的哈希链"):
+        History.build(data_copy)
+    with pytest.raises(DataError, match="没有更正记录的哈希链"):
+        provenance.record_checksums(record.parent)  # "record again" cannot make a new one
+    record.write_text(text.replace("corrections = 1", "issued_on = 2024-05-11\ncorrections = 1"), "utf-8")
+    with pytest.raises(DataError, match="由 make issue 印发，来源记录中却没有印发公文的校验值"):
+        History.build(data_copy)
+
+
+def test_explaining_a_difference_of_an_issued_quarter_is_a_public_correction_of_that_alone(data_copy):
+    towns = data_copy / "quarters" / "2024Q1" / "towns.csv"
+    original = towns.read_text(encoding="utf-8")
+    towns.write_text(original.replace("尧禾镇,,64,", "尧禾镇,,99,"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"towns\.csv 有尚未登记的改动：请先用 make correct 登记"):
+        explain.explain(data_copy, "2024Q1", "1", "按平台统计口径")
+    towns.write_text(original, encoding="utf-8")
+    done = explain.explain(data_copy, "2024Q1", "1", "按平台统计口径")
+    assert done.logged.endswith(
+        ",2024Q1,circular.toml,说明数据核对中“延期 = 附件1、附件2延期量合计”的差异,按平台统计口径"
+    )
+    History.build(data_copy)
+
+
+def test_a_draft_gets_a_fresh_workbook_in_the_latest_issued_quarters_order(data_copy, tmp_path):
+    from .test_drafting import run
+
+    make_draft(data_copy)
+    registry_edit.rename(data_copy, "交通局", "交通运输局")
+    done = run("new_quarter.py", "2024Q2", "--data", data_copy, "--out", tmp_path / "2024Q2-录入表.xlsx")
+    assert done.returncode == 0, done.stderr
+    assert "已有草稿" in done.stdout and "make import FILE=" in done.stdout
+    done = run("new_quarter.py", "2024Q3", "--data", data_copy, "--out", tmp_path / "2024Q3-录入表.xlsx")
+    assert done.returncode == 0, done.stderr  # the draft still printing 交通局 does not block the next one
+
+
+def test_a_correction_never_waits_on_a_fifo_log(data_copy):
+    import os
+
+    towns = data_copy / "quarters" / "2024Q1" / "towns.csv"
+    towns.write_text(towns.read_text(encoding="utf-8").replace("尧禾镇,,64,", "尧禾镇,,65,"), encoding="utf-8")
+    log = data_copy / provenance.CORRECTIONS_FILE
+    log.unlink()
+    os.mkfifo(log)
+    with pytest.raises(DataError, match="这不是一个普通文件"):
+        correct.correct(data_copy, "2024Q1", "改动", "原因")
+
+
+def test_a_town_office_is_never_a_sub_unit_of_a_department(data_copy):
+    with pytest.raises(DataError, match="镇办与部门不能互为上下级"):
+        registry_edit.add(data_copy, "子单位2", "镇办", "公安局")

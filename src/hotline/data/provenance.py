@@ -43,6 +43,7 @@ class Provenance:
     source_checksum: str | None = None  # of the source document kept in data/sources/, if any
     issued_documents: dict[str, str] = field(default_factory=dict)  # issued/<file> -> checksum (the record)
     corrections_chain: str | None = None  # the hash chain over those entries (see chain)
+    issued_on: dt.date | None = None  # when make issue issued it (its documents are then the record)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def read(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
             "notes",
             "corrections",
             "corrections_chain",
+            "issued_on",
             "checksums",
             ISSUED_TABLE,
         },
@@ -151,6 +153,7 @@ def read(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
         source_checksum=source_checksum,
         issued_documents=dict(issued),
         corrections_chain=chained,
+        issued_on=toml.get("issued_on", dt.date, optional=True),
     )
 
 
@@ -185,15 +188,27 @@ def verify(data: DataFolder | Path, quarter_folder: Path) -> Provenance:
     and every correction logged for the quarter must have been recorded with its checksums."""
     folder = DataFolder.of(data)
     record = read(folder, quarter_folder)
+    if record.corrections_chain is None:
+        raise DataError(
+            quarter_folder / PROVENANCE_FILE,
+            "来源记录中没有更正记录的哈希链（corrections_chain）：它是已印发季度的更正记录不被删改的凭据，"
+            "不能删去。请从版本库（git）恢复这个文件",
+        )
+    if record.issued_on is not None and not record.issued_documents:
+        raise DataError(
+            quarter_folder / PROVENANCE_FILE,
+            f"本季度于 {record.issued_on} 由 make issue 印发，来源记录中却没有印发公文的校验值：印发的公文是存档记录，"
+            "不能删去。请从版本库（git）恢复这个文件和 issued 文件夹",
+        )
     _check_chain(folder, quarter_folder, record.corrections, record.corrections_chain)
     logged = len(_logged(folder, quarter_folder.name))
     if logged != record.corrections:
         raise DataError(
             quarter_folder / PROVENANCE_FILE,
             f"data/corrections.csv 中本季度有{logged}条更正记录，来源记录中登记的是{record.corrections}条："
-            f"更正应由 make correct Q={quarter_folder.name} 登记；已有的更正记录不能删改",
-            column="corrections",
-            item="项",
+            "若刚才的 make correct 中途停止，请运行 "
+            f".venv/bin/python scripts/record_checksums.py {quarter_folder.name} 补记校验值（不要再登记一次）；"
+            "已有的更正记录不能删改",
         )
     issued = quarter_folder / ISSUED_FOLDER
     present = sorted(p.name for p in issued.iterdir()) if issued.is_dir() else []
@@ -231,6 +246,18 @@ def _recorded(folder: DataFolder, quarter_folder: Path) -> tuple[int, dict[str, 
     corrections = toml.get("corrections", int, optional=True) or 0
     checksums = toml.get("checksums", dict, optional=True) or {}
     return corrections, {name: value for name, value in checksums.items() if isinstance(value, str)}
+
+
+def was_issued(data: DataFolder | Path, quarter_folder: Path) -> bool:
+    """Whether a quarter has ever been issued: its checksums were recorded, or documents kept as
+    issued. Such a quarter is a record and can never become a draft again."""
+    folder = DataFolder.of(data)
+    if (quarter_folder / ISSUED_FOLDER).exists():
+        return True
+    if not (quarter_folder / PROVENANCE_FILE).exists():
+        return False
+    _, checksums = _recorded(folder, quarter_folder)
+    return bool(checksums)
 
 
 def file_sha256(path: Path) -> str:
@@ -278,6 +305,12 @@ def record_checksums(quarter_folder: Path, issued_documents: dict[str, str] | No
     text = folder.read_text(path)
     toml = TomlFile(path, text)
     recorded = toml.get("corrections_chain", str, optional=True)
+    if recorded is None and toml.get("checksums", dict, optional=True):
+        raise DataError(
+            path,
+            "来源记录中没有更正记录的哈希链（corrections_chain），而校验值已经记录过：它不能删去，"
+            "请从版本库（git）恢复这个文件",
+        )
     _check_chain(folder, quarter_folder, toml.get("corrections", int, optional=True) or 0, recorded)
     entries = _logged(folder, quarter_folder.name)
     logged = len(entries)

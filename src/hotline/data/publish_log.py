@@ -89,3 +89,16 @@ def append(data_dir: Path, when: dt.datetime, quarters: list[str], manifest_sha2
     csv.writer(out, lineterminator="\n").writerow(row)
     path.write_text(text + ("" if text.endswith("\n") else "\n") + out.getvalue(), encoding="utf-8")
     return read(data_dir)[-1]
+
+
+def check_still_published(data: DataFolder | Path, log: tuple[Publication, ...], issued: list[QuarterId]) -> None:
+    """A quarter once published stays published: deleting, renaming or setting back to draft the
+    folder of a circular the public has seen would take it off the site without a trace."""
+    gone = sorted({quarter for entry in log for quarter in entry.quarters} - set(issued))
+    if gone:
+        listed = "、".join(str(q) for q in gone)
+        raise DataError(
+            DataFolder.of(data).path(PUBLISH_LOG_FILE),
+            f"发布记录中已经发布过的 {listed} 不在已印发的季度中（文件夹被删除、改名，或改回了草稿）："
+            f"已发布的通报不能撤下，请从版本库（git）恢复 data/quarters/{gone[0]}",
+        )

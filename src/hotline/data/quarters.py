@@ -27,6 +27,7 @@ from hotline.data.status import discover_quarters, draft_quarters, peek_status
 __all__ = [
     "Quarter",
     "check_no_corrections",
+    "check_still_a_draft",
     "discover_quarters",
     "draft_quarters",
     "load_all",
@@ -160,7 +161,7 @@ def load_quarter(
                 raise
             texts[key] = narrative.Narrative(())
     if circular.status == DRAFT:
-        check_no_corrections(folder, quarter)
+        check_still_a_draft(folder, quarter)
         record = None  # a working copy: no checksums to match yet
     else:
         record = provenance.verify(folder, here) if verify else None
@@ -182,6 +183,21 @@ def load_quarter(
         if record is None
         else tuple(c for c in provenance.read_corrections(folder) if c.quarter == quarter),
     )
+
+
+def check_still_a_draft(folder: DataFolder, quarter: QuarterId) -> None:
+    """A quarter marked draft must never have been issued: setting an issued circular back to
+    ``status = "draft"`` would take it off the public site with no trace in the corrections log."""
+    here = quarters_dir(folder.root) / str(quarter)
+    if provenance.was_issued(folder, here):
+        raise DataError(
+            here / schema.CIRCULAR_FILE,
+            f"{quarter} 已经印发过（来源记录中有校验值或存档的公文），不能改回草稿："
+            f'请把 status 恢复为 "issued"；已印发的通报只能更正（make correct Q={quarter}），不能撤回',
+            column="status",
+            item="项",
+        )
+    check_no_corrections(folder, quarter)
 
 
 def check_no_corrections(folder: DataFolder, quarter: QuarterId) -> None:

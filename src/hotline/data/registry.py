@@ -93,6 +93,14 @@ class Registry:
                 raise DataError(path, f"上级单位编号“{unit.parent_id}”不在名录中", line=line, column="上级单位编号")
             if unit.parent_id == unit.id:
                 raise DataError(path, "上级单位不能是自己", line=line, column="上级单位编号")
+            if (unit.category == "镇办") != (by_id[unit.parent_id].category == "镇办"):
+                raise DataError(
+                    path,
+                    f"“{unit.name}”（{unit.category}）与上级单位“{by_id[unit.parent_id].name}”"
+                    f"（{by_id[unit.parent_id].category}）不在同一个附件：镇办与部门不能互为上下级",
+                    line=line,
+                    column="上级单位编号",
+                )
             if by_id[unit.parent_id].parent_id:
                 raise DataError(
                     path,

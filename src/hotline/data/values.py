@@ -93,7 +93,14 @@ def check_text(text: str, path: Path, line: int | str | None, column: str, item:
             column=column,
             item=item,
         )
-    return check_name(text, path, line, column, item, limit)
+    value = text.strip()
+    if not value:
+        raise DataError(path, f"{column}不能为空", line=line, column=column, item=item)
+    if "\n" in value or "\r" in value or "\t" in value:
+        raise DataError(path, f"{column}应写在一行内（不能有换行或制表符）", line=line, column=column, item=item)
+    if len(value) > limit:
+        raise DataError(path, f"{column}过长（{len(value)}字，上限{limit}字）", line=line, column=column, item=item)
+    return value
 
 
 def parse_quarter(text: str, path: Path, line: int | str | None, column: str, item: str = "列") -> QuarterId:

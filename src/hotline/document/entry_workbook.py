@@ -39,6 +39,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from hotline.data import schema
+from hotline.data.circular import DRAFT
 from hotline.data.importer.workbook import (
     ATTACHMENT_SHEETS,
     HEADLINE_FIELDS,
@@ -55,7 +56,7 @@ from hotline.data.importer.workbook import (
     UNITS_SHEET,
 )
 from hotline.data.quarter_id import QuarterId
-from hotline.data.quarters import discover_quarters, load_quarter
+from hotline.data.quarters import discover_quarters, load_quarter, peek_status
 from hotline.data.registry import Registry
 from hotline.rules import scoring
 
@@ -72,7 +73,7 @@ OUTSTANDING_ROWS = 10  # blank rows of 尚未办结的工单; a quarter has name
 def _order(data_dir: Path, registry: Registry, quarter: QuarterId) -> tuple[dict[str, list[tuple[str, str]]], object]:
     """Per kind, (name, parent name) rows: the latest earlier quarter's order, then units new to the
     registry; sub-units always under their parent. Also that quarter (or None)."""
-    earlier = [q for q in discover_quarters(data_dir) if q < quarter]
+    earlier = [q for q in discover_quarters(data_dir) if q < quarter and peek_status(data_dir, q) != DRAFT]
     latest = load_quarter(data_dir, earlier[-1], registry, verify=False, drafting=True) if earlier else None
     ordered_ids: list[str] = list(dict.fromkeys(latest.units["unit_id"])) if latest is not None else []
     units = registry.units

@@ -19,7 +19,7 @@ from hotline.data import publish_log, schema
 from hotline.data.files import DataFolder
 from hotline.data.provenance import Correction, read_corrections
 from hotline.data.quarter_id import QuarterId
-from hotline.data.quarters import Quarter, check_no_corrections, discover_quarters, draft_quarters, load_quarter
+from hotline.data.quarters import Quarter, check_still_a_draft, discover_quarters, draft_quarters, load_quarter
 from hotline.data.registry import Registry
 from hotline.rules.results import UNIT_COLUMNS, QuarterResult, compute
 
@@ -60,9 +60,11 @@ class History:
         corrections = tuple(read_corrections(folder))
         if not drafts:  # a draft's own load checks this; the public build does not load drafts
             for quarter in draft_quarters(folder):
-                check_no_corrections(folder, quarter)
+                check_still_a_draft(folder, quarter)
+        publications = tuple(publish_log.read(folder))
+        publish_log.check_still_published(folder, publications, [r.id for r in results if not r.quarter.is_draft])
         units = pd.concat([r.units for r in results], ignore_index=True)[list(UNIT_COLUMNS)]
-        return cls(results, registry, corrections, units, tuple(publish_log.read(folder)))
+        return cls(results, registry, corrections, units, publications)
 
     def save(self, path: Path) -> Path:
         """Kept for the notebooks, which then read these results instead of the data files."""

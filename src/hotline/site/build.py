@@ -144,7 +144,7 @@ def build(
     """Build the public site of the issued quarters, or with ``preview`` the staff's preview, which
     shows the drafts too (marked 草稿 on every page and document, never in search, feed or sitemap)."""
     data_dir, output = Path(data_dir).resolve(), Path(output).resolve()
-    publish.check_output(output, [data_dir, Path(root).resolve()])
+    publish.check_output(output, data_dir, Path(root).resolve())
     try:
         with build_lock(output.parent, output.name):
             publish.recover(output)
@@ -256,7 +256,8 @@ def _build(
                 indexes.write_sitemap(staged, config.base_url, indexes.draft_ids(history))
                 documents.copy_documents(made.result(), staged)
                 lap("pdf")
-                manifest = publish.write_manifest(staged)
+                kind = publish.PREVIEW if preview else publish.DEMO if history.has_examples else publish.PUBLIC
+                manifest = publish.write_manifest(staged, kind)
                 publish.check_links(staged, work / "links.json")
                 publish.publish(staged, output)
             finally:

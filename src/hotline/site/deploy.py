@@ -340,6 +340,12 @@ def verify_site(site: Path, *, again: str = "请运行 make site 重新构建网
             agrees = False
         if not agrees:
             problems.append("manifest.json 与 SHA256SUMS 列出的文件不一致")
+        kind = publish.site_kind(manifest_bytes)
+        if kind != publish.PUBLIC:
+            raise DeployError(
+                f"网站 {site} 是{publish.KIND_ZH.get(kind, kind)}，不是公开网站，不能发布到网站服务器："
+                "请发布 make site 构建的 _build/html"
+            )
         if problems:
             raise DeployError(
                 f"网站 {site} 与它自己的 SHA256SUMS 不符，不能发布：\n" + "\n".join(problems) + f"\n{again}"

@@ -129,10 +129,25 @@ def file_list(site: Path) -> dict[str, dict]:
     return listed
 
 
-def write_manifest(site: Path) -> str:
-    """Write manifest.json and SHA256SUMS; returns the manifest's own SHA-256."""
+PUBLIC, PREVIEW, DEMO = "public", "preview", "demo"
+KIND_ZH = {PREVIEW: "含草稿的内部预览", DEMO: "含示例数据的演示网站"}
+
+
+def site_kind(manifest: bytes) -> str:
+    """Which kind of site a manifest describes: only a public one may be published (a site
+    whose manifest says nothing is taken for a preview)."""
+    try:
+        return str(json.loads(manifest).get("site", PREVIEW))
+    except (ValueError, AttributeError):
+        return PREVIEW
+
+
+def write_manifest(site: Path, kind: str = PUBLIC) -> str:
+    """Write manifest.json and SHA256SUMS; returns the manifest's own SHA-256. The manifest says
+    what kind of site this is (public, the staff's preview, the demo): make publish refuses all
+    but a public one."""
     listed = file_list(site)
-    manifest = json.dumps({"files": listed}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    manifest = json.dumps({"files": listed, "site": kind}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (site / MANIFEST).write_text(manifest, encoding="utf-8")
     sums = "".join(f"{entry['sha256']}  {name}\n" for name, entry in listed.items())
     (site / SUMS).write_text(sums, encoding="utf-8")
@@ -156,13 +171,18 @@ def matches_manifest(site: Path, manifest_sha256: str) -> bool:
     )
 
 
-def check_output(output: Path, keep: list[Path]) -> None:
-    """The build replaces its output folder whole: refuse one that is not a site this project built
-    (no manifest.json in it) and is not empty, and one that is or holds a folder in ``keep`` (the
-    project, the data): ``--output data`` must never delete the data."""
-    for folder in keep:
+def check_output(output: Path, data: Path, project: Path) -> None:
+    """The build replaces its output folder whole and writes beside it: refuse one that is, holds
+    or lies inside the data (``--output data`` must never delete the data; one inside it would
+    leave the build's logs among the quarters), one inside the project but outside ``_build``,
+    and one that is not empty and not a site this project built (no manifest.json in it)."""
+    for folder in (data, project):
         if output == folder or folder.is_relative_to(output):
             raise BuildError(f"输出文件夹 {output} 是（或包含）{folder}：网站会整个替换输出文件夹，请换一个文件夹")
+    if output.is_relative_to(data) or (
+        output.is_relative_to(project) and not output.is_relative_to(project / "_build")
+    ):
+        raise BuildError(f"输出文件夹 {output} 在数据或项目的文件夹中：请用 _build 之下或项目之外的文件夹")
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         raise BuildError(f"输出文件夹 {output} 不是一个普通文件夹：请换一个文件夹")
     if output.is_dir() and not (output / MANIFEST).is_file() and any(output.iterdir()):

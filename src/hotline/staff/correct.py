@@ -18,6 +18,7 @@ from pathlib import Path
 from hotline.data import provenance, values
 from hotline.data.circular import ISSUED
 from hotline.data.errors import DataError
+from hotline.data.files import decode, read_regular
 from hotline.data.quarter_id import QuarterId
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
@@ -30,7 +31,8 @@ from hotline.staff.explain import quarter_folder
 def append_log(data: Path, quarter: str, files: list[str], change: str, reason: str, day: dt.date) -> str:
     """One line at the end of data/corrections.csv (the log is only ever appended to)."""
     log = data / provenance.CORRECTIONS_FILE
-    text = log.read_text(encoding="utf-8-sig") if log.is_file() else ",".join(provenance.CORRECTIONS_HEADER) + "\n"
+    exists = log.exists() or log.is_symlink()
+    text = decode(read_regular(log, data), log) if exists else ",".join(provenance.CORRECTIONS_HEADER) + "\n"
     if not text.endswith("\n"):
         text += "\n"
     out = io.StringIO()
@@ -51,8 +53,10 @@ def correct(data: Path, quarter: str, change: str, reason: str, day: dt.date | N
         raise DataError(folder, f"没有 {quarter} 的数据")
     if peek_status(data, QuarterId.parse(folder.name)) != ISSUED:
         raise DataError(folder, f"{quarter} 还是草稿：草稿直接修改即可，不登记更正；印发用 make issue Q={quarter}")
+    provenance.read(data, folder)  # the record itself is sound
     changed = provenance.changed_files(folder)
     if not changed:
+        provenance.verify(data, folder)  # a changed issued document is named, not "nothing changed"
         raise DataError(
             folder,
             "没有发现改动的文件：请先改好本季度的数据文件（如 towns.csv、departments.csv、problems.md），"
@@ -60,7 +64,7 @@ def correct(data: Path, quarter: str, change: str, reason: str, day: dt.date | N
         )
     registry = Registry.load(data)
     quarter_data = load_quarter(data, quarter, registry, verify=False)  # the corrected files must validate
-    before = log.read_bytes() if log.is_file() else None
+    before = read_regular(log, data) if log.exists() or log.is_symlink() else None  # never a FIFO's wait
     line = append_log(data, quarter, changed, change, reason, day or dt.date.today())
     try:
         provenance.record_checksums(folder)

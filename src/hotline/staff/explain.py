@@ -9,9 +9,10 @@ brackets; they never type a TOML key.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.data import schema, toml_edit, values
+from hotline.data import provenance, schema, toml_edit, values
 from hotline.data.errors import DataError
 from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.quarters import load_quarter
@@ -47,10 +48,26 @@ def pick(result: results.QuarterResult, item: str) -> Check:
     return found
 
 
-def explain(data: Path, quarter: str, item: str, reason: str) -> Check:
-    """Record staff's reason for one difference; returns the check it now covers."""
+@dataclass(frozen=True)
+class Explained:
+    check: Check
+    logged: str = ""  # for an issued quarter: the public corrections-log line the change needed
+
+
+def explain(data: Path, quarter: str, item: str, reason: str) -> Explained:
+    """Record staff's reason for one difference. A draft's file is simply changed; an issued
+    quarter's change is public, logged in 更正记录 like any correction, and only when nothing
+    else of the quarter is changed (a pending edit is never swept into this line)."""
     result = load_result(data, quarter)
     folder = result.quarter.folder
+    if not result.quarter.is_draft:
+        pending = provenance.changed_files(folder)
+        if pending:
+            raise DataError(
+                folder,
+                f"{quarter} 已经印发，且 {'、'.join(pending)} 有尚未登记的改动：请先用 make correct 登记（或撤销）"
+                "这些改动，再说明差异；印发后的说明会作为一条更正公开登记",
+            )
     reason = values.check_text(
         " ".join(reason.split()), folder / schema.CIRCULAR_FILE, None, "原因", limit=REASON_LIMIT
     )
@@ -66,18 +83,19 @@ def explain(data: Path, quarter: str, item: str, reason: str) -> Check:
     body = [f"{toml_edit.toml_value(key)} = {toml_edit.toml_value(value)}" for key, value in given.items()]
     written = toml_edit.replace_section(text, SECTION, body)
     path.write_text(written, encoding="utf-8")
+    logged = ""
     try:
         explained = load_result(data, quarter).check(check.key)
         if not result.quarter.is_draft:  # an issued quarter's file changes only through the log
             from hotline.staff.correct import correct
 
-            correct(data, quarter, f"说明数据核对中“{says.label(check)}”的差异", reason)
+            logged, _ = correct(data, quarter, f"说明数据核对中“{says.label(check)}”的差异", reason)
     except BaseException:
         path.write_text(text, encoding="utf-8")  # never leave a file that does not validate
         raise
     if explained is None or explained.acknowledged != reason:
         raise DataError(path, "说明未能记录：请把这条信息告诉技术支持")
-    return explained
+    return Explained(explained, logged)
 
 
 def _plain(value):

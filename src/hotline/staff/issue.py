@@ -19,6 +19,7 @@ logged); every file is protected by its checksum.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import shutil
 import tempfile
@@ -186,6 +187,11 @@ def issue(data: Path, quarter: str) -> Issued:
         docx, pdf = record / f"{quarter}.docx", record / f"{quarter}.pdf"
         documents.make_one(issued, docx, pdf)
         kept = {path.name: provenance.file_sha256(path) for path in (docx, pdf)}
+        record_file = staged / provenance.PROVENANCE_FILE
+        record_file.write_text(
+            toml_edit.set_in_section(record_file.read_text(encoding="utf-8"), "", {"issued_on": dt.date.today()}),
+            encoding="utf-8",
+        )
         provenance.record_checksums(staged, issued_documents=kept)
         load_quarter(staged_data, quarter, registry)  # checksums and documents verify as recorded
         backup = folder.with_name(f".before-issue-{quarter}")

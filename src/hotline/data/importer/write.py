@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hotline.data import provenance, schema, toml_edit
+from hotline.data import provenance, schema, toml_edit, values
 from hotline.data.circular import DRAFT
 from hotline.data.errors import PLACEHOLDER, DataError, Placeholder
 from hotline.data.importer.tables import Imported, Table, locate
@@ -164,10 +164,20 @@ def render_files(imported: Imported, quarter: QuarterId) -> dict[str, str]:
 
 def _provenance_text(imported: Imported, quarter: QuarterId, source_note: str, kept: Path, entered_by: str) -> str:
     document = imported.circular["document"]
-    return "\n".join(
+    header = (
         [
+            "# 本季度数据的来源记录。草稿不记校验值，由 make issue 印发时记录；由程序维护，请勿手工改动。",
+            f"# 印发后改动任何数据文件，请用 make correct Q={quarter} WHAT=\"改动内容\" WHY=\"原因\" 登记更正。",
+        ]
+        if imported.status == DRAFT
+        else [
             "# 本季度数据的来源记录。改动任何数据文件后，须在 data/corrections.csv 中登记改动内容和原因，",
             f"# 再运行 `.venv/bin/python scripts/record_checksums.py {quarter}` 更新下面的校验值。",
+        ]
+    )
+    return "\n".join(
+        [
+            *header,
             "",
             f"document_number = {_toml_value(document.get('number', PLACEHOLDER))}",
             f"document_date = {document['date']}" if "date" in document else f'document_date = "{PLACEHOLDER}"',
@@ -299,6 +309,7 @@ def import_quarter(
 ) -> Outcome:
     """Write an imported quarter into ``data_dir`` (see the module's docstring)."""
     data_dir = Path(data_dir)
+    entered_by = values.check_text(entered_by, source, None, "录入人（--entered-by / BY）", limit=200)
     folder = quarters_dir(data_dir) / str(quarter)
     outcome = Outcome(folder)
     if folder.exists() and not replace:
@@ -345,7 +356,7 @@ def import_quarter(
             outcome.unchanged = True
             return outcome
         if redrafting:  # a draft is the staff's working copy: replaced as it is, nothing logged
-            return _redraft(data_dir, quarter, new, source, outcome)
+            return _redraft(data_dir, quarter, new, source, outcome, entered_by)
         log = data_dir / provenance.CORRECTIONS_FILE
         log_before = log.read_bytes() if log.is_file() else None
         backup = folder.with_name(f".replaced-{quarter}")
@@ -391,12 +402,22 @@ def _write_new(imported, data_dir, quarter, new, source, entered_by, outcome) ->
     return outcome
 
 
-def _redraft(data_dir: Path, quarter: QuarterId, new: Path, source: Path, outcome: Outcome) -> Outcome:
-    """A draft imported again (a corrected workbook): its changed files replaced, and the archived
-    workbook with them (narratives and explanations were carried over by :func:`import_quarter`)."""
+def _redraft(
+    data_dir: Path, quarter: QuarterId, new: Path, source: Path, outcome: Outcome, entered_by: str
+) -> Outcome:
+    """A draft imported again (a corrected workbook): its changed files replaced, the archived
+    workbook with them, and who entered it and when (narratives and explanations were carried
+    over by :func:`import_quarter`)."""
     folder = outcome.folder
     for name in outcome.changes:
         shutil.copyfile(new / name, folder / name)
+    record = folder / provenance.PROVENANCE_FILE
+    record.write_text(
+        toml_edit.set_in_section(
+            record.read_text(encoding="utf-8"), "", {"entered_by": entered_by, "entered_on": dt.date.today()}
+        ),
+        encoding="utf-8",
+    )
     kept = kept_source(data_dir, quarter, source)
     kept.parent.mkdir(parents=True, exist_ok=True)
     if kept.resolve() != source.resolve():
