@@ -80,12 +80,12 @@ def problems(data: Path, quarter: str) -> list[str]:
             f"{quarter} 已经印发（{result.quarter.document.number}）：印发的通报不能再次印发，更正请用 make correct"
         ]
     found = []
-    for key, name in schema.NARRATIVE_FILES.items():
+    for name in schema.NARRATIVE_FILES.values():
         path = folder / name
         try:
             narrative.parse(path.read_text(encoding="utf-8"), path)
         except Placeholder:
-            found.append(f"{schema.QUARTER_FILE_ZH[name]}（{path}）尚未填写：请按通报写好这一部分（{key}）")
+            found.append(f"{schema.QUARTER_FILE_ZH[name]}（{path}）尚未填写：请按通报写好这一部分")
         except DataError as exc:
             found.append(str(exc))
     try:
