@@ -167,7 +167,7 @@ def _provenance_text(imported: Imported, quarter: QuarterId, source_note: str, k
     header = (
         [
             "# 本季度数据的来源记录。草稿不记校验值，由 make issue 印发时记录；由程序维护，请勿手工改动。",
-            f"# 印发后改动任何数据文件，请用 make correct Q={quarter} WHAT=\"改动内容\" WHY=\"原因\" 登记更正。",
+            f'# 印发后改动任何数据文件，请用 make correct Q={quarter} WHAT="改动内容" WHY="原因" 登记更正。',
         ]
         if imported.status == DRAFT
         else [
@@ -402,9 +402,7 @@ def _write_new(imported, data_dir, quarter, new, source, entered_by, outcome) ->
     return outcome
 
 
-def _redraft(
-    data_dir: Path, quarter: QuarterId, new: Path, source: Path, outcome: Outcome, entered_by: str
-) -> Outcome:
+def _redraft(data_dir: Path, quarter: QuarterId, new: Path, source: Path, outcome: Outcome, entered_by: str) -> Outcome:
     """A draft imported again (a corrected workbook): its changed files replaced, the archived
     workbook with them, and who entered it and when (narratives and explanations were carried
     over by :func:`import_quarter`)."""
