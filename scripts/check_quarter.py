@@ -32,7 +32,7 @@ def report(result: results.QuarterResult) -> list[str]:
     differences = result.differences
     lines = [f"{quarter.id.zh}通报（{state}）：核对{len(result.checks)}项，{len(differences)}处不一致。"]
     for n, check in enumerate(differences, start=1):
-        lines.append(f"{n}. {says.label(check)}  [{check.key}]")
+        lines.append(f"{n}. {says.label(check)}")
         lines.append(f"   通报写的：{says.published(check)}；按附件/规则：{says.computed(check)}")
         note = says.note(check, result.units)
         if note:

@@ -78,7 +78,7 @@ def test_a_quarter_from_the_blank_workbook_to_the_web_server_and_after(workspace
     said = _ok(run("import_quarter.py", saved, "--entered-by", "张三", "--data", data))
     assert "草稿已导入" in said and "make check Q=2024Q2" in said
     checked = run("check_quarter.py", "2024Q2", "--data", data)
-    assert checked.returncode == 1 and "7处不一致" in checked.stdout and "[received]" in checked.stdout
+    assert checked.returncode == 1 and "7处不一致" in checked.stdout and "1. 受理 = " in checked.stdout
 
     # Fixed in the workbook and imported again (a draft is replaced: no --replace, nothing logged).
     shutil.copyfile(saved, blank)
@@ -86,7 +86,7 @@ def test_a_quarter_from_the_blank_workbook_to_the_web_server_and_after(workspace
     fixed = _libreoffice_save(blank, tmp_path / "second")
     _ok(run("import_quarter.py", fixed, "--entered-by", "张三", "--data", data))
     checked = run("check_quarter.py", "2024Q2", "--data", data)
-    assert checked.returncode == 1 and "6处不一致" in checked.stdout and "[received]" not in checked.stdout
+    assert checked.returncode == 1 and "6处不一致" in checked.stdout and "受理 = " not in checked.stdout
 
     # 4. Each remaining difference explained by its number, as make check shows it.
     for item in range(1, 7):

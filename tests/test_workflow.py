@@ -318,3 +318,16 @@ def test_a_stylesheet_change_alone_reaches_the_published_pages(workspace, tmp_pa
     result = build.build(data, output, root)
     assert result.executed == []  # no notebook depends on the stylesheet
     assert ".restyled" in (output / "_static" / "hotline.css").read_text(encoding="utf-8")
+
+
+def test_a_same_size_edit_of_a_published_page_is_repaired_by_the_next_build(workspace):
+    data, output = workspace
+    page = output / "quarters" / "2024Q1.html"
+    published = page.read_bytes()
+    edited = published.replace(b"1615", b"1915", 1)
+    assert edited != published and len(edited) == len(published)
+    page.write_bytes(edited)
+    again = build.build(data, output)
+    assert not again.up_to_date and page.read_bytes() == published
+    verified = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=output, capture_output=True)
+    assert verified.returncode == 0, verified.stdout
