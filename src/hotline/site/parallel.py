@@ -22,6 +22,7 @@ PRELOAD = [
     "papermill",
     "hotline.pages.charts",
     "hotline.document.pdf_writer",
+    "playwright.sync_api",
 ]
 
 
