@@ -40,7 +40,9 @@ class DataError(ValueError):
         self.message = message
         super().__init__(str(self))
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """The file, line (or sheet row) and column, as staff look for them."""
         where = str(self.path)
         if isinstance(self.line, SheetRow):
             where += f" {self.line}"
@@ -48,7 +50,10 @@ class DataError(ValueError):
             where += f" 第{self.line}行"
         if self.column is not None:
             where += f"「{self.column}」{self.item}"
-        return f"数据错误：{where}：{self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return f"数据错误：{self.where}：{self.message}"
 
 
 # What the importer writes where it could not read a value or a text from the source; a file that

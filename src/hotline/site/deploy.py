@@ -125,14 +125,7 @@ class _Settings:
             raise self._from(exc) from None
 
     def _from(self, exc: DataError) -> DeployError:
-        where = str(self.path)
-        if isinstance(exc.line, int):
-            where += f" 第{exc.line}行"
-        elif exc.line is not None:
-            where += f" {exc.line}"
-        if exc.column is not None:
-            where += f"「{exc.column}」项"
-        return DeployError(f"发布设置有误：{where}：{exc.message}")
+        return DeployError(f"发布设置有误：{exc.where}：{exc.message}")
 
     def error(self, key: str, message: str) -> DeployError:
         return self._from(self.toml.error(key, message))
