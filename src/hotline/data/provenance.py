@@ -8,15 +8,17 @@ the checksums (:func:`record_checksums`), which refuses a changed file that no n
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline.data import schema, values
 from hotline.data.errors import DataError
-from hotline.data.files import DataFolder, csv_rows
+from hotline.data.files import DataFolder, csv_rows, decode, read_regular
 from hotline.data.quarter_id import QuarterId
 from hotline.data.toml_file import TomlFile
 
@@ -258,6 +260,23 @@ def was_issued(data: DataFolder | Path, quarter_folder: Path) -> bool:
         return False
     _, checksums = _recorded(folder, quarter_folder)
     return bool(checksums)
+
+
+def append_corrections(data_dir: Path, rows: list[list[str]]) -> list[str]:
+    """Lines at the end of data/corrections.csv (the log is only ever appended to), read as a
+    regular file inside the data folder (never a link, never a FIFO's wait); returns them as written."""
+    log = Path(data_dir) / CORRECTIONS_FILE
+    exists = log.exists() or log.is_symlink()
+    text = decode(read_regular(log, Path(data_dir)), log) if exists else ",".join(CORRECTIONS_HEADER) + "\n"
+    if not text.endswith("\n"):
+        text += "\n"
+    lines = []
+    for row in rows:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(row)
+        lines.append(out.getvalue())
+    log.write_text(text + "".join(lines), encoding="utf-8")
+    return [line.rstrip("\n") for line in lines]
 
 
 def file_sha256(path: Path) -> str:

@@ -10,15 +10,13 @@ since.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 from hotline.data import provenance, values
 from hotline.data.circular import ISSUED
 from hotline.data.errors import DataError
-from hotline.data.files import decode, read_regular
+from hotline.data.files import read_regular
 from hotline.data.quarter_id import QuarterId
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
@@ -26,19 +24,6 @@ from hotline.data.status import peek_status
 from hotline.rules import results
 from hotline.rules.checks import Check
 from hotline.staff.explain import quarter_folder
-
-
-def append_log(data: Path, quarter: str, files: list[str], change: str, reason: str, day: dt.date) -> str:
-    """One line at the end of data/corrections.csv (the log is only ever appended to)."""
-    log = data / provenance.CORRECTIONS_FILE
-    exists = log.exists() or log.is_symlink()
-    text = decode(read_regular(log, data), log) if exists else ",".join(provenance.CORRECTIONS_HEADER) + "\n"
-    if not text.endswith("\n"):
-        text += "\n"
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([day.isoformat(), quarter, "、".join(files), change, reason])
-    log.write_text(text + out.getvalue(), encoding="utf-8")
-    return out.getvalue().rstrip("\n")
 
 
 def correct(data: Path, quarter: str, change: str, reason: str, day: dt.date | None = None) -> tuple[str, list[Check]]:
@@ -65,7 +50,9 @@ def correct(data: Path, quarter: str, change: str, reason: str, day: dt.date | N
     registry = Registry.load(data)
     quarter_data = load_quarter(data, quarter, registry, verify=False)  # the corrected files must validate
     before = read_regular(log, data) if log.exists() or log.is_symlink() else None  # never a FIFO's wait
-    line = append_log(data, quarter, changed, change, reason, day or dt.date.today())
+    (line,) = provenance.append_corrections(
+        data, [[(day or dt.date.today()).isoformat(), quarter, "、".join(changed), change, reason]]
+    )
     try:
         provenance.record_checksums(folder)
         load_quarter(data, quarter, registry)

@@ -30,9 +30,10 @@ from hotline.data import narrative, provenance, schema, toml_edit
 from hotline.data.circular import ISSUED
 from hotline.data.errors import DataError, Placeholder
 from hotline.data.importer.workbook import HEADLINE_FIELDS
+from hotline.data.importer.write import staging_data
 from hotline.data.quarter_id import quarters_dir
 from hotline.data.quarters import load_quarter
-from hotline.data.registry import ALIASES_FILE, UNITS_FILE, Registry
+from hotline.data.registry import Registry
 from hotline.pages import checks as says
 from hotline.rules import issuing, results
 from hotline.site import documents
@@ -68,17 +69,22 @@ class Issued:
 
 def problems(data: Path, quarter: str) -> list[str]:
     """Everything that stops a draft from being issued, all at once (empty: it may be issued)."""
+    return _examined(data, quarter)[0]
+
+
+def _examined(data: Path, quarter: str) -> tuple[list[str], results.QuarterResult | None]:
+    """The problems, and the draft's results when it could be read (issuing goes on from them)."""
     folder = quarter_folder(data, quarter)
     if not folder.is_dir():
-        return [f"没有 {quarter} 的数据：先用 make new-quarter 生成录入表，填好后 make import 导入"]
+        return [f"没有 {quarter} 的数据：先用 make new-quarter 生成录入表，填好后 make import 导入"], None
     try:
         result = load_result(data, quarter)
     except DataError as exc:
-        return [str(exc)]
+        return [str(exc)], None
     if not result.quarter.is_draft:
         return [
             f"{quarter} 已经印发（{result.quarter.document.number}）：印发的通报不能再次印发，更正请用 make correct"
-        ]
+        ], result
     found = []
     for name in schema.NARRATIVE_FILES.values():
         path = folder / name
@@ -106,7 +112,7 @@ def problems(data: Path, quarter: str) -> list[str]:
                 f"第{n}处差异未说明（{what}）：请更正录入表后重新导入，"
                 f'或说明保留的原因：make explain Q={quarter} ITEM={n} WHY="原因"'
             )
-    return found
+    return found, result
 
 
 def _stated_circular(text: str, result: results.QuarterResult) -> tuple[str, list[str]]:
@@ -149,28 +155,16 @@ def _in_printed_order(path: Path, result: results.QuarterResult, kind: str) -> s
     return out.getvalue()
 
 
-def _scratch_data(data: Path, scratch: Path, quarter: str) -> Path:
-    """A data folder with the registry, the log and this quarter only, to validate and print in."""
-    target = scratch / "data"
-    (target / "quarters").mkdir(parents=True)
-    for name in (UNITS_FILE, ALIASES_FILE, provenance.CORRECTIONS_FILE):
-        if (data / name).is_file():
-            shutil.copy2(data / name, target / name)
-    shutil.copytree(quarters_dir(data) / quarter, quarters_dir(target) / quarter)
-    return target
-
-
 def issue(data: Path, quarter: str) -> Issued:
     """Issue a draft (see the module's docstring); nothing changes unless everything succeeds."""
     data = Path(data).resolve()
     folder = quarter_folder(data, quarter)
-    found = problems(data, quarter)
+    found, draft = _examined(data, quarter)
     if found:
         raise NotReady(folder, found)
-    draft = load_result(data, quarter)
     quarters_dir(data).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".issue-{quarter}-", dir=quarters_dir(data)) as scratch:
-        staged_data = _scratch_data(data, Path(scratch), quarter)
+        staged_data = staging_data(data, Path(scratch), quarter)
         staged = quarters_dir(staged_data) / quarter
         circular = staged / schema.CIRCULAR_FILE
         text, stated = _stated_circular(circular.read_text(encoding="utf-8"), draft)

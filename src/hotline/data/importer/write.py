@@ -207,13 +207,16 @@ class Outcome:
     unchanged: bool = False
 
 
-def _staging_data(data_dir: Path, scratch: Path) -> Path:
-    """A data folder for validating an import: the registry and log, and no other quarter."""
+def staging_data(data_dir: Path, scratch: Path, quarter: QuarterId | str | None = None) -> Path:
+    """A data folder to validate one quarter in before anything is written in place: the registry
+    and the log, and no other quarter than ``quarter`` (copied, when given)."""
     target = scratch / "data"
     (target / "quarters").mkdir(parents=True)
     for name in (UNITS_FILE, ALIASES_FILE, provenance.CORRECTIONS_FILE):
         if (data_dir / name).is_file():
             shutil.copy2(data_dir / name, target / name)
+    if quarter is not None:
+        shutil.copytree(quarters_dir(data_dir) / str(quarter), quarters_dir(target) / str(quarter))
     return target
 
 
@@ -331,7 +334,7 @@ def import_quarter(
     files = render_files(imported, quarter)
     quarters_dir(data_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".import-{quarter}-", dir=quarters_dir(data_dir)) as scratch:
-        staging = _staging_data(data_dir, Path(scratch))
+        staging = staging_data(data_dir, Path(scratch))
         new = quarters_dir(staging) / str(quarter)
         new.mkdir()
         for name, text in files.items():
@@ -428,20 +431,11 @@ def _log_changes(data_dir: Path, quarter: QuarterId, folder: Path, outcome: Outc
     """Make sure each changed file is named in the corrections log, writing the lines from ``reason``."""
     if reason:
         reason = " ".join(reason.split())
-        log = data_dir / provenance.CORRECTIONS_FILE
-        lines = []
-        for name, cells in outcome.changes.items():
-            change = "重新导入：" + "；".join(cells)
-            out = io.StringIO()
-            csv.writer(out, lineterminator="\n").writerow(
-                [dt.date.today().isoformat(), str(quarter), name, change, reason]
-            )
-            lines.append(out.getvalue())
-        text = log.read_text(encoding="utf-8-sig") if log.is_file() else ",".join(provenance.CORRECTIONS_HEADER) + "\n"
-        if not text.endswith("\n"):
-            text += "\n"
-        log.write_text(text + "".join(lines), encoding="utf-8")
-        outcome.logged = [line.rstrip("\n") for line in lines]
+        rows = [
+            [dt.date.today().isoformat(), str(quarter), name, "重新导入：" + "；".join(cells), reason]
+            for name, cells in outcome.changes.items()
+        ]
+        outcome.logged = provenance.append_corrections(data_dir, rows)
         return
     record = provenance.read(data_dir, folder)
     new_entries = [c for c in provenance.read_corrections(data_dir) if c.quarter == quarter][record.corrections :]
