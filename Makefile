@@ -13,11 +13,11 @@ unexport PYTHONDONTWRITEBYTECODE
 
 venv: $(STAMP)
 
-# Debian packages: Chromium prints the PDFs and runs the browser tests; fonts-noto-cjk lets it draw
+# Debian packages: Chromium runs the browser tests and the page weights; fonts-noto-cjk lets it draw
 # Chinese; poppler-utils reads PDFs back in the tests; fonts-liberation2 gives the official
-# document its Times New Roman look-alike; LibreOffice Writer (no GUI) lays out the .docx in the
-# tests, as an office suite on a staff machine does, and LibreOffice Calc saves the entry workbook
-# in them as Excel and WPS do; nginx serves the built site with deploy/nginx.conf in the tests; rsync
+# document its Times New Roman look-alike; LibreOffice Writer (no GUI) prints each .docx to its PDF
+# (laid out as an office suite on a staff machine lays it out), and LibreOffice Calc saves the entry
+# workbook in the tests as Excel and WPS do; nginx serves the built site with deploy/nginx.conf in the tests; rsync
 # and ssh carry `make publish` to a server. The official document's open Chinese fonts
 # (Fandol: Song, FangSong, Hei, Kai) are taken from Debian's texlive-lang-chinese package without
 # installing TeX. Installed once (root, or sudo when there is one), and again when this list changes
@@ -43,7 +43,7 @@ $(SYSTEM_STAMP): Makefile | $(STAMP)
 		for f in FandolSong-Bold FandolFang-Regular FandolHei-Regular FandolKai-Regular; do \
 			install -m 644 $$tmp/x/$(FANDOL)/$$f.otf $(FONTS)/; done && rm -rf $$tmp; \
 	fi
-	@# TrueType copies of the fonts for Chromium's PDFs, made once (a minute or two).
+	@# Check that LibreOffice will find the Fandol fonts under the office names the .docx uses.
 	$(PY) -m hotline.document.fonts
 	touch $(SYSTEM_STAMP)
 

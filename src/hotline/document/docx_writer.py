@@ -1,11 +1,14 @@
-"""Write a circular as a GB/T 9704-2012 .docx (python-docx plus a little raw XML).
+"""Write a circular as a GB/T 9704-2012 .docx (python-docx plus a little raw XML). The PDF is this
+file as LibreOffice lays it out (:mod:`pdf_writer`): one layout.
 
 The file names the fonts offices have installed (方正小标宋简体, 仿宋_GB2312,
 黑体, 楷体_GB2312, Times New Roman) on every run, with ``w:eastAsia`` set, so
-Word and WPS apply them; the section carries the 22 × 28 document grid.  The
-版记 is a floating table anchored to the bottom margin, so it sits at the foot
-of the page where the document ends, however the text flows on the reader's
-machine.  Every string is inserted as plain text (python-docx escapes XML).
+Word and WPS apply them, and its font table names what to show on a PC without them; the section
+carries the 22 × 28 document grid. The 版记 is a table in the flow (staff can edit round it) after
+the attachments: where it lands depends on the layout, so the printer lays the document out once,
+measures, and has it written again with a :class:`RecordPlacement` that puts the 版记 at the foot
+of an even last page. Every string is inserted as plain text (python-docx escapes XML); python-docx's
+template leftovers (thumbnail, custom XML, unused styles, "Macintosh Word") are removed.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from copy import deepcopy
+from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -27,7 +32,6 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from hotline.circular import fmt
 from hotline.document import layout as L
-from hotline.document.layout import RecordPosition
 from hotline.document.model import (
     AttachmentTable,
     Heading,
@@ -63,6 +67,30 @@ CHAR = L.BODY_PT * 20 + CHAR_SPACING  # one character in twips, for indents
 FOOTER_DISTANCE_MM = L.MARGIN_BOTTOM_MM - L.PAGE_NUMBER_GAP_MM - L.RECORD_PT / 2 / L.PT_PER_MM
 
 RED = RGBColor.from_string(L.RED)
+RECORD_ROW = LINE_PITCH  # each 版记 line one line of the grid
+
+# Why every paragraph says w:overflowPunct="1": LibreOffice hangs a comma that falls in a line's
+# 29th place into the margin and, in a justified line set with the tighter character spacing above,
+# then does not draw it at all (优化流程， lost its comma). LibreOffice reads this attribute the
+# other way round from Word (overflowPunct="1" turns its hanging punctuation off), so "1" keeps every
+# mark in the PDF, inside the 28 characters (the character before it moves down with it, as the
+# standard's line wants); Word and WPS, for which "1" is their default, may hang it as they always do.
+NO_HANGING_PUNCTUATION = True
+
+
+@dataclass(frozen=True)
+class RecordPlacement:
+    """Where the 版记 goes, measured by the printer from a first layout (see :mod:`pdf_writer`).
+
+    ``space_pt`` is the blank space before it on its page (pushing its last rule onto the text
+    block's foot); ``new_page`` starts it on the next page (the content ended on an odd page, whose
+    next is even); ``blank_page`` puts an unnumbered blank page before it and leaves its own page
+    unnumbered too (the content ended on an even page with no room left). The default, nothing
+    measured, sets it straight after the content."""
+
+    space_pt: float = 0.0
+    new_page: bool = False
+    blank_page: bool = False
 
 
 def _eighths(mm: float) -> int:
@@ -178,6 +206,7 @@ def _format(
         _set(ppr, "w:keepNext")
     if not snap_to_grid:
         _set(ppr, "w:snapToGrid", val="0")
+    _set(ppr, "w:overflowPunct", val="1")  # see NO_HANGING_PUNCTUATION
     _set(ppr, "w:autoSpaceDE", val="0")
     _set(ppr, "w:autoSpaceDN", val="0")
     spacing = _set(ppr, "w:spacing", before=before, after=0)
@@ -200,6 +229,11 @@ def _format(
     return paragraph
 
 
+def _outline(paragraph: DocxParagraph) -> None:
+    """An outline level: Word's navigation pane and the PDF's bookmarks list the paragraph."""
+    _set(paragraph._p.get_or_add_pPr(), "w:outlineLvl", val=0)
+
+
 def _border(parent, side: str, eighths: int, color: str = "000000", space: int = 0) -> None:
     _set(parent, f"w:{side}", val="single", sz=eighths, space=space, color=color)
 
@@ -207,9 +241,9 @@ def _border(parent, side: str, eighths: int, color: str = "000000", space: int =
 class _Writer:
     """Builds the document top to bottom; one instance per file."""
 
-    def __init__(self, document: OfficialDocument, record_position: RecordPosition) -> None:
+    def __init__(self, document: OfficialDocument, placement: RecordPlacement) -> None:
         self.doc = document
-        self.record_position = record_position
+        self.placement = placement
         self.out = Document()
 
     # -- set-up -----------------------------------------------------------
@@ -241,6 +275,9 @@ class _Writer:
         core.created = core.modified = core.last_printed = when
         core.last_modified_by = self.doc.issuer
         core.revision = 1
+        core.category = "公文"
+        core.keywords = "通报"
+        core.language = "zh-CN"
 
     def _defaults(self) -> None:
         """Document defaults: 3号 仿宋_GB2312 / Times New Roman, Chinese language."""
@@ -261,6 +298,7 @@ class _Writer:
         if ppr is None:
             ppr = OxmlElement("w:pPr")
             ppr_default.append(ppr)
+        _set(ppr, "w:overflowPunct", val="1")
         _set(ppr, "w:autoSpaceDE", val="0")
         _set(ppr, "w:autoSpaceDN", val="0")
         _set(ppr, "w:spacing", after=0, line=240, lineRule="auto")
@@ -347,7 +385,12 @@ class _Writer:
 
     # -- main part (主体) ---------------------------------------------------
     def title(self) -> None:
-        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.CENTER, before=LINE_PITCH, snap_to_grid=False)
+        p = _format(
+            self._p(),
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            before=L.TITLE_LINES_BELOW_RULE * LINE_PITCH,
+            snap_to_grid=False,
+        )
         for index, line in enumerate(self.doc.title_lines):
             if index:
                 _line_break(p, L.DOCX_XIAOBIAOSONG, L.TITLE_PT)
@@ -363,6 +406,7 @@ class _Writer:
         for block in self.doc.body:
             if isinstance(block, Heading):
                 p = _format(self._p(), first_line_chars=2, keep_next=True)
+                _outline(p)
                 _run(p, block.text, L.DOCX_HEITI, L.BODY_PT)
             elif isinstance(block, Point):
                 p = _format(self._p(), first_line_chars=2)
@@ -393,21 +437,29 @@ class _Writer:
             _run(p, line, L.DOCX_FANGSONG, L.BODY_PT)
 
     def sign_off(self) -> None:
-        """No seal: signature 2 characters from the right, date starting 2 characters further in."""
+        """Signature and date. With a seal (7.3.5.1, the default): the date four characters from the
+        right, the issuer centred over it, two blank lines under the body for the seal. Without
+        (7.3.5.2): the issuer two characters from the right, the date two characters further in."""
         signature = L.text_width_chars(self.doc.signature)
         date_text = fmt.date(self.doc.date)
         date = L.text_width_chars(date_text)
-        box = max(signature, date + 2)
-        p = _format(
-            self._p(), align=WD_ALIGN_PARAGRAPH.RIGHT, before=LINE_PITCH, right=2 + box - signature, keep_next=True
-        )
+        if self.doc.sealed:
+            date_right = L.SEAL_DATE_RIGHT_CHARS
+            signature_right = max(0.0, date_right + (date - signature) / 2)
+            before = (1 + L.SEAL_LINES_ABOVE) * LINE_PITCH
+        else:
+            box = max(signature, date + 2)
+            signature_right, date_right = 2 + box - signature, 2 + box - 2 - date
+            before = LINE_PITCH
+        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.RIGHT, before=before, right=signature_right, keep_next=True)
         _run(p, self.doc.signature, L.DOCX_FANGSONG, L.BODY_PT)
-        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.RIGHT, right=2 + box - 2 - date)
+        p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.RIGHT, right=date_right)
         _run(p, date_text, L.DOCX_FANGSONG, L.BODY_PT)
 
     # -- attachments --------------------------------------------------------
     def attachment(self, table: AttachmentTable) -> None:
         p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.LEFT, page_break_before=True)
+        _outline(p)
         _run(p, f"附件{table.number}", L.DOCX_HEITI, L.BODY_PT)
         p = _format(self._p(), align=WD_ALIGN_PARAGRAPH.CENTER, before=LINE_PITCH, keep_next=True, snap_to_grid=False)
         _run(p, table.title, L.DOCX_XIAOBIAOSONG, L.TITLE_PT)
@@ -418,7 +470,10 @@ class _Writer:
         # and the 总计 row; the unit rows are then copies of the pattern's XML with their own text
         # (python-docx's work per cell took a second for a 300-unit quarter's document).
         grid = self.out.add_table(rows=2 + (1 if table.total else 0), cols=len(table.header))
-        self._table_layout(grid, L.column_widths(table.header))
+        name_columns = [i for i, head in enumerate(table.header) if L.is_name_column(i, head)]
+        limit = L.name_limit(table.header)
+        names = [[row.cells[i] for row in table.rows if row.cells[i]] for i in name_columns]
+        self._table_layout(grid, L.column_widths(table.header, names))
         self._table_row(grid, 0, table.header, L.DOCX_HEITI, L.TABLE_HEAD_PT, header=True)
         self._table_row(grid, 1, ("0",) * len(table.header), L.DOCX_FANGSONG, L.TABLE_PT)
         if table.total:
@@ -426,17 +481,17 @@ class _Writer:
         pattern = grid.rows[1]._tr
         for row in table.rows:
             copy = deepcopy(pattern)
-            for tc, text in zip(copy.iterchildren(qn("w:tc")), row.cells, strict=True):
+            for index, (tc, text) in enumerate(zip(copy.iterchildren(qn("w:tc")), row.cells, strict=True)):
                 paragraph = DocxParagraph(tc.find(qn("w:p")), grid)
                 run = paragraph.runs[0]
+                if index in name_columns:
+                    text = "\n".join(L.name_lines(text, limit))  # a line break at a natural part
                 if text:
                     run.text = text  # as add_run writes it: tabs and line breaks as Word's own
                 else:
                     paragraph._p.remove(run._r)
             pattern.addprevious(copy)
         pattern.getparent().remove(pattern)
-        # A paragraph must separate tables, or Word merges them.
-        _format(self._p(), line=20, snap_to_grid=False)
 
     def _table_layout(self, table: Table, widths: list[float]) -> None:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -449,7 +504,7 @@ class _Writer:
             _border(borders, side, 4)
         margins = _set(tbl_pr, "w:tblCellMar")
         for side in ("left", "right"):
-            _set(margins, f"w:{side}", w=45, type="dxa")
+            _set(margins, f"w:{side}", w=round(L.CELL_PAD_PT * 20), type="dxa")
         twips = [round(w * TEXT_W) for w in widths]
         twips[-1] += TEXT_W - sum(twips)
         for column, width in zip(table.columns, twips, strict=True):
@@ -478,23 +533,22 @@ class _Writer:
 
     # -- record (版记) --------------------------------------------------------
     def record(self) -> None:
-        """版记 as a table floating at the bottom margin: rules are its borders."""
-        table = self.out.add_table(rows=2 + (1 if self.doc.copies else 0), cols=2)
+        """版记 after the attachments, a table in the flow whose borders are its rules (thick, thin,
+        thick), placed by :class:`RecordPlacement`: a spacer paragraph of the measured height (which
+        also keeps it apart from a table above, or Word merges the two), after a page break or a
+        blank unnumbered page when the content ended where an even last page cannot follow."""
+        place = self.placement
+        if place.blank_page:
+            self._unnumbered_section()
+            _format(self._p(), line=20, snap_to_grid=False)  # the blank page
+        spacer = _format(self._p(), line=20, snap_to_grid=False, page_break_before=place.new_page or place.blank_page)
+        height = 20 + max(0, math.floor(place.space_pt * 20))
+        spacer._p.pPr.find(qn("w:spacing")).set(qn("w:line"), str(min(height, 31680)))
+        rows = 2 + (1 if self.doc.copies else 0)
+        table = self.out.add_table(rows=rows, cols=2)
         tbl_pr = table._tbl.tblPr
-        _set(
-            tbl_pr,
-            "w:tblpPr",
-            leftFromText=0,
-            rightFromText=0,
-            topFromText=0,
-            bottomFromText=0,
-            vertAnchor="margin",
-            horzAnchor="margin",
-            tblpXSpec="center",
-            tblpYSpec="bottom",
-        )
-        _set(tbl_pr, "w:tblOverlap", val="never")
         _set(tbl_pr, "w:tblW", w=TEXT_W, type="dxa")
+        _set(tbl_pr, "w:jc", val="center")
         _set(tbl_pr, "w:tblLayout", type="fixed")
         borders = _set(tbl_pr, "w:tblBorders")
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -516,26 +570,50 @@ class _Writer:
             left=4 * one,
             hanging=3 * one,
             right=one,
+            keep_next=True,
         )
         if self.doc.cc:
             _run(p, cc_text(self.doc.cc), L.DOCX_FANGSONG, L.RECORD_PT)
         left, right = issued_row.cells
-        self._record_cell(left, bottom=L.RECORD_THICK_MM)
-        self._record_cell(right, bottom=L.RECORD_THICK_MM)
-        p = _format(left.paragraphs[0], align=WD_ALIGN_PARAGRAPH.LEFT, snap_to_grid=False, left=one)
+        last = None if self.doc.copies else L.RECORD_THICK_MM
+        self._record_cell(left, bottom=last)
+        self._record_cell(right, bottom=last)
+        p = _format(left.paragraphs[0], align=WD_ALIGN_PARAGRAPH.LEFT, snap_to_grid=False, left=one, keep_next=True)
         _run(p, self.doc.printed_by, L.DOCX_FANGSONG, L.RECORD_PT)
-        p = _format(right.paragraphs[0], align=WD_ALIGN_PARAGRAPH.RIGHT, snap_to_grid=False, right=one)
+        p = _format(right.paragraphs[0], align=WD_ALIGN_PARAGRAPH.RIGHT, snap_to_grid=False, right=one, keep_next=True)
         _run(p, f"{fmt.date(self.doc.printed_on)}印发", L.DOCX_FANGSONG, L.RECORD_PT)
         if self.doc.copies:
+            # The number printed, inside the 版记 under the 印发 line, so the last rule is its foot.
             copies_row = table.rows[2]
             cell = copies_row.cells[0].merge(copies_row.cells[1])
-            self._record_cell(cell)
+            self._record_cell(cell, bottom=L.RECORD_THICK_MM)
             p = _format(cell.paragraphs[0], align=WD_ALIGN_PARAGRAPH.RIGHT, snap_to_grid=False, right=one)
             _run(p, f"（共印{self.doc.copies}份）", L.DOCX_FANGSONG, L.RECORD_PT)
         for row in table.rows:
-            _set(row._tr.get_or_add_trPr(), "w:cantSplit")
-        # The floating table needs a paragraph after it; keep that one tiny.
-        _format(self._p(), line=20, snap_to_grid=False)
+            tr_pr = row._tr.get_or_add_trPr()
+            _set(tr_pr, "w:cantSplit")
+            _set(tr_pr, "w:trHeight", val=RECORD_ROW, hRule="atLeast")
+            for cell in row.cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                ppr = cell.paragraphs[0]._p.get_or_add_pPr()
+                ppr.find(qn("w:spacing")).set(qn("w:line"), str(round(L.RECORD_PT * 1.5 * 20)))
+
+    def _unnumbered_section(self) -> None:
+        """A new section from the next page on whose footers are empty: the blank page and the
+        版记 page after it carry no page number (GB/T 9704 7.5)."""
+        section = self.out.add_section(WD_SECTION.NEW_PAGE)
+        sect_pr = section._sectPr
+        for reference in sect_pr.findall(qn("w:footerReference")) + sect_pr.findall(qn("w:headerReference")):
+            sect_pr.remove(reference)  # the copy python-docx made still points at the numbered footers
+        for footer in (section.footer, section.even_page_footer):
+            footer.is_linked_to_previous = False
+            _format(footer.paragraphs[0], line=round(L.RECORD_PT * 20), snap_to_grid=False)
+        if self.doc.draft_note:
+            for header in (section.header, section.even_page_header):
+                header.is_linked_to_previous = False
+                p = header.paragraphs[0]
+                _format(p, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, snap_to_grid=False)
+                _run(p, "草稿　仅供审核", L.DOCX_HEITI, L.RECORD_PT, color=RED)
 
     @staticmethod
     def _record_cell(cell: _Cell, top: float | None = None, bottom: float | None = None) -> None:
@@ -556,21 +634,83 @@ class _Writer:
         self.body_text()
         self.attachment_note()
         self.sign_off()
-        if self.record_position == "after_body":
-            self.record()
         for table in self.doc.attachments:
             self.attachment(table)
-        if self.record_position == "end":
-            self.record()
+        self.record()
+        _clean_package(self.out, self.doc)
         self.out.save(str(path))
 
 
-def write_docx(document: OfficialDocument, path: Path, *, record_position: RecordPosition = "end") -> None:
-    """Write ``document`` as a GB/T 9704 .docx to ``path``.
+def write_docx(document: OfficialDocument, path: Path, placement: RecordPlacement | None = None) -> None:
+    """Write ``document`` as a GB/T 9704 .docx to ``path``, byte-reproducibly.
 
-    ``record_position`` "end" puts the 版记 at the foot of the last page, after
-    the attachments (GB/T 9704 §7.3.7: attachments come before the 版记);
-    "after_body" puts it at the foot of the body's last page instead.
+    The 版记 comes after the attachments (GB/T 9704 7.3.7/7.4), placed by ``placement`` (measured
+    by :func:`hotline.document.pdf_writer.make_documents`; without it, straight after the content).
     """
-    _Writer(document, record_position).write(Path(path))
+    _Writer(document, placement or RecordPlacement()).write(Path(path))
     fixed_zip(Path(path), dt.datetime.combine(document.date, dt.time()))
+
+
+# -- the package: python-docx's template, cleared of what this document does not use ----------------
+
+_LEFTOVER_RELS = ("customXml", "stylesWithEffects", "webSettings", "numbering", "thumbnail")
+# Styles Word expects whatever the document uses: the defaults and those the parts name.
+_KEPT_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Header", "Footer"}
+
+
+def _clean_package(out, document: OfficialDocument) -> None:
+    """No template leftovers: the blank thumbnail, custom XML, the unused numbering, web settings,
+    stylesWithEffects and styles; app.xml names this program and the issuer, not "Microsoft
+    Macintosh Word"; the font table declares the office fonts with what to show without them."""
+    package = out.part.package
+    for rels in (package.rels, out.part.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in _LEFTOVER_RELS:
+                del rels[rid]
+    styles = out.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in _KEPT_STYLES:
+            styles.remove(style)
+    for rel in out.part.rels.values():
+        kind = rel.reltype.rsplit("/", 1)[-1]
+        if kind == "fontTable":
+            rel.target_part._blob = _font_table().encode("utf-8")
+    for rel in package.rels.values():
+        if rel.reltype.endswith("/extended-properties"):
+            rel.target_part._blob = _app_xml(document).encode("utf-8")
+
+
+def _font_table() -> str:
+    """Each font the document names, with the GB2312 character set, the style's panose and the
+    face Word and WPS should show on a PC without it (仿宋_GB2312 → 仿宋, 方正小标宋简体 → 华文中宋,
+    楷体_GB2312 → 楷体, 黑体 → SimHei)."""
+    fonts = [
+        f'<w:font w:name="{L.DOCX_LATIN}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/>'
+        '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+    ]
+    for name, (alternative, panose) in L.FONT_FALLBACKS.items():
+        family = "modern" if name in (L.DOCX_HEITI,) else "roman"
+        fonts.append(
+            f'<w:font w:name="{escape(name)}"><w:altName w:val="{escape(alternative)}"/>'
+            f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/><w:family w:val="{family}"/>'
+            '<w:pitch w:val="variable"/></w:font>'
+        )
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        + "".join(fonts)
+        + "</w:fonts>"
+    )
+
+
+def _app_xml(document: OfficialDocument) -> str:
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        "<Application>hotline.document</Application>"
+        f"<Company>{escape(document.issuer)}</Company>"
+        "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+        "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+        "</Properties>"
+    )

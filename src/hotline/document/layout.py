@@ -1,19 +1,14 @@
-"""GB/T 9704-2012 layout numbers shared by the .docx and the print writers.
-
-Keeping them in one place means the two outputs cannot drift apart; see
-/work/shared/reference/gbt9704-layout.md for where each number comes from.
+"""GB/T 9704-2012 layout numbers of the official document, in one place so that the .docx writer,
+the PDF printer's measurements and the tests agree; see the project's GB/T 9704 summary
+(gbt9704-layout.md) for where each number comes from.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+import re
 
 PT_PER_MM = 72 / 25.4
-
-# Where the 版记 goes: "end" = foot of the document's last page, after the
-# attachments (GB/T 9704 §7.3.7, and what the 2024 Q1 circular does);
-# "after_body" = foot of the last page of the body, before the attachments.
-RecordPosition = Literal["end", "after_body"]
 
 # Page and text block (版心): A4, 156 × 225 mm.
 PAGE_WIDTH_MM = 210.0
@@ -45,9 +40,17 @@ RED_RULE_GAP_MM = 4.0  # rule 4 mm under the 发文字号
 RED_RULE_MM = 0.5  # thickness of the red rule (not fixed by the standard)
 RED = "FF0000"
 
-# Record (版记) rules.
+# Record (版记) rules: the first and last thick, the one between thin. Word measures borders in
+# eighths of a point, so the thin rule is drawn 0.75 pt (0.265 mm), the nearest it can.
 RECORD_THICK_MM = 0.35
 RECORD_THIN_MM = 0.25
+
+# Signature and date (7.3.5.1, a document issued with a seal): the date four characters from the
+# right, the issuer centred over it, two blank lines under the body for the seal.
+SEAL_DATE_RIGHT_CHARS = 4
+SEAL_LINES_ABOVE = 2
+# The title two blank lines under the red rule (7.3.1).
+TITLE_LINES_BELOW_RULE = 2
 
 # Page numbers: "— N —", dash about 7 mm under the text block, one character in.
 PAGE_NUMBER_GAP_MM = 7.0
@@ -59,6 +62,24 @@ DOCX_XIAOBIAOSONG = "方正小标宋简体"
 DOCX_HEITI = "黑体"
 DOCX_KAITI = "楷体_GB2312"
 DOCX_SONG = "宋体"
+
+# What Word and WPS show on a PC without the GB2312-era fonts (the font table's altName; the panose
+# and the GB2312 charset make the substitute a Chinese face of the same style); and the open fonts
+# that stand in for each in the PDF (LibreOffice, through the project's fontconfig file).
+FONT_FALLBACKS = {
+    DOCX_FANGSONG: ("仿宋", "02010609060101010101"),
+    DOCX_XIAOBIAOSONG: ("华文中宋", "02010600040101010101"),
+    DOCX_HEITI: ("SimHei", "02010609060101010101"),
+    DOCX_KAITI: ("楷体", "02010609060101010101"),
+    DOCX_SONG: ("SimSun", "02010600030101010101"),
+}
+OPEN_FONTS = {
+    DOCX_FANGSONG: "FandolFang",
+    DOCX_XIAOBIAOSONG: "FandolSong",
+    DOCX_HEITI: "FandolHei",
+    DOCX_KAITI: "FandolKai",
+    DOCX_SONG: "Noto Serif CJK SC",  # the page numbers' dashes
+}
 
 
 def masthead_pt(text: str) -> float:
@@ -72,18 +93,64 @@ def text_width_chars(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
 
 
-def column_widths(header: tuple[str, ...]) -> list[float]:
-    """Relative table column widths: unit-name columns wide, number columns narrow.
+# Attachment tables: 小四 unit names, a cell's left and right padding (points each).
+CELL_PAD_PT = 2.25
+CHAR_SPACING_PT = -0.25  # every character is set this much tighter (28 characters a line)
+# Where a unit name may break when it is longer than its column: after the parts of an
+# administrative or company name, never inside a word.
+NAME_BREAKS = re.compile(r"(?<=省|市|县|区|镇|团|司|局|委|办|队|心|所|站|会)")
 
-    Number columns whose head has four or more characters (综合得分) get a little
-    more room so the head does not leave one character on a line of its own.
-    Shared by both writers so a table wraps the same way in Word and in the PDF.
-    """
-    weights = []
-    for index, name in enumerate(header):
-        if index == 0 or name in ("办理部门", "下属单位"):
-            weights.append(2.1)
+
+def name_lines(name: str, limit: int) -> tuple[str, ...]:
+    """``name`` as the lines of its cell: whole when it has at most ``limit`` characters, else
+    broken at its natural parts (陕西省水务集团 / 白水有限公司), each line as full as it can be."""
+    if len(name) <= limit:
+        return (name,)
+    parts = [part for part in NAME_BREAKS.split(name) if part]
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(part) <= limit:
+            lines[-1] += part
         else:
-            weights.append(1.3 if len(name) >= 4 else 1.0)
-    total = sum(weights)
-    return [w / total for w in weights]
+            lines.append(part)
+    if max(map(len, lines)) > limit:  # no natural part fits: fall back to whole characters
+        return tuple(name[i : i + limit] for i in range(0, len(name), limit))
+    return tuple(lines)
+
+
+def is_name_column(index: int, name: str) -> bool:
+    return index == 0 or name in ("办理部门", "下属单位")
+
+
+def name_limit(header: tuple[str, ...]) -> int:
+    """Characters a unit name may have on one line of its column: what the number columns leave at
+    their narrowest (a head of two characters a line in 五号) shared by the name columns, at most 8.
+    The name columns then take only what their longest line needs, the number columns the rest."""
+    names = sum(1 for i, h in enumerate(header) if is_name_column(i, h))
+    numbers = len(header) - names
+    number_pt = 2 * (TABLE_HEAD_PT + CHAR_SPACING_PT) + 2 * CELL_PAD_PT + 4
+    left = TEXT_WIDTH_MM * PT_PER_MM - numbers * number_pt
+    per_name = left / max(names, 1) - 2 * CELL_PAD_PT
+    return max(4, min(8, math.floor(per_name / (TABLE_PT + CHAR_SPACING_PT))))
+
+
+def column_widths(header: tuple[str, ...], names: list[list[str]] | None = None) -> list[float]:
+    """Relative column widths: each unit-name column as wide as its longest line (names longer
+    than :func:`name_limit` are broken at their natural parts), number columns share the rest.
+
+    ``names`` holds each name column's cells, in the order of the name columns."""
+    limit = name_limit(header)
+    total = TEXT_WIDTH_MM * PT_PER_MM
+    columns = iter(names or [])
+    widths: list[float | None] = []
+    for index, head in enumerate(header):
+        if is_name_column(index, head):
+            cells = next(columns, []) or [head]
+            longest = max(max(map(len, name_lines(c, limit))) for c in [*cells, head])
+            widths.append(longest * (TABLE_PT + CHAR_SPACING_PT) + 2 * CELL_PAD_PT + 2)
+        else:
+            widths.append(None)
+    numbers = widths.count(None)
+    rest = (total - sum(w for w in widths if w)) / max(numbers, 1)
+    filled = [w if w is not None else rest for w in widths]
+    return [w / sum(filled) for w in filled]

@@ -1,8 +1,8 @@
 """Document model of one official circular (公文).
 
 Plain frozen dataclasses so a circular can be built from any data source (the
-project builds it from the hotline spreadsheets; ``sample.py`` builds one by
-hand) and handed unchanged to both writers.  Every string here is treated as
+project builds it from the hotline spreadsheets) and handed unchanged to the
+.docx writer, whose file LibreOffice prints as the PDF.  Every string here is treated as
 untrusted text by the writers: they escape it and never interpret it as markup.
 """
 
@@ -103,6 +103,9 @@ class OfficialDocument:
     copies: int | None = None
     attachments: tuple[AttachmentTable, ...] = ()
     draft_note: str | None = None
+    # Issued with a seal (GB/T 9704 7.3.5.1: the date four characters from the right, the issuer
+    # centred over it), as a circular like this is; False lays them out by 7.3.5.2 (no seal).
+    sealed: bool = True
 
     @property
     def masthead(self) -> str:

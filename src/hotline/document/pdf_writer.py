@@ -1,136 +1,282 @@
-"""Print a circular to PDF with headless Chromium (Playwright).
+"""Print the circular's .docx to PDF with LibreOffice: the published PDF is the document staff open
+in Word or WPS, laid out once (there is no second layout to disagree with it).
 
-Two prints are made of one loaded page: the first (untagged, so cheaper) places
-the 版记 straight after the content and marks its end with a link whose
-rectangle pypdf reads back; then the page's spacer is set to exactly the space
-that moves the 版记 to the foot of its page, as GB/T 9704 asks, the probe link
-becomes the plain end it stands for, and the second print is the document.
-(Chromium has no CSS way to pin a block to the bottom of the last page.)
-Date stamps Chromium writes are then replaced by the document's 印发 date so
-that the same input always gives the same bytes.
+LibreOffice runs headless with a profile of its own (two builds or workers never share one) and
+the project's fontconfig file (:func:`fontconfig`), which makes the open Fandol fonts answer to the
+office font names the .docx uses; it embeds them, writes the text's own characters as the PDF's
+Unicode (民 reads back as 民, not as the radical ⺠ that shares its glyph), exports PDF/A-2b
+(archivable: fonts embedded, colours defined, metadata in XMP), tagged, with bookmarks from the
+outline levels of the title, headings and attachments.
+
+GB/T 9704 puts the 版记 at the foot of the document's last, even page. Where that is depends on the
+layout, so every document is laid out twice: once with the 版记 straight after the content, to
+measure where its rules fall (read back from the PDF's drawing operators), and once with the space,
+page break or blank page that puts its last rule on the text block's foot
+(:class:`~hotline.document.docx_writer.RecordPlacement`); the second layout is checked the same way.
+Each pass converts a worker's whole share in one LibreOffice run, which is most of the time taken.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
+import os
 import re
+import shutil
+import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject, ContentStream
 
 from hotline.document import layout as L
-from hotline.document.fonts import prepare_pdf_fonts
-from hotline.document.layout import RecordPosition
+from hotline.document.docx_writer import LINE_PITCH, RECORD_ROW, RecordPlacement, write_docx
 from hotline.document.model import OfficialDocument
-from hotline.document.print_html import RECORD_PROBE_URI, RecordPlacement, build_html, fallback_fonts_for
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Keep the 版记 this far above the text block's foot so rounding never pushes it over.
-RECORD_SAFETY_MM = 0.2
+# PDF/A-2b, tagged, bookmarks from outline levels; images as they are (there are none).
+EXPORT_FILTER = (
+    'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
+    '"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"ExportBookmarks":{"type":"boolean","value":"true"},'
+    '"ExportNotes":{"type":"boolean","value":"false"}}'
+)
 
-_PDF_DATE = re.compile(rb"D:\d{14}(?:[+\-]\d\d'\d\d'|Z)?")
-
-
-class RecordProbeMissing(RuntimeError):
-    """The first print did not contain the 版记 probe link."""
+PT_PER_TWIP = 1 / 20
+TOP_PT = (L.PAGE_HEIGHT_MM - L.MARGIN_TOP_MM) * L.PT_PER_MM  # the text block's top, from the page foot
+FOOT_PT = L.MARGIN_BOTTOM_MM * L.PT_PER_MM  # the text block's foot
+# How far above the foot the last rule is aimed: LibreOffice rounds positions to twips, and a rule a
+# hair too low would send the whole 版记 to the next page.
+SAFETY_PT = 1.0
+# The second layout is accepted when the last rule is this close to the foot.
+TOLERANCE_PT = 3.0
 
 
-def normalise_pdf(data: bytes, stamp: str) -> bytes:
-    """Replace every ``D:YYYYMMDDhhmmss±hh'mm'`` stamp by ``stamp``, keeping lengths.
-
-    Same-length replacement keeps the xref offsets valid without rewriting the file.
-    """
-
-    def replace(match: re.Match[bytes]) -> bytes:
-        original = match.group(0)
-        fixed = f"D:{stamp}".encode("ascii")
-        suffix = original[len(fixed) :]
-        if suffix:
-            suffix = b"Z" if suffix == b"Z" else b"+00'00'"
-        return fixed + suffix
-
-    return _PDF_DATE.sub(replace, data)
+class PrintError(RuntimeError):
+    """LibreOffice did not print a document, or the 版记 did not land where it was placed."""
 
 
-def probe_position(pdf: bytes) -> tuple[int, float]:
-    """Page index and bottom edge (pt above the page foot) of the 版记 probe link."""
+def soffice() -> str | None:
+    """LibreOffice (Debian's libreoffice-writer-nogui, installed by the Makefile)."""
+    return os.environ.get("SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def fontconfig(fonts_dir: Path) -> str:
+    """A fontconfig file: the system's, plus the Fandol fonts under the office names the .docx uses
+    (仿宋_GB2312 → FandolFang, 方正小标宋简体 → FandolSong Bold, 黑体 → FandolHei, 楷体_GB2312 →
+    FandolKai). Set for the LibreOffice process only (FONTCONFIG_FILE), nothing is installed."""
+    aliases = "".join(
+        f'  <alias binding="same"><family>{escape(office)}</family><prefer><family>{escape(open_font)}</family>'
+        "</prefer></alias>\n"
+        for office, open_font in L.OPEN_FONTS.items()
+    )
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{escape(str(fonts_dir))}</dir>\n{aliases}</fontconfig>\n"
+    )
+
+
+class Office:
+    """One headless LibreOffice set-up (profile, fontconfig file) in a folder of its own; each
+    :meth:`convert` is one LibreOffice run over many files."""
+
+    def __init__(self, folder: Path, fonts_dir: Path, executable: str) -> None:
+        self.folder, self.executable = folder, executable
+        self.conf = folder / "fonts.conf"
+        self.conf.write_text(fontconfig(fonts_dir), encoding="utf-8")
+        self.profile = folder / "profile"
+
+    def convert(self, sources: list[Path], outdir: Path) -> list[Path]:
+        """Each .docx as ``outdir/<stem>.pdf``."""
+        outdir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "FONTCONFIG_FILE": str(self.conf)}
+        command = [
+            self.executable,
+            f"-env:UserInstallation={self.profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            EXPORT_FILTER,
+            "--outdir",
+            str(outdir),
+            *map(str, sources),
+        ]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120 + 30 * len(sources))
+        made = [outdir / f"{source.stem}.pdf" for source in sources]
+        missing = [path.name for path in made if not path.is_file()]
+        if done.returncode or missing:
+            detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+            raise PrintError(f"LibreOffice 未能生成 PDF（{', '.join(missing) or '全部'}）：{detail[0]}")
+        return made
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A stroked horizontal line the width of the text block: page (1-based), height above the
+    page foot and width, in points."""
+
+    page: int
+    y: float
+    width: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the printer needs to know of a laid-out document: its pages and the 版记's rules."""
+
+    pages: int
+    rules: tuple[Rule, ...]  # the 版记's, top to bottom
+
+    @property
+    def record_height(self) -> float:
+        """From the first rule to the last, when the 版记 is on one page."""
+        first, last = self.rules[0], self.rules[-1]
+        return first.y - last.y if first.page == last.page else len(self.rules) * RECORD_ROW * PT_PER_TWIP
+
+
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    return [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+
+
+def full_width_rules(pdf: bytes) -> list[Rule]:
+    """Every stroked horizontal line at least 0.7 pt thick spanning the text block, in page and
+    drawing order (LibreOffice draws table borders as such lines): the 版记's rules are the last."""
     reader = PdfReader(io.BytesIO(pdf))
-    for index, page in enumerate(reader.pages):
-        for annot in page.get("/Annots") or []:
-            annot = annot.get_object()
-            action = annot.get("/A")
-            if annot.get("/Subtype") == "/Link" and action and action.get("/URI") == RECORD_PROBE_URI:
-                _, y1, _, y2 = (float(v) for v in annot["/Rect"])
-                return index, min(y1, y2)
-    raise RecordProbeMissing("版记 probe link not found in the first print")
+    width_pt = L.TEXT_WIDTH_MM * L.PT_PER_MM
+    found: list[Rule] = []
+    for number, page in enumerate(reader.pages, start=1):
+        ctm, stack, line_width, start, segments = [1.0, 0, 0, 1.0, 0, 0], [], 1.0, None, []
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"q":
+                stack.append((ctm, line_width))
+            elif operator == b"Q" and stack:
+                ctm, line_width = stack.pop()
+            elif operator == b"cm":
+                ctm = _multiply([float(v) for v in operands], ctm)
+            elif operator == b"w":
+                line_width = float(operands[0]) * abs(ctm[3])
+            elif operator == b"m":
+                start = [float(v) for v in operands]
+            elif operator == b"l" and start is not None:
+                end = [float(v) for v in operands]
+                x0, y0 = start[0] * ctm[0] + start[1] * ctm[2] + ctm[4], start[0] * ctm[1] + start[1] * ctm[3] + ctm[5]
+                x1, y1 = end[0] * ctm[0] + end[1] * ctm[2] + ctm[4], end[0] * ctm[1] + end[1] * ctm[3] + ctm[5]
+                if abs(y1 - y0) < 0.01 and abs(x1 - x0) > 0.95 * width_pt and line_width >= 0.7:
+                    segments.append(Rule(number, round(y0, 2), round(line_width, 3)))
+                start = end
+        found += segments
+    return found
 
 
-def _load(page, html_text: str, workdir: Path) -> None:
-    html_path = workdir / "document.html"
-    html_path.write_text(html_text, encoding="utf-8")
-    page.goto(html_path.as_uri(), wait_until="load")
-    page.evaluate("document.fonts.ready")
-    failed = page.evaluate("[...document.fonts].filter(f => f.status === 'error').map(f => f.family)")
-    if failed:
-        raise RuntimeError(f"fonts failed to load in Chromium: {failed}")
+def measure(pdf: bytes, record_rules: int = 3) -> Layout:
+    """The pages and the 版记's rules (the last ``record_rules`` full-width lines: above and below
+    the 抄送 line, and the last) of a layout."""
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    rules = full_width_rules(pdf)
+    if len(rules) < record_rules:
+        raise PrintError("版记的分隔线未在 PDF 中找到")
+    return Layout(pages, tuple(rules[-record_rules:]))
 
 
-# The measured space before the 版记, and the probe link replaced by the plain end the final
-# HTML has (see print_html._record): run in Playwright's own world, as the page runs no script.
-_PLACE_RECORD = """spacer => {
-    document.querySelector('.record-spacer').style.height = spacer;
-    const probe = document.querySelector('a.record-end');
-    const end = document.createElement('div');
-    end.className = 'record-end';
-    probe.replaceWith(end);
-}"""
+def placement(first: Layout) -> RecordPlacement:
+    """Where the 版记 goes, from the layout that set it straight after the content.
+
+    The content ends on page N: the page of the 版记's first rule, or the page before when the 版记
+    was pushed, whole, to the top of the next. On an even N with room, it goes to N's foot; on an
+    odd N, to the foot of N + 1 (numbered); on an even N without room, after a blank page, to the
+    foot of N + 2, both unnumbered (GB/T 9704 7.5)."""
+    top, last = first.rules[0], first.rules[-1]
+    alone = TOP_PT - top.y < LINE_PITCH * PT_PER_TWIP  # at the top of its page: did not fit before it
+    content_ends = top.page - 1 if alone else top.page
+    fits = not alone and top.page == last.page
+    fresh_page = TOP_PT - FOOT_PT - 1 - first.record_height - SAFETY_PT
+    if fits and content_ends % 2 == 0:
+        return RecordPlacement(space_pt=last.y - FOOT_PT - SAFETY_PT)
+    if content_ends % 2:
+        return RecordPlacement(space_pt=fresh_page, new_page=True)
+    return RecordPlacement(space_pt=fresh_page, blank_page=True)
 
 
-def _print_document(page, document: OfficialDocument, fonts, fallbacks, position: RecordPosition, tmp: Path) -> bytes:
-    _load(page, build_html(document, fonts, fallbacks, RecordPlacement(position=position, probe=True)), tmp)
-    _, bottom_pt = probe_position(page.pdf(prefer_css_page_size=True, print_background=True))
-    gap_mm = bottom_pt / L.PT_PER_MM - L.MARGIN_BOTTOM_MM
-    page.evaluate(_PLACE_RECORD, f"{max(0.0, gap_mm - RECORD_SAFETY_MM):.3f}mm")
-    return page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=True)
+def check(final: Layout) -> None:
+    """The 版记 on the last page, an even one, its last rule on the text block's foot."""
+    last = final.rules[-1]
+    if not (last.page == final.pages and final.pages % 2 == 0 and abs(last.y - FOOT_PT) <= TOLERANCE_PT):
+        raise PrintError(
+            f"版记未能排在末页（偶数页）底端：共 {final.pages} 页，版记末条线在第 {last.page} 页，"
+            f"距版心下边缘 {last.y - FOOT_PT:.1f} 磅"
+        )
 
 
-def write_pdfs(
-    documents: list[tuple[OfficialDocument, Path]],
-    fonts_dir: Path,
-    browser_path: str = "/usr/bin/chromium",
-    *,
-    cache_dir: Path | None = None,
-    record_position: RecordPosition = "end",
-) -> None:
-    """Write each ``(document, path)`` as a GB/T 9704 PDF (byte-reproducible), with one Chromium.
+def reproducible(pdf: bytes, day: dt.date) -> bytes:
+    """The printed PDF with nothing in it that depends on when it was printed: LibreOffice stamps
+    the print time in the document information and the XMP metadata, derives the file's ID from
+    it, and writes the creation time into the sRGB colour profile of the PDF/A output intent. All
+    of them are set from the document's own date (and the ID from its content), so the same
+    document prints to the same bytes, as the site's other files do."""
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    stamp = f"D:{day:%Y%m%d}000000+08'00'"
+    xmp_stamp = f"{day:%Y-%m-%d}T00:00:00+08:00"
+    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp})
+    root = writer.root_object
+    for intent in root.get("/OutputIntents", []):
+        profile = intent.get_object().get("/DestOutputProfile")
+        if profile is not None:
+            stream = profile.get_object()
+            data = bytearray(stream.get_data())
+            data[24:36] = bytes(12)  # the ICC header's creation date and time
+            stream.set_data(bytes(data))
+    metadata = root.get("/Metadata")
+    if metadata is not None:
+        stream = metadata.get_object()
+        text = stream.get_data().decode("utf-8")
+        text = re.sub(r"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)[^<]*(<)", rf"\g<1>{xmp_stamp}\2", text)
+        stream.set_data(text.encode("utf-8"))
+    writer._ID = ArrayObject([ByteStringObject(bytes(16)), ByteStringObject(bytes(16))])
+    body = io.BytesIO()
+    writer.write(body)
+    identity = hashlib.md5(body.getvalue(), usedforsecurity=False).digest()
+    writer._ID = ArrayObject([ByteStringObject(identity), ByteStringObject(identity)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
-    ``record_position`` "end" puts the 版记 at the foot of the last page, after
-    the attachments (GB/T 9704 §7.3.7/§7.4, as the 2024 Q1 circular does);
-    "after_body" puts it at the foot of the last page of the body instead.
-    """
-    from playwright.sync_api import sync_playwright
 
-    fonts = prepare_pdf_fonts(Path(fonts_dir), cache_dir)
-    with tempfile.TemporaryDirectory(prefix="official-doc-") as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-        try:
-            # The page runs no script of its own and needs no network: turn both off
-            # (Playwright's evaluate still works in its own isolated world).
-            context = browser.new_context(java_script_enabled=False, offline=True)
-            page = context.new_page()
-            for document, path in documents:
-                fallbacks = fallback_fonts_for(document, fonts, cache_dir)
-                pdf = _print_document(page, document, fonts, fallbacks, record_position, Path(tmp))
-                stamp = document.printed_on.strftime("%Y%m%d") + "000000"
-                Path(path).write_bytes(normalise_pdf(pdf, stamp))
-        finally:
-            browser.close()
+def make_documents(items: list[tuple[OfficialDocument, Path, Path]], fonts_dir: Path, executable: str) -> None:
+    """Write each ``(document, docx, pdf)``: the .docx with its 版记 placed, and its PDF printed by
+    LibreOffice (two LibreOffice runs for the whole list)."""
+    if not items:
+        return
+    with tempfile.TemporaryDirectory(prefix="official-doc-") as tmp:
+        folder = Path(tmp)
+        office = Office(folder, Path(fonts_dir), executable)
+        (folder / "first").mkdir()
+        drafts = []
+        for index, (document, _, _) in enumerate(items):
+            write_docx(document, folder / "first" / f"{index}.docx")
+            drafts.append(folder / "first" / f"{index}.docx")
+        first = office.convert(drafts, folder / "first-pdf")
+        finals = []
+        (folder / "final").mkdir()
+        for index, ((document, _, _), pdf) in enumerate(zip(items, first, strict=True)):
+            final = folder / "final" / f"{index}.docx"
+            write_docx(document, final, placement(measure(pdf.read_bytes())))
+            finals.append(final)
+        printed = office.convert(finals, folder / "final-pdf")
+        for (document, docx, pdf), final, made in zip(items, finals, printed, strict=True):
+            printed_pdf = made.read_bytes()
+            check(measure(printed_pdf))
+            shutil.copyfile(final, docx)
+            Path(pdf).write_bytes(reproducible(printed_pdf, document.date))

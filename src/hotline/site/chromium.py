@@ -1,15 +1,22 @@
 """Where Debian's Chromium is (the Makefile installs it; nothing is downloaded), and the flags it
 runs with here: headless, no sandbox (the build may run as root), and none of the background
-connections a closed network would refuse."""
+connections a closed network would refuse. The site's browser tests and the page-weight benchmark
+use it; the official documents are printed by LibreOffice (see hotline.document.pdf_writer)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 
-from hotline.document.pdf_writer import CHROMIUM_ARGS as ARGS  # the documents' printer's flags, for every launch
-
-__all__ = ["ARGS", "executable"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def executable() -> str | None:

@@ -22,7 +22,6 @@ PRELOAD = [
     "papermill",
     "hotline.pages.charts",
     "hotline.document.pdf_writer",
-    "playwright.sync_api",
 ]
 
 
