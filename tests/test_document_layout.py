@@ -196,3 +196,24 @@ def test_docx_has_no_floating_table_fallback_fonts_and_properties(made):
         assert not [n for n in names if "thumbnail" in n or "customXml" in n or "stylesWithEffects" in n]
         assert "Macintosh" not in archive.read("docProps/app.xml").decode()
     assert len(docx.styles.element.findall(qn("w:style"))) < 10
+
+
+def test_the_same_document_prints_to_the_same_bytes(made, tmp_path):
+    """The print time LibreOffice stamps (information, XMP, colour profile, ID) is the document's
+    own date: printed again a second later, the PDF is byte for byte the same, and every entry of
+    its cross-reference table still points at its object."""
+    import time
+
+    document, _, pdf = made["q1"]
+    time.sleep(1.1)
+    again = (document, tmp_path / "again.docx", tmp_path / "again.pdf")
+    pdf_writer.make_documents([again], fonts.fonts_dir(), pdf_writer.soffice())
+    data = pdf.read_bytes()
+    assert again[2].read_bytes() == data
+    assert again[1].read_bytes() == made["q1"][1].read_bytes()
+    table = data[int(data[data.rindex(b"startxref") :].split()[1]) :]
+    entries = re.findall(rb"(\d{10}) (\d{5}) n", table[: table.index(b"trailer")])
+    assert len(entries) > 100
+    for number, (offset, _) in enumerate(entries, start=1):
+        assert re.match(rb"\d+ 0 obj", data[int(offset) : int(offset) + 20]), (number, offset)
+    assert b"D:20240511000000" in data and PdfReader(str(pdf), strict=True).pages

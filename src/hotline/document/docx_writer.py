@@ -80,17 +80,22 @@ NO_HANGING_PUNCTUATION = True
 
 @dataclass(frozen=True)
 class RecordPlacement:
-    """Where the 版记 goes, measured by the printer from a first layout (see :mod:`pdf_writer`).
+    """Where the 版记 goes (see :mod:`pdf_writer`, which chooses it).
 
     ``space_pt`` is the blank space before it on its page (pushing its last rule onto the text
-    block's foot); ``new_page`` starts it on the next page (the content ended on an odd page, whose
-    next is even); ``blank_page`` puts an unnumbered blank page before it and leaves its own page
-    unnumbered too (the content ended on an even page with no room left). The default, nothing
-    measured, sets it straight after the content."""
+    block's foot). ``even_page`` starts it on the next even page, in a section of its own whose
+    pages keep the page numbers: Word, WPS and LibreOffice insert a blank page before it when the
+    content ends on an even page, so the 版记 is on an even last page however the program lays
+    the content out (the printer's first try, and the file kept whenever the content ends on an odd
+    page). ``new_page`` starts it on the next page; ``blank_page`` puts an unnumbered blank page
+    before it and leaves its own page unnumbered too (the content ended on an even page with no
+    room left). The default sets it straight after the content (on the content's last page, when
+    the printer measured room for it there)."""
 
     space_pt: float = 0.0
     new_page: bool = False
     blank_page: bool = False
+    even_page: bool = False
 
 
 def _eighths(mm: float) -> int:
@@ -541,6 +546,8 @@ class _Writer:
         if place.blank_page:
             self._unnumbered_section()
             _format(self._p(), line=20, snap_to_grid=False)  # the blank page
+        elif place.even_page:
+            self._even_page_section()
         spacer = _format(self._p(), line=20, snap_to_grid=False, page_break_before=place.new_page or place.blank_page)
         height = 20 + max(0, math.floor(place.space_pt * 20))
         spacer._p.pPr.find(qn("w:spacing")).set(qn("w:line"), str(min(height, 31680)))
@@ -597,6 +604,17 @@ class _Writer:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 ppr = cell.paragraphs[0]._p.get_or_add_pPr()
                 ppr.find(qn("w:spacing")).set(qn("w:line"), str(round(L.RECORD_PT * 1.5 * 20)))
+
+    def _even_page_section(self) -> None:
+        """A new section from the next even page on, its page numbers those of the document (no
+        header or footer of its own: linked to the previous section's)."""
+        section = self.out.add_section(WD_SECTION.EVEN_PAGE)
+        sect_pr = section._sectPr
+        for reference in sect_pr.findall(qn("w:footerReference")) + sect_pr.findall(qn("w:headerReference")):
+            sect_pr.remove(reference)
+        # No line grid on the 版记's page: LibreOffice would set the spacer's first line on the grid
+        # (half a grid line lower than in the previous section, where it honours snapToGrid="0").
+        sect_pr.remove(sect_pr.find(qn("w:docGrid")))
 
     def _unnumbered_section(self) -> None:
         """A new section from the next page on whose footers are empty: the blank page and the

@@ -8,12 +8,16 @@ Unicode (民 reads back as 民, not as the radical ⺠ that shares its glyph), e
 (archivable: fonts embedded, colours defined, metadata in XMP), tagged, with bookmarks from the
 outline levels of the title, headings and attachments.
 
-GB/T 9704 puts the 版记 at the foot of the document's last, even page. Where that is depends on the
-layout, so every document is laid out twice: once with the 版记 straight after the content, to
-measure where its rules fall (read back from the PDF's drawing operators), and once with the space,
-page break or blank page that puts its last rule on the text block's foot
-(:class:`~hotline.document.docx_writer.RecordPlacement`); the second layout is checked the same way.
-Each pass converts a worker's whole share in one LibreOffice run, which is most of the time taken.
+GB/T 9704 puts the 版记 at the foot of the document's last, even page. It is first written at the
+foot of a page of its own in a section that starts on an even page
+(:class:`~hotline.document.docx_writer.RecordPlacement` ``even_page``): where the content ends on
+an odd page, that first layout is the document (and Word or WPS, laying the content out a little
+differently, still put the 版记 on an even page). Where the content ends on an even page, the
+printer reads from the first layout whether the 版记 fits under it and lays the document out a
+second time: the 版记 at the foot of that page, or after a blank page with neither page numbered.
+Every final layout is checked (:func:`check`): the 版记 on the last page, an even one, its last rule
+on the text block's foot. Each pass converts a worker's whole share in one LibreOffice run, which
+is most of the time taken; a document is measured on its last three pages only.
 """
 
 from __future__ import annotations
@@ -21,28 +25,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import math
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, ContentStream
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from hotline.document import layout as L
-from hotline.document.docx_writer import LINE_PITCH, RECORD_ROW, RecordPlacement, write_docx
-from hotline.document.model import OfficialDocument
+from hotline.document.docx_writer import RECORD_ROW, RecordPlacement, write_docx
+from hotline.document.model import OfficialDocument, cc_text
 
-# PDF/A-2b, tagged, bookmarks from outline levels; images as they are (there are none).
+# PDF/A-2b, tagged, bookmarks from outline levels; images as they are (there are none); the blank
+# page LibreOffice inserts before a section that starts on an even page is printed too.
 EXPORT_FILTER = (
     'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
     '"UseTaggedPDF":{"type":"boolean","value":"true"},'
     '"ExportBookmarks":{"type":"boolean","value":"true"},'
-    '"ExportNotes":{"type":"boolean","value":"false"}}'
+    '"ExportNotes":{"type":"boolean","value":"false"},'
+    '"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 )
 
 PT_PER_TWIP = 1 / 20
@@ -93,7 +101,8 @@ class Office:
     def convert(self, sources: list[Path], outdir: Path) -> list[Path]:
         """Each .docx as ``outdir/<stem>.pdf``."""
         outdir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "FONTCONFIG_FILE": str(self.conf)}
+        # UTC: the print time LibreOffice stamps has one form, which reproducible() overwrites.
+        env = {**os.environ, "FONTCONFIG_FILE": str(self.conf), "TZ": "UTC"}
         command = [
             self.executable,
             f"-env:UserInstallation={self.profile.as_uri()}",
@@ -127,10 +136,14 @@ class Rule:
 
 @dataclass(frozen=True)
 class Layout:
-    """What the printer needs to know of a laid-out document: its pages and the 版记's rules."""
+    """What the printer needs to know of a laid-out document: its pages, the 版记's rules, and
+    whether the page before the 版记's is blank (then ``content_foot`` is how high above the page
+    foot the content ends on the page before that)."""
 
     pages: int
     rules: tuple[Rule, ...]  # the 版记's, top to bottom
+    blank_before: bool = False
+    content_foot: float | None = None
 
     @property
     def record_height(self) -> float:
@@ -150,133 +163,267 @@ def _multiply(a: list[float], b: list[float]) -> list[float]:
     ]
 
 
-def full_width_rules(pdf: bytes) -> list[Rule]:
-    """Every stroked horizontal line at least 0.7 pt thick spanning the text block, in page and
-    drawing order (LibreOffice draws table borders as such lines): the 版记's rules are the last."""
-    reader = PdfReader(io.BytesIO(pdf))
+@dataclass
+class _Ink:
+    """What one page draws: its full-width rules, and the lowest point of anything drawn or
+    written inside the text block (None on a blank page)."""
+
+    rules: list[Rule]
+    lowest: float | None
+
+
+_PAINT = {b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
+
+
+def _page_ink(reader: PdfReader, number: int) -> _Ink:
+    page = reader.pages[number - 1]
     width_pt = L.TEXT_WIDTH_MM * L.PT_PER_MM
-    found: list[Rule] = []
-    for number, page in enumerate(reader.pages, start=1):
-        ctm, stack, line_width, start, segments = [1.0, 0, 0, 1.0, 0, 0], [], 1.0, None, []
-        for operands, operator in ContentStream(page.get_contents(), reader).operations:
-            if operator == b"q":
-                stack.append((ctm, line_width))
-            elif operator == b"Q" and stack:
-                ctm, line_width = stack.pop()
-            elif operator == b"cm":
-                ctm = _multiply([float(v) for v in operands], ctm)
-            elif operator == b"w":
-                line_width = float(operands[0]) * abs(ctm[3])
-            elif operator == b"m":
-                start = [float(v) for v in operands]
-            elif operator == b"l" and start is not None:
-                end = [float(v) for v in operands]
-                x0, y0 = start[0] * ctm[0] + start[1] * ctm[2] + ctm[4], start[0] * ctm[1] + start[1] * ctm[3] + ctm[5]
-                x1, y1 = end[0] * ctm[0] + end[1] * ctm[2] + ctm[4], end[0] * ctm[1] + end[1] * ctm[3] + ctm[5]
-                if abs(y1 - y0) < 0.01 and abs(x1 - x0) > 0.95 * width_pt and line_width >= 0.7:
-                    segments.append(Rule(number, round(y0, 2), round(line_width, 3)))
-                start = end
-        found += segments
-    return found
+    ctm, stack, line_width, start = [1.0, 0, 0, 1.0, 0, 0], [], 1.0, None
+    rules: list[Rule] = []
+    heights: list[float] = []
+    path: list[float] = []
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"q":
+            stack.append((ctm, line_width))
+        elif operator == b"Q" and stack:
+            ctm, line_width = stack.pop()
+        elif operator == b"cm":
+            ctm = _multiply([float(v) for v in operands], ctm)
+        elif operator == b"w":
+            line_width = float(operands[0]) * abs(ctm[3])
+        elif operator == b"re":  # ink when filled or stroked; a clipping path is not
+            x, y, _, h = (float(v) for v in operands)
+            path += [x * ctm[1] + y * ctm[3] + ctm[5], x * ctm[1] + (y + h) * ctm[3] + ctm[5]]
+        elif operator in _PAINT:
+            heights += path
+            path = []
+        elif operator == b"n":
+            path = []
+        elif operator == b"m":
+            start = [float(v) for v in operands]
+        elif operator == b"l" and start is not None:
+            end = [float(v) for v in operands]
+            x0, y0 = start[0] * ctm[0] + start[1] * ctm[2] + ctm[4], start[0] * ctm[1] + start[1] * ctm[3] + ctm[5]
+            x1, y1 = end[0] * ctm[0] + end[1] * ctm[2] + ctm[4], end[0] * ctm[1] + end[1] * ctm[3] + ctm[5]
+            heights += [y0, y1]
+            if abs(y1 - y0) < 0.01 and abs(x1 - x0) > 0.95 * width_pt and line_width >= 0.7:
+                rules.append(Rule(number, round(y0, 2), round(line_width, 3)))
+            start = end
+
+    def text(chunk, cm, tm, _font, size) -> None:
+        if chunk.strip():
+            heights.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5] - 0.25 * (size or 0) * abs(cm[3] or 1))
+
+    page.extract_text(visitor_text=text)
+    inside = [y for y in heights if y > FOOT_PT - 2]  # the page number is under the text block
+    return _Ink(rules, min(inside) if inside else None)
+
+
+def full_width_rules(pdf: bytes, pages: range | None = None) -> list[Rule]:
+    """Every stroked horizontal line at least 0.7 pt thick spanning the text block, in page and
+    drawing order (LibreOffice draws table borders as such lines): the 版记's rules are the last.
+    ``pages`` (1-based) limits the search."""
+    reader = PdfReader(io.BytesIO(pdf))
+    numbers = pages or range(1, len(reader.pages) + 1)
+    return [rule for number in numbers for rule in _page_ink(reader, number).rules]
 
 
 def measure(pdf: bytes, record_rules: int = 3) -> Layout:
     """The pages and the 版记's rules (the last ``record_rules`` full-width lines: above and below
-    the 抄送 line, and the last) of a layout."""
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    rules = full_width_rules(pdf)
+    the 抄送 line, and the last) of a layout, read from its last three pages: whether the page
+    before the 版记's is blank, and then where the content ends on the page before that."""
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = len(reader.pages)
+    inks = {number: _page_ink(reader, number) for number in range(max(1, pages - 2), pages + 1)}
+    rules = [rule for number in sorted(inks) for rule in inks[number].rules]
     if len(rules) < record_rules:
         raise PrintError("版记的分隔线未在 PDF 中找到")
-    return Layout(pages, tuple(rules[-record_rules:]))
+    record = tuple(rules[-record_rules:])
+    before = record[0].page - 1
+    blank = before in inks and inks[before].lowest is None
+    content = inks.get(before - 1) if blank else None
+    return Layout(pages, record, blank, content.lowest if content else None)
 
 
-def placement(first: Layout) -> RecordPlacement:
-    """Where the 版记 goes, from the layout that set it straight after the content.
+def record_height_estimate(document: OfficialDocument) -> float:
+    """The 版记's height before any layout: a row a line of the grid, the 抄送 row as many 4号
+    lines as its text needs (28 characters on the first line, 25 on the others, a little short of
+    what fits); the first layout measures it."""
+    width = L.text_width_chars(cc_text(document.cc)) if document.cc else 0
+    lines = 1 + max(0, math.ceil((width - 28) / 25))
+    row = RECORD_ROW * PT_PER_TWIP
+    rows = 1 + (1 if document.copies else 0)  # the 印发 line, and the copies printed
+    return max(row, lines * L.RECORD_PT * 1.5) + rows * row
 
-    The content ends on page N: the page of the 版记's first rule, or the page before when the 版记
-    was pushed, whole, to the top of the next. On an even N with room, it goes to N's foot; on an
-    odd N, to the foot of N + 1 (numbered); on an even N without room, after a blank page, to the
-    foot of N + 2, both unnumbered (GB/T 9704 7.5)."""
-    top, last = first.rules[0], first.rules[-1]
-    alone = TOP_PT - top.y < LINE_PITCH * PT_PER_TWIP  # at the top of its page: did not fit before it
-    content_ends = top.page - 1 if alone else top.page
-    fits = not alone and top.page == last.page
-    fresh_page = TOP_PT - FOOT_PT - 1 - first.record_height - SAFETY_PT
-    if fits and content_ends % 2 == 0:
-        return RecordPlacement(space_pt=last.y - FOOT_PT - SAFETY_PT)
-    if content_ends % 2:
-        return RecordPlacement(space_pt=fresh_page, new_page=True)
-    return RecordPlacement(space_pt=fresh_page, blank_page=True)
+
+def fresh_page_space(record_height: float) -> float:
+    """The space above a 版记 alone on its page that puts its last rule on the text block's foot."""
+    return TOP_PT - FOOT_PT - 1 - record_height - SAFETY_PT
+
+
+def first_placement(document: OfficialDocument) -> RecordPlacement:
+    """The first try: the 版记 at the foot of the next even page, in a numbered section of its own."""
+    return RecordPlacement(space_pt=fresh_page_space(record_height_estimate(document)), even_page=True)
+
+
+def settled(first: Layout) -> bool:
+    """The 版记 on the last page, an even one, its last rule on the text block's foot."""
+    last = first.rules[-1]
+    return (
+        first.pages % 2 == 0
+        and {rule.page for rule in first.rules} == {first.pages}
+        and abs(last.y - FOOT_PT) <= TOLERANCE_PT
+    )
+
+
+def placement(first: Layout) -> RecordPlacement | None:
+    """Where the 版记 goes, from the first layout (:func:`first_placement`); None when that layout
+    is already the document (the content ended on an odd page, the 版记 on the next).
+
+    Content ending on an even page N left a blank page before the 版记: with room under the content,
+    the 版记 goes to N's foot; without, a blank page stays before it and neither is numbered
+    (GB/T 9704 7.5). A 版记 taller than reckoned is placed again on its own page."""
+    height = first.record_height
+    if not first.blank_before:
+        if settled(first):
+            return None
+        return RecordPlacement(space_pt=fresh_page_space(height), even_page=True)
+    if first.content_foot is not None:
+        space = first.content_foot - 1 - height - FOOT_PT - SAFETY_PT
+        if space >= 0:
+            return RecordPlacement(space_pt=space)
+    return RecordPlacement(space_pt=fresh_page_space(height), blank_page=True)
 
 
 def check(final: Layout) -> None:
     """The 版记 on the last page, an even one, its last rule on the text block's foot."""
     last = final.rules[-1]
-    if not (last.page == final.pages and final.pages % 2 == 0 and abs(last.y - FOOT_PT) <= TOLERANCE_PT):
+    if not settled(final):
         raise PrintError(
             f"版记未能排在末页（偶数页）底端：共 {final.pages} 页，版记末条线在第 {last.page} 页，"
             f"距版心下边缘 {last.y - FOOT_PT:.1f} 磅"
         )
 
 
+# -- the same document prints to the same bytes -------------------------------------------------
+
+_XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
+
+
+def _splice(pdf: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    """``pdf`` with each ``(start, end, replacement)`` made and its cross-reference table moved to
+    match (LibreOffice writes one classic table: entries of ten-digit offsets)."""
+    edits = sorted(edits)
+    out, cursor = bytearray(), 0
+    for start, end, replacement in edits:
+        out += pdf[cursor:start] + replacement
+        cursor = end
+    out += pdf[cursor:]
+
+    def moved(offset: int) -> int:
+        return offset + sum(len(new) - (end - start) for start, end, new in edits if end <= offset)
+
+    startxref = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", bytes(out))
+    if startxref is None:
+        raise PrintError("PDF 的交叉引用表未找到")
+    table_at = moved(int(pdf[pdf.rindex(b"startxref") :].split()[1]))
+    if not out.startswith(b"xref", table_at):
+        raise PrintError("PDF 的交叉引用表不是 LibreOffice 常见的格式")
+    trailer = out.index(b"trailer", table_at)
+    table = bytes(out[table_at:trailer])
+    table = _XREF_ENTRY.sub(
+        lambda m: (b"%010d" % moved(int(m[1])) if m[3] == b"n" else m[1]) + m[0][10:], table
+    )
+    out[table_at:trailer] = table
+    tail = bytes(out[startxref.start() :]).replace(startxref[1], str(table_at).encode(), 1)
+    return bytes(out[: startxref.start()]) + tail
+
+
+def _object_span(pdf: bytes, number: int) -> tuple[int, int]:
+    """Where object ``number``'s body is (between ``N 0 obj`` and ``endobj``)."""
+    found = re.search(rb"(?:^|[\r\n])%d 0 obj\s*" % number, pdf)
+    if found is None:
+        raise PrintError(f"PDF 对象 {number} 未找到")
+    return found.end(), pdf.index(b"endobj", found.end())
+
+
 def reproducible(pdf: bytes, day: dt.date) -> bytes:
     """The printed PDF with nothing in it that depends on when it was printed: LibreOffice stamps
-    the print time in the document information and the XMP metadata, derives the file's ID from
-    it, and writes the creation time into the sRGB colour profile of the PDF/A output intent. All
-    of them are set from the document's own date (and the ID from its content), so the same
-    document prints to the same bytes, as the site's other files do."""
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    stamp = f"D:{day:%Y%m%d}000000+08'00'"
-    xmp_stamp = f"{day:%Y-%m-%d}T00:00:00+08:00"
-    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp})
-    root = writer.root_object
-    for intent in root.get("/OutputIntents", []):
-        profile = intent.get_object().get("/DestOutputProfile")
-        if profile is not None:
-            stream = profile.get_object()
-            data = bytearray(stream.get_data())
-            data[24:36] = bytes(12)  # the ICC header's creation date and time
-            stream.set_data(bytes(data))
-    metadata = root.get("/Metadata")
-    if metadata is not None:
-        stream = metadata.get_object()
-        text = stream.get_data().decode("utf-8")
-        text = re.sub(r"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)[^<]*(<)", rf"\g<1>{xmp_stamp}\2", text)
-        stream.set_data(text.encode("utf-8"))
-    writer._ID = ArrayObject([ByteStringObject(bytes(16)), ByteStringObject(bytes(16))])
-    body = io.BytesIO()
-    writer.write(body)
-    identity = hashlib.md5(body.getvalue(), usedforsecurity=False).digest()
-    writer._ID = ArrayObject([ByteStringObject(identity), ByteStringObject(identity)])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    the print time in the document information and the XMP metadata, derives the file's ID and
+    checksum from it, and writes the creation time into the sRGB colour profile of the PDF/A output
+    intent. All of them are set from the document's own date (the ID from its content), so the
+    same document prints to the same bytes, as the site's other files do. Edited in place (the
+    cross-reference table moved to match): a rewrite by a PDF library took seconds a document."""
+    edits: list[tuple[int, int, bytes]] = []
+    stamp = f"{day:%Y%m%d}000000"
+    for found in re.finditer(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})", pdf):
+        edits.append((found.start(1), found.end(1), stamp.encode()))
+    xmp_stamp = f"{day:%Y-%m-%d}T00:00:00".encode()
+    for found in re.finditer(rb"<xmp:(?:CreateDate|ModifyDate|MetadataDate)>(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)", pdf):
+        edits.append((found.start(1), found.end(1), xmp_stamp))
+    profile = re.search(rb"/DestOutputProfile\s+(\d+)\s+0\s+R", pdf)
+    if profile is not None:
+        body_start, body_end = _object_span(pdf, int(profile[1]))
+        body = pdf[body_start:body_end]
+        head_end = body.index(b"stream") + len(b"stream")
+        head_end += 2 if body[head_end : head_end + 2] == b"\r\n" else 1
+        data_end = body.rindex(b"endstream")
+        data_end -= 2 if body[data_end - 2 : data_end] == b"\r\n" else (1 if body[data_end - 1 : data_end] in b"\r\n" else 0)
+        icc = bytearray(zlib.decompress(body[head_end:data_end]))
+        icc[24:36] = bytes(12)  # the ICC header's creation date and time
+        packed = zlib.compress(bytes(icc), 9)
+        edits.append((body_start + head_end, body_start + data_end, packed))
+        length = re.match(rb"<<.*?/Length\s+(\d+)(\s+0\s+R)?", body, re.S)
+        if length is None:
+            raise PrintError("PDF 色彩配置的长度未找到")
+        if length[2]:
+            start, end = _object_span(pdf, int(length[1]))
+            edits.append((start, end, b"%d\n" % len(packed)))
+        else:
+            edits.append((body_start + length.start(1), body_start + length.end(1), b"%d" % len(packed)))
+    identity = re.search(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]", pdf)
+    checksum = re.search(rb"/DocChecksum\s*/([0-9A-Fa-f]{32})", pdf)
+    blank = [(start, end, b"0" * (end - start)) for found in (identity, checksum) if found for start, end in (found.span(n) for n in range(1, found.re.groups + 1))]
+    body = _splice(pdf, edits + blank)
+    digest = hashlib.md5(body, usedforsecurity=False).hexdigest().upper().encode()
+    out = bytearray(body)
+    for found in (re.search(identity.re, body) if identity else None, re.search(checksum.re, body) if checksum else None):
+        if found:
+            for group in range(1, found.re.groups + 1):
+                start, end = found.span(group)
+                out[start:end] = digest[: end - start]
+    return bytes(out)
+
+
+def _write(documents: list[tuple[OfficialDocument, RecordPlacement]], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index, (document, place) in enumerate(documents):
+        write_docx(document, folder / f"{index}.docx", place)
+        paths.append(folder / f"{index}.docx")
+    return paths
 
 
 def make_documents(items: list[tuple[OfficialDocument, Path, Path]], fonts_dir: Path, executable: str) -> None:
     """Write each ``(document, docx, pdf)``: the .docx with its 版记 placed, and its PDF printed by
-    LibreOffice (two LibreOffice runs for the whole list)."""
+    LibreOffice (one LibreOffice run for the whole list, and one more for those whose content
+    ends on an even page)."""
     if not items:
         return
     with tempfile.TemporaryDirectory(prefix="official-doc-") as tmp:
         folder = Path(tmp)
         office = Office(folder, Path(fonts_dir), executable)
-        (folder / "first").mkdir()
-        drafts = []
-        for index, (document, _, _) in enumerate(items):
-            write_docx(document, folder / "first" / f"{index}.docx")
-            drafts.append(folder / "first" / f"{index}.docx")
-        first = office.convert(drafts, folder / "first-pdf")
-        finals = []
-        (folder / "final").mkdir()
-        for index, ((document, _, _), pdf) in enumerate(zip(items, first, strict=True)):
-            final = folder / "final" / f"{index}.docx"
-            write_docx(document, final, placement(measure(pdf.read_bytes())))
-            finals.append(final)
-        printed = office.convert(finals, folder / "final-pdf")
-        for (document, docx, pdf), final, made in zip(items, finals, printed, strict=True):
-            printed_pdf = made.read_bytes()
-            check(measure(printed_pdf))
-            shutil.copyfile(final, docx)
-            Path(pdf).write_bytes(reproducible(printed_pdf, document.date))
+        documents = [document for document, _, _ in items]
+        docx = _write([(document, first_placement(document)) for document in documents], folder / "first")
+        pdfs = office.convert(docx, folder / "first-pdf")
+        layouts = [measure(pdf.read_bytes()) for pdf in pdfs]
+        again = {n: place for n, layout in enumerate(layouts) if (place := placement(layout)) is not None}
+        if again:
+            second = _write([(documents[n], place) for n, place in again.items()], folder / "second")
+            printed = office.convert(second, folder / "second-pdf")
+            for n, made_docx, made_pdf in zip(again, second, printed, strict=True):
+                docx[n], pdfs[n], layouts[n] = made_docx, made_pdf, measure(made_pdf.read_bytes())
+        for (document, docx_path, pdf_path), final, made, layout in zip(items, docx, pdfs, layouts, strict=True):
+            check(layout)
+            shutil.copyfile(final, docx_path)
+            Path(pdf_path).write_bytes(reproducible(made.read_bytes(), document.date))
