@@ -106,7 +106,7 @@ def correct(data: Path, file: str, old: str, new: str, quarter: str = "2024Q1") 
     assert old in text, old
     path.write_text(text.replace(old, new), encoding="utf-8")
     log = data / provenance.CORRECTIONS_FILE
-    log.write_text(log.read_text(encoding="utf-8") + f"2026-12-01,{quarter},{file},测试更正,测试\n", encoding="utf-8")
+    log.write_text(log.read_text(encoding="utf-8") + f"2026-12-15,{quarter},{file},测试更正,测试\n", encoding="utf-8")
     provenance.record_checksums(data / "quarters" / quarter)
 
 

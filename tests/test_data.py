@@ -176,55 +176,55 @@ def _toml(data, old: str, new: str):
     ("old", "new", "key", "line", "message"),
     [
         ('quarter = "2024Q1"', 'quarter = "2024Q2"', "quarter", 6, "与所在文件夹 2024Q1 不一致"),
-        ("received = 1615", 'received = "1615件"', "headline.received", 18, "值“1615件”应为整数"),
-        ("received = 1615", "received = 0", "headline.received", 18, "应不小于1"),
-        ("completed = 1612", "completed = 1700", "headline.completed", 19, "办结1700件多于受理1615件"),
-        ("completion_rate_pct = 99.8", "completion_rate_pct = 998", "headline.completion_rate_pct", 21, "超出合理范围"),
+        ("received = 1615", 'received = "1615件"', "headline.received", 20, "值“1615件”应为整数"),
+        ("received = 1615", "received = 0", "headline.received", 20, "应不小于1"),
+        ("completed = 1612", "completed = 1700", "headline.completed", 21, "办结1700件多于受理1615件"),
+        ("completion_rate_pct = 99.8", "completion_rate_pct = 998", "headline.completion_rate_pct", 23, "超出合理范围"),
         (
             "completion_rate_pct = 99.8",
             "completion_rate_pct = nan",
             "headline.completion_rate_pct",
-            21,
+            23,
             "不是有效的数字",
         ),
-        ("overdue_rate_pct = 1.56", "overdue_rate_pct = inf", "headline.overdue_rate_pct", 30, "不是有效的数字"),
+        ("overdue_rate_pct = 1.56", "overdue_rate_pct = inf", "headline.overdue_rate_pct", 32, "不是有效的数字"),
         (
             "completed_as_of = 2024-04-19",
             "completed_as_of = 2023-04-19",
             "headline.completed_as_of",
-            20,
+            22,
             "不在合理范围内",
         ),
         (
             'satisfaction_compared_with = "2023Q4"',
             'satisfaction_compared_with = "上季度"',
             "headline.satisfaction_compared_with",
-            32,
+            34,
             "季度编号“上季度”格式不对",
         ),
         (
             'satisfaction_compared_with = "2023Q4"',
             'satisfaction_compared_with = "2024Q2"',
             "headline.satisfaction_compared_with",
-            32,
+            34,
             "不在2024Q1之前",
         ),
-        ('month = "2024-03"', 'month = "三月"', "headline.monthly_satisfaction[0].month", 45, "应写成 2024-03 的格式"),
+        ('month = "2024-03"', 'month = "三月"', "headline.monthly_satisfaction[0].month", 47, "应写成 2024-03 的格式"),
         (
             'month = "2024-03"',
             'month = "2024-07"',
             "headline.monthly_satisfaction[0].month",
-            45,
+            47,
             "不在2024年第一季度之内",
         ),
         (
             "satisfaction_pct = 89.96",
             "satisfaction_pct = 189.96",
             "headline.monthly_satisfaction[0].satisfaction_pct",
-            46,
+            48,
             "超出",
         ),
-        ('unit = "市场局"\ncount = 1', 'unit = "市场局"\ncount = 0', "headline.outstanding[1].count", 41, "应不小于1"),
+        ('unit = "市场局"\ncount = 1', 'unit = "市场局"\ncount = 0', "headline.outstanding[1].count", 43, "应不小于1"),
         ('cc = ["县委办"', 'cc = [3, "县委办"', "document.cc[0]", 14, "值“3”应为文字"),
         ("date = 2024-05-11", "date = 2024-02-11", "document.date", 13, "应在季度结束后印发"),
         ("date = 2024-05-11", 'date = "2024年5月11日"', "document.date", 13, "应为日期"),
@@ -236,9 +236,19 @@ def _toml(data, old: str, new: str):
             9,
             "与发文日期 2024-05-11 不一致",
         ),
-        ("received = 1615", "recieved = 1615", "headline.recieved", 18, "未知的项“recieved”"),
-        ("work_orders = 389", 'work_orders = "待填写"', "totals.town.work_orders", 60, "尚未填写"),
+        ("received = 1615", "recieved = 1615", "headline.recieved", 20, "未知的项“recieved”"),
+        ("work_orders = 389", 'work_orders = "待填写"', "totals.town.work_orders", 62, "尚未填写"),
         ("copies_printed = 5", "copies_printed = true", "document.copies_printed", 15, "应为整数"),
+        ('copies_note = "(共印5份)"', 'copies_note = "(共印6份)"', "document.copies_note", 17, "与 copies_printed = 5 不一致"),
+        ('copies_note = "(共印5份)"', 'copies_note = "共印5份"', "document.copies_note", 17, "按原文照录"),
+        (
+            'attachment_subtitle = "(包含联合派单)"',
+            'attachment_subtitle = "(包含联合派单)<b>"',
+            "document.attachment_subtitle",
+            16,
+            "按原文照录",
+        ),
+        ("copies_printed = 5", "copies_printed = 5\nsealed = 1", "document.sealed", 16, "应为"),
     ],
 )
 def test_a_bad_value_in_circular_toml_names_its_key_and_line(data_copy, old, new, key, line, message):
@@ -255,11 +265,11 @@ def test_a_broken_toml_file_names_its_line(data_copy):
 
 def test_the_line_of_a_nested_key_is_the_line_of_that_key_not_of_its_namesake():
     lines = key_lines((DATA / "quarters" / "2024Q1" / "circular.toml").read_text(encoding="utf-8"))
-    assert lines["headline.outstanding[1].unit"] == 40
-    assert lines["headline.outstanding[0].unit"] == 36
-    assert lines["totals.department.extended"] == 67
-    assert lines["totals.town.extended"] == 61
-    assert lines["lists.top_volume[2]"] == 53
+    assert lines["headline.outstanding[1].unit"] == 42
+    assert lines["headline.outstanding[0].unit"] == 38
+    assert lines["totals.department.extended"] == 69
+    assert lines["totals.town.extended"] == 63
+    assert lines["lists.top_volume[2]"] == 55
 
 
 def test_a_placeholder_left_by_the_importer_is_a_placeholder_error(data_copy):
@@ -333,8 +343,8 @@ def test_registry_alias_and_log_rows_are_validated(data_copy, file, line, text, 
     ("old", "new", "message"),
     [
         ('entered_by = "', 'entered_by = 项目组"', "TOML 格式错误"),
-        ("corrections = 1", "corrections = -1", "「corrections」项：不能为负数"),
-        ("corrections = 1", 'corrections = "一"', "「corrections」项：值“一”应为整数"),
+        ("corrections = 2", "corrections = -1", "「corrections」项：不能为负数"),
+        ("corrections = 2", 'corrections = "一"', "「corrections」项：值“一”应为整数"),
         ('"towns.csv" = "sha256:', '"towns.csv" = "md5:', "「checksums」项：towns.csv 的校验值应为 sha256"),
     ],
 )
@@ -364,7 +374,7 @@ def test_a_change_needs_a_log_line_naming_the_changed_file(data_copy):
     with pytest.raises(DataError, match="更正记录"):
         provenance.verify(data_copy, folder)  # logged but not yet recorded
     provenance.record_checksums(folder)
-    assert provenance.verify(data_copy, folder).corrections == 3
+    assert provenance.verify(data_copy, folder).corrections == 4
 
 
 def test_rerecorded_checksums_make_a_test_change_pass_only_the_checksum_check(data_copy):

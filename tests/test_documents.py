@@ -218,7 +218,7 @@ def test_record_with_its_rules(docx):
     issuer, printed = record.rows[1].cells
     assert (issuer.text, printed.text) == ("白水县人民政府办公室", "2024年5月11日印发")
     copies = record.rows[2].cells[0]
-    assert copies.text == "（共印5份）"
+    assert copies.text == "(共印5份)"  # as the issued circular printed it
     assert border(copies, "bottom") == border(cc, "top")  # the last rule closes the 版记
     assert record._tbl.tblPr.find(qn("w:tblpPr")) is None  # in the flow, not floating
 
@@ -337,3 +337,72 @@ def save_first_page(pdf: Path, name: str) -> Path:
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(folder / name)],
                    check=True)  # fmt: skip
     return folder / f"{name}.png"
+
+
+# --- the issued text, exactly ----------------------------------------------------------------------
+SOURCE = Path(__file__).resolve().parents[1] / "data" / "sources" / "2024Q1-baishui-circular.txt"
+
+
+def _docx_blocks(docx) -> list[str | list[list[str]]]:
+    """The .docx's body in order: a paragraph's text, or a table as rows of cell texts."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    blocks: list[str | list[list[str]]] = []
+    for element in docx.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            blocks.append(DocxParagraph(element, docx).text)
+        elif element.tag == qn("w:tbl"):
+            table = Table(element, docx)
+            blocks.append([[cell.text for cell in row.cells] for row in table.rows])
+    return blocks
+
+
+def test_the_2024q1_document_is_the_issued_circular_character_for_character(docx):
+    """Against the issued circular's text (data/sources/): the body, head to 成文日期, character for
+    character (line breaks and the spaces a PDF's text extraction leaves aside; the source's
+    "- " before 附件 is its list marker), brackets as printed; each attachment cell for cell; the
+    版记 line for line."""
+    source = SOURCE.read_text(encoding="utf-8")
+    head, _, rest = source.partition("附件 1\n")
+    blocks = _docx_blocks(docx)
+    first_table = next(n for n, block in enumerate(blocks) if isinstance(block, list) and len(block) > 5)
+    body = flat("".join(b for b in blocks[:first_table] if isinstance(b, str)).rsplit("附件1", 1)[0])
+    assert body == flat(head.replace("\n- 附件：", "\n附件：")), "正文与原文不一致"
+    assert "(四)" in body and "（四）" not in body
+
+    # Attachments: the source's tab-separated rows (its repeated header rows left out) against the
+    # .docx's rows, cell for cell (the unit names' printed line breaks aside).
+    source_rows = [
+        [flat(cell) for cell in line.split("\t")]
+        for line in rest.splitlines()
+        if "\t" in line and not line.startswith("办理部门")
+    ]
+    docx_rows = [
+        [flat(cell) for cell in row]
+        for block in blocks
+        if isinstance(block, list) and len(block) > 5
+        for row in block
+        if flat(row[0]) != "办理部门"
+    ]
+    assert len(docx_rows) == len(source_rows) == 58
+    assert docx_rows == source_rows
+    for printed in ("(包含联合派单)", "(共印5份)", "抄送：县委办，人大办，政协办，纪委办，人武部政工科。", "2024年5月11日印发"):
+        assert any(printed in flat(cell) for block in blocks for cell in _cells(block)), printed
+
+
+def _cells(block) -> list[str]:
+    return [block] if isinstance(block, str) else [cell for row in block for cell in row]
+
+
+def test_a_quarter_issued_without_a_seal_says_so_and_gets_the_no_seal_layout(data_copy):
+    """``sealed = false`` in circular.toml: signature and date by GB/T 9704 7.3.5.2."""
+    from hotline.data import provenance
+    from hotline.rules.history import History
+
+    toml = data_copy / "quarters" / "2024Q1" / "circular.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("copies_printed = 5\n", "copies_printed = 5\nsealed = false\n"), "utf-8")
+    provenance.append_corrections(data_copy, [["2026-12-07", "2024Q1", "circular.toml", "无印章", "测试"]])
+    provenance.record_checksums(toml.parent)
+    result = next(r for r in History.build(data_copy).results if str(r.id) == "2024Q1")
+    assert compose.official_document(result).sealed is False

@@ -66,7 +66,7 @@ def test_a_draft_is_edited_freely_and_never_on_the_public_site(data_copy):
     for drafts in (False, True):  # a logged "correction" of a draft would tell the public of it
         with pytest.raises(DataError, match="还是草稿，草稿直接修改即可") as problem:
             History.build(data_copy, drafts=drafts)
-        assert problem.value.line == 3
+        assert problem.value.line == 4
 
 
 def test_a_difference_is_explained_by_its_number_and_a_changed_number_asks_again(data_copy):
@@ -201,11 +201,11 @@ def test_a_new_unit_gets_the_next_id_of_its_category(data_copy):
 def test_the_feed_dates_an_entry_by_its_latest_correction(history, data_copy):
     from hotline.pages import feed
 
-    assert "<updated>2026-11-25T00:00:00+08:00</updated>" in feed.atom_feed(history, "http://x.cn/", "站")
+    assert "<updated>2026-12-07T00:00:00+08:00</updated>" in feed.atom_feed(history, "http://x.cn/", "站")
     logged_correction(data_copy, "quality_remark.md", "大部分群众诉求", "多数群众诉求")
     text = feed.atom_feed(History.build(data_copy), "http://x.cn/", "站")
-    assert text.count("<updated>2026-12-01T00:00:00+08:00</updated>") == 2  # the entry and the feed
-    assert "印发后有2处更正" in text
+    assert text.count("<updated>2026-12-15T00:00:00+08:00</updated>") == 2  # the entry and the feed
+    assert "印发后有3处更正" in text
 
 
 def test_a_logged_correction_cannot_be_erased_or_rewritten(data_copy):
@@ -281,7 +281,7 @@ def test_the_log_chain_and_the_issued_record_cannot_be_switched_off(data_copy):
         History.build(data_copy)
     with pytest.raises(DataError, match="没有更正记录的哈希链"):
         provenance.record_checksums(record.parent)  # "record again" cannot make a new one
-    record.write_text(text.replace("corrections = 1", "issued_on = 2024-05-11\ncorrections = 1"), "utf-8")
+    record.write_text(text.replace("corrections = 2", "issued_on = 2024-05-11\ncorrections = 2"), "utf-8")
     with pytest.raises(DataError, match="由 make issue 印发，来源记录中却没有印发公文的校验值"):
         History.build(data_copy)
 

@@ -127,6 +127,19 @@ def attachment_titles(result: QuarterResult) -> dict[str, str]:
 ATTACHMENT_SUBTITLE = "（包含联合派单）"
 
 
+def attachment_subtitle(result: QuarterResult) -> str:
+    """The attachments' subtitle: as the issued circular printed it, else GB/T's full-width form."""
+    return result.quarter.document.attachment_subtitle or ATTACHMENT_SUBTITLE
+
+
+def copies_note(result: QuarterResult) -> str | None:
+    """The copies printed, under the 印发 line: as printed, else （共印N份）; None when not stated."""
+    d = result.quarter.document
+    if d.copies_printed is None:
+        return None
+    return d.copies_note or f"（共印{d.copies_printed}份）"
+
+
 @dataclass(frozen=True)
 class AttachmentRow:
     """A row of an attachment table as printed: zero counts and points blank, sub-units under

@@ -36,6 +36,12 @@ class Document:
     date: dt.date
     cc: tuple[str, ...]
     copies_printed: int | None = None
+    # As the issued circular printed them, when it did not follow GB/T's full-width brackets
+    # (2024 Q1: "(包含联合派单)", "(共印5份)"); None gives the standard's form.
+    attachment_subtitle: str | None = None
+    copies_note: str | None = None
+    # Issued with a seal (GB/T 9704 7.3.5.1), as a circular like this is; false: 7.3.5.2.
+    sealed: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,20 @@ class Circular:
 
 
 TOP_KEYS = {"quarter", "example", "status", "document", "headline", "lists", "totals", "acknowledged"}
-DOCUMENT_KEYS = {"number", "title", "issuer", "addressees", "date", "cc", "copies_printed"}
+DOCUMENT_KEYS = {
+    "number",
+    "title",
+    "issuer",
+    "addressees",
+    "date",
+    "cc",
+    "copies_printed",
+    "attachment_subtitle",
+    "copies_note",
+    "sealed",
+}
+_SUBTITLE = re.compile(r"^[（(][^（）()]{1,30}[）)]$")
+_COPIES_NOTE = re.compile(r"^[（(]共印(\d+)份[）)]$")
 HEADLINE_KEYS = {
     "received",
     "completed",
@@ -203,7 +222,20 @@ def load_circular(path: Path, text: str, quarter: QuarterId) -> Circular:
         date=document_date,
         cc=tuple(read.name(f"document.cc[{n}]") for n in range(len(cc))),
         copies_printed=read.count("document.copies_printed", optional=True, least=1),
+        attachment_subtitle=read.text("document.attachment_subtitle", optional=True, limit=32),
+        copies_note=read.text("document.copies_note", optional=True, limit=32),
+        sealed=toml.get("document.sealed", bool, optional=True) is not False,
     )
+    if document.attachment_subtitle and not _SUBTITLE.match(document.attachment_subtitle):
+        raise toml.error("document.attachment_subtitle", "应为括号中的一句，如 (包含联合派单)，按原文照录")
+    if document.copies_note:
+        note = _COPIES_NOTE.match(document.copies_note)
+        if not note:
+            raise toml.error("document.copies_note", "应如 (共印5份)，按原文照录")
+        if int(note.group(1)) != document.copies_printed:
+            raise toml.error(
+                "document.copies_note", f"印数“{note.group(1)}”与 copies_printed = {document.copies_printed} 不一致"
+            )
 
     toml.check_keys("headline", HEADLINE_KEYS)
     received = read.count("headline.received", least=1)

@@ -197,7 +197,9 @@ def _paragraph(text: str, path: Path, line: int) -> Block:
     match = _POINT.match(text)
     if not match:
         return Paragraph(_inlines(text, path, line))
-    label = "（" + re.sub(r"[\s（）()]", "", match.group(1)) + "）"
+    # The label as written, brackets and the space after them included: an issued circular's text
+    # is reproduced as printed (2024 Q1 has "(四) " among "（一）" "（二）" "（三）").
+    label = re.sub(r"\s", "", match.group(1)) + (" " if text[match.end() : match.end() + 1].isspace() else "")
     inlines = _inlines(text, path, line)
     # The heading is the bold run that opens the point, or else its first sentence.
     first = inlines[0]

@@ -81,7 +81,7 @@ def _attachment(result: QuarterResult, kind: str) -> AttachmentTable:
     return AttachmentTable(
         number=schema.ATTACHMENT_NO[kind],
         title=wording.attachment_titles(result)[kind],
-        subtitle=wording.ATTACHMENT_SUBTITLE,
+        subtitle=wording.attachment_subtitle(result),
         header=wording.attachment_header(result, kind),
         rows=tuple(rows),
         total=total,
@@ -112,6 +112,8 @@ def official_document(result: QuarterResult) -> OfficialDocument:
         printed_by=d.issuer,
         printed_on=d.date,
         copies=d.copies_printed,
+        copies_note=wording.copies_note(result),
+        sealed=d.sealed,
         attachments=tuple(_attachment(result, k) for k in kinds),
         draft_note=DRAFT_NOTE if quarter.is_draft else None,
     )

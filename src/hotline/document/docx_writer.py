@@ -595,7 +595,7 @@ class _Writer:
             cell = copies_row.cells[0].merge(copies_row.cells[1])
             self._record_cell(cell, bottom=L.RECORD_THICK_MM)
             p = _format(cell.paragraphs[0], align=WD_ALIGN_PARAGRAPH.RIGHT, snap_to_grid=False, right=one)
-            _run(p, f"（共印{self.doc.copies}份）", L.DOCX_FANGSONG, L.RECORD_PT)
+            _run(p, self.doc.copies_note or f"（共印{self.doc.copies}份）", L.DOCX_FANGSONG, L.RECORD_PT)
         for row in table.rows:
             tr_pr = row._tr.get_or_add_trPr()
             _set(tr_pr, "w:cantSplit")

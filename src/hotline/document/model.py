@@ -101,6 +101,7 @@ class OfficialDocument:
     printed_by: str
     printed_on: datetime.date
     copies: int | None = None
+    copies_note: str | None = None  # （共印5份）, or as the issued circular printed it
     attachments: tuple[AttachmentTable, ...] = ()
     draft_note: str | None = None
     # Issued with a seal (GB/T 9704 7.3.5.1: the date four characters from the right, the issuer
@@ -143,7 +144,8 @@ def all_text(document: OfficialDocument) -> str:
         document.printed_by,
         fmt.date(document.printed_on) + "印发",
         "附件：",
-        "— 0123456789 —（共印份）草稿",
+        "— 0123456789 —草稿",
+        document.copies_note or "",
     ]
     parts.extend(attachment_note_lines(document.attachment_titles))
     if document.draft_note:

@@ -241,7 +241,7 @@ class QuarterPage:
                 )
             totals.append(shown)
         footer = ["总计", *totals] + [""] * (len(schema.POINT_COLUMNS) + 4)
-        caption = f"附件{schema.ATTACHMENT_NO[kind]}　{wording.attachment_titles(r)[kind]}{wording.ATTACHMENT_SUBTITLE}"
+        caption = f"附件{schema.ATTACHMENT_NO[kind]}　{wording.attachment_titles(r)[kind]}{wording.attachment_subtitle(r)}"
         return block(
             table(
                 f"attachment-{schema.ATTACHMENT_NO[kind]}",

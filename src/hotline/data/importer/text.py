@@ -49,11 +49,11 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 
 def _markdown(paragraphs: list[str]) -> str:
-    """Numbered points（一）… get their heading sentence in bold, as the site shows them."""
+    """Numbered points（一）… get their heading sentence in bold, as the site shows them; the
+    label is kept as printed (the circular's text is a record: "(四) " stays half-width)."""
     out = []
     for paragraph in paragraphs:
-        paragraph = re.sub(r"^[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*", r"（\1）", paragraph)
-        match = re.match(r"^(（[一二三四五六七八九十]+）[^。]*。)(.*)$", paragraph)
+        match = re.match(r"^([(（]\s*[一二三四五六七八九十]+\s*[)）]\s*[^。]*。)(.*)$", paragraph)
         out.append(f"**{match.group(1)}** {match.group(2)}" if match else paragraph)
     return "\n\n".join(out) + "\n"
 
@@ -100,6 +100,13 @@ def parse_circular_text(text: str, source: Path) -> Imported:
     put("document", "cc", cc[0].split("，") if cc else None)
     copies = _search(r"共印(\d+)份", flat)
     put("document", "copies_printed", int(copies[0]) if copies else None)
+    # Brackets as printed, where the circular did not use GB/T's full-width ones.
+    note = re.search(r"[(（]共印\d+份[)）]", flat)
+    if note and note.group(0).startswith("("):
+        put("document", "copies_note", note.group(0))
+    subtitle = next((m.group(0) for line in lines if (m := re.fullmatch(r"\(包含[^()（）]{1,20}\)", line.strip()))), None)
+    if subtitle:
+        put("document", "attachment_subtitle", subtitle)
 
     quarter = None
     q = _search(r"(\d{4})年第([一二三四])季度", doc.get("title", ""))

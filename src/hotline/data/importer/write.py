@@ -58,6 +58,8 @@ _HEADLINE_COMMENTS = {
 _FIELDS_BY_KEY = {f.key: f for f in HEADLINE_FIELDS}
 _COMPUTABLE = {f.key.removeprefix("headline.") for f in HEADLINE_FIELDS if f.computed}
 _DOCUMENT_KEYS = ("number", "title", "issuer", "addressees", "date", "cc", "copies_printed")
+# Written only when the source has them (brackets as printed, when not GB/T's).
+_AS_PRINTED_KEYS = {"attachment_subtitle": "原文附件副标题，按原文照录", "copies_note": "原文印数一行，按原文照录"}
 
 
 def _work_orders(imported: Imported) -> dict[str, int]:
@@ -98,6 +100,7 @@ def render_circular_toml(imported: Imported, quarter: QuarterId) -> str:
         return f'{key} = "{PLACEHOLDER}"  # {PLACEHOLDER}：{comment or key}'
 
     out += [text for key in _DOCUMENT_KEYS if (text := line(c["document"], key)) is not None]
+    out += [line(c["document"], key, why) for key, why in _AS_PRINTED_KEYS.items() if key in c["document"]]
     out += ["", "[headline]"]
     out += [text for key, comment in _HEADLINE_COMMENTS.items() if (text := line(c["headline"], key, comment))]
     head = c["headline"]
