@@ -51,7 +51,19 @@ def make_draft(data: Path, quarter: str = "2024Q2") -> Path:
     record = record.replace("〔2024〕29号", "〔2024〕45号").replace("2024-05-11", "2024-08-10")
     (folder / "provenance.toml").write_text(record + "\n[checksums]\n", encoding="utf-8")
     (folder / "problems.md").write_text("待填写：请按通报原文录入。\n", encoding="utf-8")
+    requirements = folder / "requirements.md"  # a draft's points in GB/T's full-width brackets
+    requirements.write_text(requirements.read_text(encoding="utf-8").replace("**(四) ", "**（四）"), "utf-8")
     return folder
+
+
+def test_a_half_width_point_label_in_a_draft_is_asked_to_be_corrected_not_rewritten(data_copy):
+    """An issued circular's text keeps "(四) " as printed; a draft follows GB/T 9704's （四）."""
+    folder = make_draft(data_copy)
+    requirements = folder / "requirements.md"
+    requirements.write_text(requirements.read_text(encoding="utf-8").replace("**（四）", "**(四) "), "utf-8")
+    found = [p for p in issue.problems(data_copy, "2024Q2") if "半角括号" in p]
+    assert found == [f"{requirements} 第9行：编号“(四)”用了半角括号，公文应为全角“（四）”，请改正"]
+    assert "**(四) " in requirements.read_text(encoding="utf-8")  # never rewritten behind staff's back
 
 
 def test_a_draft_is_edited_freely_and_never_on_the_public_site(data_copy):

@@ -132,6 +132,16 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 MAX_LENGTH = 20_000  # characters; a whole circular is about 5,000
 
 
+_HALF_WIDTH_LABEL = re.compile(r"^(?:\*\*)?\s*(\(\s*[一二三四五六七八九十]+\s*\)|\(\s*[一二三四五六七八九十]+\s*）|（\s*[一二三四五六七八九十]+\s*\))")
+
+
+def half_width_labels(text: str) -> list[tuple[int, str]]:
+    """Numbered points whose label uses a half-width bracket, as (line, label). An issued
+    circular's text keeps them as printed; a draft follows GB/T 9704's full-width （一）, so
+    ``make issue`` asks for them to be corrected (never silently rewritten)."""
+    return [(n, m.group(1)) for n, line in enumerate(text.split("\n"), start=1) if (m := _HALF_WIDTH_LABEL.match(line))]
+
+
 def parse(text: str, path: Path) -> Narrative:
     """Parse staff text (already decoded; see :mod:`hotline.data.files`) into a :class:`Narrative`."""
     if text.lstrip().startswith(PLACEHOLDER):

@@ -89,7 +89,11 @@ def _examined(data: Path, quarter: str) -> tuple[list[str], results.QuarterResul
     for name in schema.NARRATIVE_FILES.values():
         path = folder / name
         try:
-            narrative.parse(path.read_text(encoding="utf-8"), path)
+            text = path.read_text(encoding="utf-8")
+            narrative.parse(text, path)
+            for line, label in narrative.half_width_labels(text):
+                full = "（" + label.strip("()（） ") + "）"
+                found.append(f"{path} 第{line}行：编号“{label}”用了半角括号，公文应为全角“{full}”，请改正")
         except Placeholder:
             found.append(f"{schema.QUARTER_FILE_ZH[name]}（{path}）尚未填写：请按通报写好这一部分")
         except DataError as exc:
