@@ -239,7 +239,13 @@ def _toml(data, old: str, new: str):
         ("received = 1615", "recieved = 1615", "headline.recieved", 20, "未知的项“recieved”"),
         ("work_orders = 389", 'work_orders = "待填写"', "totals.town.work_orders", 62, "尚未填写"),
         ("copies_printed = 5", "copies_printed = true", "document.copies_printed", 15, "应为整数"),
-        ('copies_note = "(共印5份)"', 'copies_note = "(共印6份)"', "document.copies_note", 17, "与 copies_printed = 5 不一致"),
+        (
+            'copies_note = "(共印5份)"',
+            'copies_note = "(共印6份)"',
+            "document.copies_note",
+            17,
+            "与 copies_printed = 5 不一致",
+        ),
         ('copies_note = "(共印5份)"', 'copies_note = "共印5份"', "document.copies_note", 17, "按原文照录"),
         (
             'attachment_subtitle = "(包含联合派单)"',

@@ -387,7 +387,12 @@ def test_the_2024q1_document_is_the_issued_circular_character_for_character(docx
     ]
     assert len(docx_rows) == len(source_rows) == 58
     assert docx_rows == source_rows
-    for printed in ("(包含联合派单)", "(共印5份)", "抄送：县委办，人大办，政协办，纪委办，人武部政工科。", "2024年5月11日印发"):
+    for printed in (
+        "(包含联合派单)",
+        "(共印5份)",
+        "抄送：县委办，人大办，政协办，纪委办，人武部政工科。",
+        "2024年5月11日印发",
+    ):
         assert any(printed in flat(cell) for block in blocks for cell in _cells(block)), printed
 
 
@@ -401,7 +406,10 @@ def test_a_quarter_issued_without_a_seal_says_so_and_gets_the_no_seal_layout(dat
     from hotline.rules.history import History
 
     toml = data_copy / "quarters" / "2024Q1" / "circular.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("copies_printed = 5\n", "copies_printed = 5\nsealed = false\n"), "utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("copies_printed = 5\n", "copies_printed = 5\nsealed = false\n"),
+        "utf-8",
+    )
     provenance.append_corrections(data_copy, [["2026-12-07", "2024Q1", "circular.toml", "无印章", "测试"]])
     provenance.record_checksums(toml.parent)
     result = next(r for r in History.build(data_copy).results if str(r.id) == "2024Q1")

@@ -132,7 +132,9 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 MAX_LENGTH = 20_000  # characters; a whole circular is about 5,000
 
 
-_HALF_WIDTH_LABEL = re.compile(r"^(?:\*\*)?\s*(\(\s*[一二三四五六七八九十]+\s*\)|\(\s*[一二三四五六七八九十]+\s*）|（\s*[一二三四五六七八九十]+\s*\))")
+_HALF_WIDTH_LABEL = re.compile(
+    r"^(?:\*\*)?\s*(\(\s*[一二三四五六七八九十]+\s*\)|\(\s*[一二三四五六七八九十]+\s*）|（\s*[一二三四五六七八九十]+\s*\))"
+)
 
 
 def half_width_labels(text: str) -> list[tuple[int, str]]:

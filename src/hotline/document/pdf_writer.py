@@ -331,9 +331,7 @@ def _splice(pdf: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
         raise PrintError("PDF 的交叉引用表不是 LibreOffice 常见的格式")
     trailer = out.index(b"trailer", table_at)
     table = bytes(out[table_at:trailer])
-    table = _XREF_ENTRY.sub(
-        lambda m: (b"%010d" % moved(int(m[1])) if m[3] == b"n" else m[1]) + m[0][10:], table
-    )
+    table = _XREF_ENTRY.sub(lambda m: (b"%010d" % moved(int(m[1])) if m[3] == b"n" else m[1]) + m[0][10:], table)
     out[table_at:trailer] = table
     tail = bytes(out[startxref.start() :]).replace(startxref[1], str(table_at).encode(), 1)
     return bytes(out[: startxref.start()]) + tail
@@ -368,7 +366,9 @@ def reproducible(pdf: bytes, day: dt.date) -> bytes:
         head_end = body.index(b"stream") + len(b"stream")
         head_end += 2 if body[head_end : head_end + 2] == b"\r\n" else 1
         data_end = body.rindex(b"endstream")
-        data_end -= 2 if body[data_end - 2 : data_end] == b"\r\n" else (1 if body[data_end - 1 : data_end] in b"\r\n" else 0)
+        data_end -= (
+            2 if body[data_end - 2 : data_end] == b"\r\n" else (1 if body[data_end - 1 : data_end] in b"\r\n" else 0)
+        )
         icc = bytearray(zlib.decompress(body[head_end:data_end]))
         icc[24:36] = bytes(12)  # the ICC header's creation date and time
         packed = zlib.compress(bytes(icc), 9)
@@ -383,11 +383,19 @@ def reproducible(pdf: bytes, day: dt.date) -> bytes:
             edits.append((body_start + length.start(1), body_start + length.end(1), b"%d" % len(packed)))
     identity = re.search(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]", pdf)
     checksum = re.search(rb"/DocChecksum\s*/([0-9A-Fa-f]{32})", pdf)
-    blank = [(start, end, b"0" * (end - start)) for found in (identity, checksum) if found for start, end in (found.span(n) for n in range(1, found.re.groups + 1))]
+    blank = [
+        (start, end, b"0" * (end - start))
+        for found in (identity, checksum)
+        if found
+        for start, end in (found.span(n) for n in range(1, found.re.groups + 1))
+    ]
     body = _splice(pdf, edits + blank)
     digest = hashlib.md5(body, usedforsecurity=False).hexdigest().upper().encode()
     out = bytearray(body)
-    for found in (re.search(identity.re, body) if identity else None, re.search(checksum.re, body) if checksum else None):
+    for found in (
+        re.search(identity.re, body) if identity else None,
+        re.search(checksum.re, body) if checksum else None,
+    ):
         if found:
             for group in range(1, found.re.groups + 1):
                 start, end = found.span(group)

@@ -241,7 +241,8 @@ class QuarterPage:
                 )
             totals.append(shown)
         footer = ["总计", *totals] + [""] * (len(schema.POINT_COLUMNS) + 4)
-        caption = f"附件{schema.ATTACHMENT_NO[kind]}　{wording.attachment_titles(r)[kind]}{wording.attachment_subtitle(r)}"
+        title = wording.attachment_titles(r)[kind]
+        caption = f"附件{schema.ATTACHMENT_NO[kind]}　{title}{wording.attachment_subtitle(r)}"
         return block(
             table(
                 f"attachment-{schema.ATTACHMENT_NO[kind]}",

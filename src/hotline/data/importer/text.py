@@ -104,7 +104,9 @@ def parse_circular_text(text: str, source: Path) -> Imported:
     note = re.search(r"[(（]共印\d+份[)）]", flat)
     if note and note.group(0).startswith("("):
         put("document", "copies_note", note.group(0))
-    subtitle = next((m.group(0) for line in lines if (m := re.fullmatch(r"\(包含[^()（）]{1,20}\)", line.strip()))), None)
+    subtitle = next(
+        (m.group(0) for line in lines if (m := re.fullmatch(r"\(包含[^()（）]{1,20}\)", line.strip()))), None
+    )
     if subtitle:
         put("document", "attachment_subtitle", subtitle)
 
