@@ -1,8 +1,8 @@
 """The official document as LibreOffice lays it out, which is the published PDF (one layout): read
-back with pypdf and pdftotext, measured against GB/T 9704-2012. Three documents are made in one
+back with pypdf and pdftotext, measured against GB/T 9704-2012. Four documents are made in one
 batch, as the build makes them: 2024 Q1, one whose attachments end on an odd page (the 版记 on the
-next, numbered), and one whose 版记 has no room on the even page the content ends on (a blank page,
-then the 版记; both unnumbered)."""
+next, numbered), one whose 版记 has no room on the even page the content ends on (a blank page,
+then the 版记; both unnumbered), and a draft (its header moves LibreOffice's page top)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ def made(q1_result, tmp_path_factory) -> dict[str, tuple[object, Path, Path]]:
             q1, attachments=(towns, dataclasses.replace(departments, rows=departments.rows[:5]))
         ),
         "blank": dataclasses.replace(q1, cc=tuple(f"{name}人民政府办公室" for name in "甲乙丙丁戊己庚辛壬癸子丑寅卯")),
+        # A draft's header (草稿) makes LibreOffice start the 版记's page higher: measured and moved.
+        "draft": dataclasses.replace(q1, draft_note="草稿", body=q1.body[:-3]),
     }
     items = [(document, folder / f"{name}.docx", folder / f"{name}.pdf") for name, document in variants.items()]
     pdf_writer.make_documents(items, fonts.fonts_dir(), pdf_writer.soffice())
@@ -86,7 +88,7 @@ def test_every_punctuation_mark_survives_the_layout(made):
         assert needle in text
 
 
-@pytest.mark.parametrize("name", ["q1", "odd", "blank"])
+@pytest.mark.parametrize("name", ["q1", "odd", "blank", "draft"])
 def test_the_record_closes_the_last_even_page(made, name):
     """GB/T 9704: the 版记 on the last, even page, rules 0.35 / 0.25 / 0.35 mm (the thin one drawn at
     Word's nearest, 0.265 mm), the last on the text block's foot."""

@@ -22,6 +22,7 @@ is most of the time taken; a document is measured on its last three pages only.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -59,8 +60,11 @@ FOOT_PT = L.MARGIN_BOTTOM_MM * L.PT_PER_MM  # the text block's foot
 # How far above the foot the last rule is aimed: LibreOffice rounds positions to twips, and a rule a
 # hair too low would send the whole 版记 to the next page.
 SAFETY_PT = 1.0
-# The second layout is accepted when the last rule is this close to the foot.
+# A layout is accepted when the last rule is this close to the foot.
 TOLERANCE_PT = 3.0
+# Layouts of one document at most: the first; the 版记 under the content or after a blank page;
+# a correction of its height.
+MAX_PASSES = 3
 
 
 class PrintError(RuntimeError):
@@ -276,23 +280,29 @@ def settled(first: Layout) -> bool:
     )
 
 
-def placement(first: Layout) -> RecordPlacement | None:
-    """Where the 版记 goes, from the first layout (:func:`first_placement`); None when that layout
-    is already the document (the content ended on an odd page, the 版记 on the next).
+def placement(layout: Layout, tried: RecordPlacement) -> RecordPlacement | None:
+    """Where the 版记 goes next, from the layout made with ``tried``; None when that layout is the
+    document (the content ended on an odd page, the 版记 on the next, at the foot).
 
-    Content ending on an even page N left a blank page before the 版记: with room under the content,
-    the 版记 goes to N's foot; without, a blank page stays before it and neither is numbered
-    (GB/T 9704 7.5). A 版记 taller than reckoned is placed again on its own page."""
-    height = first.record_height
-    if not first.blank_before:
-        if settled(first):
-            return None
-        return RecordPlacement(space_pt=fresh_page_space(height), even_page=True)
-    if first.content_foot is not None:
-        space = first.content_foot - 1 - height - FOOT_PT - SAFETY_PT
-        if space >= 0:
-            return RecordPlacement(space_pt=space)
-    return RecordPlacement(space_pt=fresh_page_space(height), blank_page=True)
+    Content ending on an even page N left a blank page before the 版记 of the even-page section:
+    with room under the content, the 版记 goes to N's foot; without, a blank page stays before it
+    and neither is numbered (GB/T 9704 7.5). A 版记 on the right page but off the foot (taller
+    than reckoned, or a page LibreOffice starts higher, as under a draft's header) is moved by the
+    distance measured."""
+    height, last = layout.record_height, layout.rules[-1]
+    if tried.even_page and layout.blank_before:
+        if layout.content_foot is not None:
+            space = layout.content_foot - 1 - height - FOOT_PT - SAFETY_PT
+            if space >= 0:
+                return RecordPlacement(space_pt=space)
+        return RecordPlacement(space_pt=fresh_page_space(height), blank_page=True)
+    if settled(layout):
+        return None
+    if layout.pages % 2 == 0 and {rule.page for rule in layout.rules} == {layout.pages}:
+        return dataclasses.replace(tried, space_pt=max(0.0, tried.space_pt + last.y - FOOT_PT - SAFETY_PT))
+    if not tried.even_page:  # the room measured under the content was not there
+        return RecordPlacement(space_pt=fresh_page_space(height), blank_page=True)
+    return None  # check() names what is wrong
 
 
 def check(final: Layout) -> None:
@@ -414,23 +424,26 @@ def _write(documents: list[tuple[OfficialDocument, RecordPlacement]], folder: Pa
 
 def make_documents(items: list[tuple[OfficialDocument, Path, Path]], fonts_dir: Path, executable: str) -> None:
     """Write each ``(document, docx, pdf)``: the .docx with its 版记 placed, and its PDF printed by
-    LibreOffice (one LibreOffice run for the whole list, and one more for those whose content
-    ends on an even page)."""
+    LibreOffice (one LibreOffice run for the whole list, one more for those whose content ends
+    on an even page, and a last for any 版记 still off the foot)."""
     if not items:
         return
     with tempfile.TemporaryDirectory(prefix="official-doc-") as tmp:
         folder = Path(tmp)
         office = Office(folder, Path(fonts_dir), executable)
         documents = [document for document, _, _ in items]
-        docx = _write([(document, first_placement(document)) for document in documents], folder / "first")
-        pdfs = office.convert(docx, folder / "first-pdf")
+        tried = [first_placement(document) for document in documents]
+        docx = _write(list(zip(documents, tried, strict=True)), folder / "pass1")
+        pdfs = office.convert(docx, folder / "pass1-pdf")
         layouts = [measure(pdf.read_bytes()) for pdf in pdfs]
-        again = {n: place for n, layout in enumerate(layouts) if (place := placement(layout)) is not None}
-        if again:
-            second = _write([(documents[n], place) for n, place in again.items()], folder / "second")
-            printed = office.convert(second, folder / "second-pdf")
-            for n, made_docx, made_pdf in zip(again, second, printed, strict=True):
-                docx[n], pdfs[n], layouts[n] = made_docx, made_pdf, measure(made_pdf.read_bytes())
+        for attempt in range(2, 2 + MAX_PASSES - 1):
+            again = {n: place for n, layout in enumerate(layouts) if (place := placement(layout, tried[n])) is not None}
+            if not again:
+                break
+            written = _write([(documents[n], place) for n, place in again.items()], folder / f"pass{attempt}")
+            printed = office.convert(written, folder / f"pass{attempt}-pdf")
+            for (n, place), made_docx, made_pdf in zip(again.items(), written, printed, strict=True):
+                tried[n], docx[n], pdfs[n], layouts[n] = place, made_docx, made_pdf, measure(made_pdf.read_bytes())
         for (document, docx_path, pdf_path), final, made, layout in zip(items, docx, pdfs, layouts, strict=True):
             check(layout)
             shutil.copyfile(final, docx_path)
