@@ -240,3 +240,10 @@ def project_data_untouched():
     after = _tree_digest(DATA)
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
     assert not changed, f"a test changed the project's data/: {changed}"
+
+
+def scroll_to_every_image(page) -> None:
+    """Bring each image of the page's main part into view and wait until all have loaded."""
+    for image in page.locator("main img").all():
+        image.scroll_into_view_if_needed()
+    page.wait_for_function("[...document.querySelectorAll('main img')].every(e => e.complete)")

@@ -107,3 +107,58 @@ def test_a_unit_chart_is_drawn_again_after_a_matplotlib_upgrade(history, tmp_pat
         assert generated._chart_files(rows, name, tmp_path) != before
     finally:
         generated._chart_code.cache_clear()
+
+
+# --- a government site's identifiers and contact (issue 22): optional, each checked against its form ---
+
+PORTAL = "      portal_url: http://www.baishui.gov.cn/\n"
+
+
+@pytest.mark.parametrize(
+    ("added", "message"),
+    [
+        ('site_code: "61052700"', "「site_code」：“61052700”格式不对：网站标识码应为10位数字或字母"),
+        ("site_code: 6105-27000", "「site_code」：“6105-27000”格式不对"),
+        ("icp_record: ICP备05001234号", "「icp_record」：“ICP备05001234号”格式不对：ICP备案号应写成"),
+        ("icp_record: 陕ICP备05001234", "「icp_record」：.*格式不对"),
+        ("police_record: 陕公网安备61052702号", "「police_record」：.*格式不对：公安备案号应写成"),
+        ('police_record: "陕公网安备 61052702000123号<script>"', "「police_record」：.*格式不对"),
+        ("contact_phone: 电话0913", "「contact_phone」：“电话0913”格式不对：联系电话只能由数字"),
+        ("contact_email: web@", "「contact_email」：“web@”格式不对：电子邮箱应写成"),
+        ('contact_email: "a@b.cn?cc=x@evil.example"', "「contact_email」：.*格式不对"),
+        ('feedback_url: "javascript:alert(1)"', "「feedback_url」：“javascript:alert\\(1\\)”不是网址"),
+        ('feedback_url: "mailto:web@baishui.gov.cn?subject=x"', "「feedback_url」：.*mailto: 后应是一个电子邮箱"),
+        ('feedback_url: "https://admin@evil.example/"', "「feedback_url」：.*网址中不能带用户名或密码"),
+        ('site_code: "61052700\\u202e01"', "「site_code」：含有不可见的字符（U\\+202E）"),
+    ],
+)
+def test_a_wrong_identifier_or_contact_is_named_with_its_line(tmp_path, added, message):
+    root = project_copy(tmp_path)
+    config = root / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert PORTAL in text
+    config.write_text(text.replace(PORTAL, PORTAL + f"      {added}\n"), encoding="utf-8")
+    line = text[: text.index(PORTAL)].count("\n") + 2
+    with pytest.raises(BuildError, match=f"网站设置有误：{re.escape(str(config))} 第{line}行{message}"):
+        SiteConfig.load(root)
+
+
+def test_the_identifiers_in_their_forms_are_accepted(tmp_path):
+    root = project_copy(tmp_path)
+    config = root / "_config.yml"
+    added = "".join(
+        f"      {line}\n"
+        for line in (
+            'site_code: "6105270001"',
+            "icp_record: 陕ICP备05001234号-1",
+            "police_record: 陕公网安备 61052702000123号",
+            'contact_phone: "0913-6123456"',
+            "contact_email: web@baishui.gov.cn",
+            "feedback_url: mailto:web@baishui.gov.cn",
+        )
+    )
+    config.write_text(config.read_text(encoding="utf-8").replace(PORTAL, PORTAL + added), encoding="utf-8")
+    assert SiteConfig.load(root).county == "白水县"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("mailto:web@baishui.gov.cn", "https://www.baishui.gov.cn/"), encoding="utf-8")
+    SiteConfig.load(root)

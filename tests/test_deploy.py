@@ -29,7 +29,7 @@ import pytest
 
 from hotline.site import deploy, publish
 
-from .conftest import REPO
+from .conftest import REPO, scroll_to_every_image
 
 SCRIPT = REPO / "scripts" / "publish_site.py"
 NGINX_CONF = REPO / "deploy" / "nginx.conf"
@@ -675,6 +675,7 @@ def test_in_chromium_the_pages_from_nginx_render_with_no_policy_violation(nginx,
             assert page.evaluate(
                 "[...document.styleSheets].some(s => (s.href || '').includes('hotline.css') && s.cssRules.length > 0)"
             ), path
+            scroll_to_every_image(page)  # the charts load when scrolled near (loading="lazy")
             images = page.eval_on_selector_all("main img", "els => els.map(e => [e.src, e.naturalWidth])")
             assert all(width > 0 for _, width in images), (path, images)
             no_violation(path)

@@ -11,8 +11,9 @@ import pytest
 from hotline.data import schema
 from hotline.data.circular import Acknowledgement
 from hotline.data.files import DataFolder
+from hotline.data.quarter_id import QuarterId
 from hotline.examples import generate as examples
-from hotline.rules import checks, results, scoring
+from hotline.rules import checks, extremes, full_marks, moves, periods, results, scoring, totals
 from hotline.rules.history import History
 
 from .conftest import DATA
@@ -232,3 +233,134 @@ def test_the_history_survives_being_saved_for_the_notebooks(demo, tmp_path):
     again = History.open(DATA, demo.save(tmp_path / "history.pickle"))
     assert again.units.equals(demo.units)
     assert [r.checks for r in again.results] == [r.checks for r in demo.results]
+
+
+# --- derived rules, each written once (rules.totals, periods, moves, extremes, full_marks) ---------------
+
+
+def test_sums_over_kinds_are_the_sums_of_each_attachment(q1_result):
+    sums = q1_result.sums
+    assert totals.by_kind(sums, "work_orders") == (389, 1170)
+    assert totals.overall(sums, "work_orders") == 1559
+    assert totals.overall(sums, "overdue") == sum(totals.by_kind(sums, "overdue")) == 6
+    only_towns = totals.attachment_sums(q1_result.units[q1_result.units["kind"] == schema.TOWN])
+    assert only_towns[schema.DEPARTMENT] == {c.key: 0 for c in schema.COUNT_COLUMNS}
+
+
+def test_the_checks_and_a_drafts_headline_use_the_same_sums(q1, q1_result, registry):
+    assert q1_result.check("received").operands == (56, *totals.by_kind(q1_result.sums, "work_orders"))
+    assert q1_result.check("redone").operands == totals.by_kind(q1_result.sums, "redone")
+    draft = replace(q1, headline=replace(q1.headline, redone=None), status="draft")
+    assert results.compute(draft, registry).headline.redone == totals.overall(q1_result.sums, "redone") == 12
+
+
+Q = QuarterId.parse
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "missing"),
+    [
+        ("2023Q4", "2024Q1", ()),
+        ("2023Q3", "2024Q1", ("2023Q4",)),
+        ("2023Q1", "2024Q1", ("2023Q2", "2023Q3", "2023Q4")),
+        ("2024Q1", "2024Q1", ()),
+    ],
+)
+def test_the_quarters_missing_between_two(earlier, later, missing):
+    assert periods.missing_between(Q(earlier), Q(later)) == tuple(Q(m) for m in missing)
+    assert periods.consecutive(Q(earlier), Q(later)) is (Q(later).previous == Q(earlier))
+
+
+def test_a_quarter_is_compared_with_the_latest_earlier_one_with_data():
+    quarters = [Q("2023Q2"), Q("2023Q3"), Q("2024Q1"), Q("2024Q2")]
+    assert periods.previous(quarters, 0) is None
+    assert periods.previous(quarters, 1) == periods.Previous(Q("2023Q2"), 0, ())
+    gap = periods.previous(quarters, 2)
+    assert (gap.period, gap.index, gap.skipped, gap.adjacent) == (Q("2023Q3"), 1, (Q("2023Q4"),), False)
+    assert periods.previous(quarters, 3).adjacent
+    with pytest.raises(ValueError, match="out of order"):
+        periods.previous([Q("2024Q2"), Q("2024Q1")], 1)
+
+
+def test_rank_moves_are_numbers_against_the_quarter_compared_with():
+    quarters = [Q("2023Q3"), Q("2024Q1"), Q("2024Q2")]  # 2023Q4 missing
+    ranks = pd.DataFrame(
+        {"2023Q3": [1, 2, pd.NA, 3], "2024Q1": [2, 1, 3, pd.NA], "2024Q2": [2, pd.NA, 1, pd.NA]},
+        index=["A", "B", "C", "D"],
+        dtype="Int64",
+    )
+    found = moves.rank_moves(ranks, quarters)
+    status = {unit: [m.status for m in row] for unit, row in found.items()}
+    assert status == {
+        "A": [moves.FIRST, moves.DOWN, moves.SAME],
+        "B": [moves.FIRST, moves.UP, moves.GONE],
+        "C": [moves.ABSENT, moves.NEW, moves.UP],
+        "D": [moves.FIRST, moves.GONE, moves.ABSENT],
+    }
+    a_in_2024q1 = found["A"][1]
+    assert (a_in_2024q1.rank, a_in_2024q1.before, a_in_2024q1.places) == (2, 1, 1)
+    assert a_in_2024q1.compared_with.skipped == (Q("2023Q4"),)  # across the gap, and it knows it
+    assert found["C"][2].places == 2
+
+
+def test_the_lowest_is_every_unit_with_the_lowest_score_in_the_given_order():
+    frame = pd.DataFrame({"unit": ["甲", "乙", "丙", "丁"], "score": [90.0, 70.0, 95.0, 70.0]})
+    assert extremes.lowest(frame, "score")["unit"].tolist() == ["乙", "丁"]
+    assert extremes.lowest(frame.iloc[0:0], "score").empty
+    assert extremes.largest(frame, "score", 2)["unit"].tolist() == ["丙", "甲"]
+    assert extremes.smallest(frame, "score", 3)["unit"].tolist() == ["乙", "丁", "甲"]
+    matrix = pd.DataFrame({"q1": [90.0, 100.0, 80.0], "q2": [float("nan"), 90.0, 100.0]}, index=["甲", "乙", "丙"])
+    assert extremes.lowest_average(matrix, 2).tolist() == ["甲", "丙"]  # both 90 (甲 over one quarter): matrix order
+
+
+def test_below_full_marks_lowest_first_counted_by_kind(q1_result):
+    below = full_marks.below(q1_result.ranking)
+    assert (below["composite_score"] < scoring.MAX_SCORE).all()
+    assert below["composite_score"].is_monotonic_increasing
+    counts = full_marks.count_by_kind(q1_result.ranking)
+    assert list(counts) == [schema.TOWN, schema.DEPARTMENT] and sum(counts.values()) == len(below)
+    matrix = pd.DataFrame({"a": [100.0, 99.0], "b": [float("nan"), 80.0]})
+    assert full_marks.count(matrix) == 2
+
+
+def test_a_run_below_full_marks_is_broken_by_a_missing_quarter():
+    quarters = [Q("2023Q2"), Q("2023Q3"), Q("2024Q1"), Q("2024Q2")]  # 2023Q4 missing
+    matrix = pd.DataFrame(
+        {
+            "2023Q2": [90.0, 100.0, 90.0],
+            "2023Q3": [90.0, 95.0, 90.0],
+            "2024Q1": [90.0, 95.0, 100.0],
+            "2024Q2": [100.0, 95.0, 90.0],
+        },
+        index=["A", "B", "C"],
+    )
+    assert full_marks.runs(matrix, quarters) == [
+        ("A", ("2023Q2", "2023Q3")),
+        ("B", ("2024Q1", "2024Q2")),
+        ("C", ("2023Q2", "2023Q3")),
+    ]
+    assert full_marks.runs(matrix, quarters, 3) == []
+    no_gap = [Q("2023Q1"), Q("2023Q2"), Q("2023Q3"), Q("2023Q4")]  # the same columns, had they been consecutive
+    assert full_marks.runs(matrix, no_gap, 3) == [
+        ("A", ("2023Q2", "2023Q3", "2024Q1")),
+        ("B", ("2023Q3", "2024Q1", "2024Q2")),
+    ]
+
+
+def test_changes_and_moves_after_a_gap_are_from_the_latest_earlier_quarter(demo):
+    gapped = without(demo, "2024Q3")
+    values, deltas = gapped.changes()
+    assert deltas.loc["received", "2024Q4"] == values.loc["received", "2024Q4"] - values.loc["received", "2024Q2"]
+    ((quarter, before),) = gapped.gaps()
+    assert (str(quarter), str(before.period), before.skipped) == ("2024Q4", "2024Q2", (Q("2024Q3"),))
+    ranks = gapped.ranks()
+    for unit_id, row in gapped.rank_moves().items():
+        move = row[-1]
+        assert move.before == (None if pd.isna(ranks.loc[unit_id, "2024Q2"]) else int(ranks.loc[unit_id, "2024Q2"]))
+
+
+def without(history: History, quarter: str) -> History:
+    """A history with one quarter left out: a gap."""
+    kept = tuple(r for r in history.results if str(r.id) != quarter)
+    units = history.units[history.units["quarter"] != quarter].reset_index(drop=True)
+    return replace(history, results=kept, units=units)

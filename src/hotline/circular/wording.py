@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from hotline.circular import fmt
 from hotline.data import narrative, schema
+from hotline.rules import totals
 from hotline.rules.checks import Check
 from hotline.rules.results import QuarterResult
 
@@ -53,7 +54,7 @@ def basic_situation(result: QuarterResult) -> tuple[Sentence, ...]:
     def problem(column: schema.Column) -> Figure:
         stated = getattr(h, column.key)  # a draft's is computed (see results.stated_headline)
         if stated is None:  # an issued circular that did not state it: the tables' sum
-            stated = sums[schema.TOWN][column.key] + sums[schema.DEPARTMENT][column.key]
+            stated = totals.overall(sums, column.key)
         return Figure(fmt.count(stated), check(column.key))
 
     joint = "全部办结" if h.joint_dispatch_outstanding == 0 else f"{h.joint_dispatch_outstanding}件尚未办结"

@@ -27,7 +27,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from hotline.circular import fmt
@@ -634,7 +634,8 @@ class _Writer:
                 _run(p, "草稿　仅供审核", L.DOCX_HEITI, L.RECORD_PT, color=RED)
 
     @staticmethod
-    def _record_cell(cell: _Cell, top: float | None = None, bottom: float | None = None) -> None:
+    def _record_cell(cell, top: float | None = None, bottom: float | None = None) -> None:
+        """``cell``: a cell of a python-docx table (its class is private to python-docx, so unnamed here)."""
         tc_pr = cell._tc.get_or_add_tcPr()
         borders = _set(tc_pr, "w:tcBorders")
         for side, width in (("top", top), ("bottom", bottom)):

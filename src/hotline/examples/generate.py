@@ -18,6 +18,8 @@ from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.quarters import Quarter, load_all
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE
 from hotline.rules import scoring
+from hotline.rules.rates import percentage
+from hotline.rules.totals import attachment_sums, overall
 
 EXAMPLE_NOTE = "示例数据：本季度的数字由程序随机生成，仅用于演示网站的历史比较功能，不是真实通报。"
 # A renamed unit and a new one, so that the history follows a unit across a rename.
@@ -76,14 +78,9 @@ def _write_quarter(folder: Path, quarter: QuarterId, tables: dict[str, list[dict
         (folder / schema.ATTACHMENT_FILE[kind]).write_text("\n".join(lines) + "\n", encoding="utf-8")
         all_rows.append(frame.assign(score=frame["unit"].map(scores)))
     frame = pd.concat(all_rows)
-    sums = {
-        kind: {
-            k: int(frame.loc[frame["kind"] == kind, k].sum()) for k in ("work_orders", "extended", "redone", "overdue")
-        }
-        for kind in tables
-    }
-    received = answered + sums[schema.TOWN]["work_orders"] + sums[schema.DEPARTMENT]["work_orders"]
-    totals = {k: sums[schema.TOWN][k] + sums[schema.DEPARTMENT][k] for k in ("extended", "redone", "overdue")}
+    sums = attachment_sums(frame)
+    received = answered + overall(sums, "work_orders")
+    totals = {k: overall(sums, k) for k in ("extended", "redone", "overdue")}
     outstanding = frame.sort_values("overdue", ascending=False).iloc[0]
     ranking = scoring.rank(scoring.composite_scores(frame.drop(columns="score")))
     best = scoring.best_units(ranking)
@@ -105,7 +102,7 @@ cc = ["县委办", "人大办", "政协办", "纪委办", "人武部政工科"]
 received = {received}
 completed = {received - 1}
 completed_as_of = {quarter.year + (quarter.number == 4)}-{(quarter.number * 3) % 12 + 1:02d}-20
-completion_rate_pct = {round(100 * (received - 1) / received, 1)}
+completion_rate_pct = {percentage(received - 1, received, scoring.COMPLETION_RATE_DECIMALS)}
 extended = {totals["extended"]}
 redone = {totals["redone"]}
 overdue = {totals["overdue"]}
@@ -114,7 +111,7 @@ assigned_towns = {sums[schema.TOWN]["work_orders"]}
 assigned_departments = {sums[schema.DEPARTMENT]["work_orders"]}
 joint_dispatch = {answered - 5}
 joint_dispatch_outstanding = 0
-overdue_rate_pct = {round(100 * totals["overdue"] / received, 2)}
+overdue_rate_pct = {percentage(totals["overdue"], received, scoring.OVERDUE_RATE_DECIMALS)}
 satisfaction_change_pts = {(quarter.number - 2) * 0.5}
 satisfaction_compared_with = "{previous}"
 

@@ -1,8 +1,15 @@
-"""Charts for the site, laid out in a CJK font shipped by a pinned Python package.
+"""Charts for the site, drawn for a phone first, laid out in a CJK font shipped by a pinned Python package.
 
-- Charts are SVG: sharp on any screen, a few tens of kilobytes, their words real text. They are
-  laid out about 480 CSS pixels wide with 11-point labels, so that on a 375-pixel phone, shown at
-  about 70%, every label is still legible; on a desktop they show at their own size.
+- Charts are SVG: sharp on any screen, a few tens of kilobytes, their words real text. A page
+  scales a chart to its column: 480 CSS pixels wide on a desktop, about 343 on a 375-pixel phone
+  (71%). So every word and number is 13 points (17 CSS pixels at full size, 12.4 on that phone):
+  nothing in a chart is smaller, and :data:`TEXT_PT` is the only text size.
+- Phone-shaped: a bar chart gives each unit a line of text (its name at the left, its value at the
+  right) above its bar, so long names never squeeze the bars into a corner; small multiples are one
+  column; the heatmap puts at most four quarters side by side and more in panels one below another.
+- A chart has no title of its own: its caption on the page says what it is (HTML wraps; a title
+  drawn in the SVG was cut off on a phone). Whatever colour means is in a legend (or a colour bar),
+  and every colour that means something has a contrast of at least 3:1 with the white background.
 - Text is laid out with the bundled Noto Sans CJK SC and drawn by the reader's own Chinese font
   (any phone or office computer has one).
 - A label the font cannot draw raises instead of silently becoming a box: see :func:`render`.
@@ -30,30 +37,54 @@ import matplotlib
 if not os.environ.get("MPLBACKEND"):  # a Jupyter kernel sets its inline backend; elsewhere draw off-screen
     matplotlib.use("Agg")
 
+import matplotlib.patches
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
-from matplotlib import font_manager
+from matplotlib import font_manager, transforms
+from matplotlib.ticker import MaxNLocator
 
 from hotline.data import schema
 from hotline.pages.figures import Chart, numbered  # noqa: F401  (the charts' type, and figure numbers)
+from hotline.rules import extremes, full_marks, totals
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FONT_FAMILY = "Noto Sans CJK SC"
 # The reader's browser draws the words: the bundled font's name first, then common Chinese fonts.
 FONT_STACK = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies (no red/green pair).
-KIND_COLOURS = {schema.TOWN: "#E69F00", schema.DEPARTMENT: "#0072B2"}
-PROBLEM_COLOURS = {"extended": "#56B4E9", "redone": "#E69F00", "overdue": "#000000"}
-MISMATCH_COLOUR = "#CC79A7"
-WIDTH_IN = 5.0  # 480 CSS pixels
-LABEL_PT = 11  # unit names and values
-SMALL_PT = 9.5  # ticks and legends
+# Okabe–Ito colours, each at least 3:1 against white (graphics, WCAG 1.4.11) and told apart with
+# the common colour-vision deficiencies (no red/green pair): vermillion 3.9:1, blue 5.2:1, black.
+VERMILLION, BLUE, BLACK = "#D55E00", "#0072B2", "#000000"
+KIND_COLOURS = {schema.TOWN: VERMILLION, schema.DEPARTMENT: BLUE}
+PROBLEM_COLOURS = {"extended": BLUE, "redone": VERMILLION, "overdue": BLACK}
+MISMATCH_COLOUR = "#AA3377"  # 6.1:1; drawn as a diamond, so it is not told by colour alone
+SCORE_COLOUR = BLUE
+GUIDE_COLOUR = "#C8C8C8"  # a light line from the axis to a dot: a guide, not information
+STRIPE_COLOUR = "#F2F2F2"  # every other row of a bar chart: a guide, not information
+RULE_COLOUR = "#555555"  # the full-marks line and the heatmap's frame: 7.5:1
+WIDTH_IN = 5.0  # 480 CSS pixels: a page shows it at that width on a desktop, scaled down on a phone
+TEXT_PT = 13.0  # every word and number: at 343/480 of 13 pt × 4/3, 12.4 CSS pixels on a 375-pixel phone
+# A row of a bar chart, in points: a line of text (baseline 13 pt below the row's top), then the
+# bar (6 pt high, just under the text's descenders), then about 2 pt to the next row's text; every
+# other row on a light band. A name too long for its line (which it shares with the value) takes
+# a further line of LINE_PT.
+ROW_PT, BASELINE_PT, BAR_PT, LINE_PT = 22.0, 13.0, 6.0, 16.0
+EDGE_PT = 4.0  # white margin around a chart
+LEGEND_PT = 26.0  # a one-line legend above a chart
+AXIS_PT = 22.0  # a line of tick labels
 # A bar chart of more units than this is too tall to read (and slow to draw): it shows the units
 # that matter most and says so; every unit is in the page's tables and on its own page.
 MAX_BARS = 60
-# Over more quarters than this a chart stops labelling every value (trends) or shows the latest
-# ones only (heatmap); the comparison tables keep every quarter.
+# Over more quarters than this a chart shows the latest ones only (heatmap); the comparison
+# tables keep every quarter.
 MAX_LABELLED_QUARTERS = 12
+# A line chart labels each point with its value up to this many quarters (more would overlap on a
+# phone), and only the latest point beyond.
+MAX_VALUE_LABELS = 6
+# At most this many quarter names under an axis, and quarters side by side in a heatmap panel.
+MAX_QUARTER_NAMES = 5
+HEATMAP_QUARTERS = 4
+_ZH_NUMERAL = {"1": "一", "2": "二", "3": "三", "4": "四"}
 
 
 _kept: tuple[Path, str] | None = None  # where drawn charts are kept, and the key of the code
@@ -121,7 +152,7 @@ def use_cjk_font() -> None:
         {
             "font.family": "sans-serif",
             "font.sans-serif": [FONT_FAMILY],
-            "font.size": SMALL_PT,
+            "font.size": TEXT_PT,
             "axes.unicode_minus": False,
             "svg.hashsalt": "hotline",
             "svg.fonttype": "none",
@@ -133,8 +164,8 @@ def use_cjk_font() -> None:
 def render(figure, laid_out: bool = True) -> bytes:
     """SVG bytes of a figure, failing on any glyph the font lacks; byte-identical between runs.
 
-    Charts are laid out by matplotlib's constrained layout at their fixed width (long unit names
-    narrow the plot, never widen the chart), so they are saved as they are (``laid_out``)."""
+    Charts are laid out at their fixed width (long unit names take more lines or narrow the plot,
+    never widen the chart), so they are saved as they are (``laid_out``)."""
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
@@ -143,105 +174,239 @@ def render(figure, laid_out: bool = True) -> bytes:
         )
     plt.close(figure)
     svg = buffer.getvalue().decode("utf-8")
-    svg = re.sub(r"font-family: [^;\"]+", f"font-family: {FONT_STACK}", svg)
+    # The font stack once, on the root (every text inherits it), rather than on each of hundreds of
+    # texts; and no identity rotation on each text: a heatmap weighs about half as much.
+    svg = re.sub(r"(; )?font-family: [^;\"]+(; )?", lambda m: "; " if m.group(1) and m.group(2) else "", svg)
+    svg = re.sub(r' transform="rotate\(-?0 [-\d.e]+ [-\d.e]+\)"', "", svg)
+    svg = svg.replace("<svg ", f'<svg font-family="{FONT_STACK}" ', 1)
     return svg.encode("utf-8")
+
+
+# --- words: measured, wrapped, and quarters named as readers say them ------------------------------------
+
+
+@functools.lru_cache(maxsize=8192)
+def _width(line: str) -> float:
+    """Width in points of one line at :data:`TEXT_PT`, as the bundled font lays it out."""
+    from matplotlib.textpath import text_to_path
+
+    properties = font_manager.FontProperties(fname=font_path(), size=TEXT_PT)
+    width, _, _ = text_to_path.get_text_width_height_descent(line, properties, ismath=False)
+    return width
+
+
+def _wrap(text: str, room: float) -> list[str]:
+    """``text`` as lines of at most ``room`` points: whole when it fits, else broken before its
+    bracket (a parent unit's name) when that is enough, else into lines of about equal length
+    (陕西省水务集团 / 白水有限公司, not 陕西省水务集团白水有限公 / 司)."""
+    if _width(text) <= room:
+        return [text]
+    head, bracket, tail = text.partition("（")
+    if head and bracket and _width(head) <= room and _width(bracket + tail) <= room:
+        return [head, bracket + tail]
+    count = 2
+    while True:
+        size = -(-len(text) // count)
+        lines = [text[n : n + size] for n in range(0, len(text), size)]
+        if all(_width(line) <= room for line in lines) or size == 1:
+            return lines
+        count += 1
+
+
+def quarter_name(quarter: str, lines: int = 2) -> str:
+    """A quarter as readers say it, 2024年一季度, on two lines under an axis (``2024Q1`` is a file
+    name, not a word); an id of another form is shown as it is."""
+    found = re.fullmatch(r"(\d{4})Q([1-4])", str(quarter))
+    if not found:
+        return str(quarter)
+    return f"{found.group(1)}年{chr(10) if lines == 2 else ''}{_ZH_NUMERAL[found.group(2)]}季度"
+
+
+def _name_some_quarters(axis, quarters: list[str]) -> None:
+    """At most :data:`MAX_QUARTER_NAMES` quarter names under an axis, evenly spaced and the latest
+    always named, so they never overlap on a phone."""
+    step = -(-len(quarters) // MAX_QUARTER_NAMES)
+    named = list(range(len(quarters) - 1, -1, -step))[::-1]
+    axis.set_xticks(named, [quarter_name(quarters[n]) for n in named])
+    for label in axis.get_xticklabels():
+        label.set_linespacing(1.45)  # matplotlib sets Chinese lines solid, 1 em apart: too close to read
 
 
 def _label(row) -> str:
     return f"{row.unit}（{row.parent}）" if row.parent else row.unit
 
 
-def _bar_height(rows: int) -> float:
-    return max(3.0, 0.3 * rows + 1.4)
-
-
-def _name_some_quarters(axis, quarters: list[str]) -> None:
-    """At most about six quarter names under an axis, evenly spaced, so they never overlap."""
-    step = -(-len(quarters) // 6)
-    axis.set_xticks(range(0, len(quarters), step), quarters[::step])
-
-
 def _shown(total: int, which: str) -> str:
-    """What a capped chart leaves out, for its title, caption and alt text ("" when nothing is)."""
+    """What a capped chart leaves out, for its caption and alt text ("" when nothing is)."""
     return f"（共{total}个单位，图中为{which}{MAX_BARS}个，全部见表格）" if total > MAX_BARS else ""
+
+
+def _legend(figure, handles, labels) -> None:
+    """The legend in one line along the top of a figure laid out by :func:`_rows`."""
+    width_pt, height_pt = figure.get_figwidth() * 72, figure.get_figheight() * 72
+    figure.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(EDGE_PT / width_pt, 1 - EDGE_PT / height_pt),
+        ncol=len(labels),
+        frameon=False,
+        fontsize=TEXT_PT,
+        borderaxespad=0,
+        borderpad=0,
+        handlelength=1.0,
+        handleheight=0.8,
+        handletextpad=0.4,
+        columnspacing=1.2,
+    )
+
+
+def _rows(labels: list[str], values: list[str], top_pt: float, bottom_pt: float):
+    """A figure of one row per unit, for a phone: a line of text with the unit's label at the left
+    and its value at the right, and below it a band for its bar or dot, the full width of the chart.
+
+    Laid out here, in points, rather than by constrained layout: every row is the same height
+    whatever its label (a label too long to share its line takes two), and it is faster. Returns
+    the figure, the axes (x: the data; y: points from the top of the first row) and the centre of
+    each row's band. ``top_pt`` and ``bottom_pt`` are left for a legend and axes."""
+    width_pt = WIDTH_IN * 72
+    room = width_pt - 2 * EDGE_PT
+    lines, bands, y = [], [], 0.0
+    for label, value in zip(labels, values, strict=True):
+        wrapped = _wrap(label, room - (_width(value) + TEXT_PT if value else 0))
+        lines.append(wrapped)
+        last_baseline = y + BASELINE_PT + LINE_PT * (len(wrapped) - 1)
+        bands.append(last_baseline + 1 + TEXT_PT * 0.12 + BAR_PT / 2)  # under the last line's descenders
+        y += ROW_PT + LINE_PT * (len(wrapped) - 1)
+    y = max(y, ROW_PT) + 2  # the last row's dots clear the axis under them
+    height_pt = top_pt + y + bottom_pt
+    figure, axes = plt.subplots(figsize=(WIDTH_IN, height_pt / 72))
+    axes.set_position((EDGE_PT / width_pt, bottom_pt / height_pt, room / width_pt, y / height_pt))
+    axes.set_ylim(y, 0)
+    axes.set_yticks([])
+    axes.xaxis.set_visible(False)
+    axes.spines[:].set_visible(False)
+    along = transforms.blended_transform_factory(axes.transAxes, axes.transData)
+    top = 0.0
+    for n, (wrapped, value) in enumerate(zip(lines, values, strict=True)):
+        height = ROW_PT + LINE_PT * (len(wrapped) - 1)
+        if n % 2 == 0:  # every other row on a light band: a name, its value and its bar read as one
+            axes.axhspan(top, top + height, color=STRIPE_COLOUR, linewidth=0, zorder=0)
+        for k, line in enumerate(wrapped):
+            axes.text(0.005, top + BASELINE_PT + LINE_PT * k, line, transform=along, va="baseline", ha="left")
+        if value:
+            axes.text(0.995, top + BASELINE_PT, value, transform=along, va="baseline", ha="right")
+        top += height
+    return figure, axes, bands
+
+
+def _nothing(axes, sentence: str) -> None:
+    """An empty chart says so in words."""
+    axes.text(0, BASELINE_PT, sentence, transform=axes.get_yaxis_transform(), va="baseline", ha="left")
+
+
+# --- a quarter's charts ---------------------------------------------------------------------------------
 
 
 @_keepable
 def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     """Every unit and sub-unit by its own work orders, largest first, coloured by kind."""
     use_cjk_font()
-    largest = units.sort_values("work_orders", ascending=False, kind="stable").head(MAX_BARS)
-    ordered = largest.iloc[::-1]
+    largest = extremes.largest(units, "work_orders", MAX_BARS)
     shown = _shown(len(units), "工单量最多的")
-    figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(len(ordered))), layout="constrained")
-    bars = axes.barh(
-        [_label(r) for r in ordered.itertuples()],
-        ordered["work_orders"],
-        color=[KIND_COLOURS[k] for k in ordered["kind"]],
+    figure, axes, bands = _rows(
+        [_label(r) for r in largest.itertuples()], [str(n) for n in largest["work_orders"]], LEGEND_PT, EDGE_PT
     )
-    axes.bar_label(bars, padding=2, fontsize=SMALL_PT)
-    axes.set_xlabel(schema.WORK_ORDERS.zh + "（件）")
-    axes.set_title(f"{quarter_zh}各单位承办工单量" + (f"（工单量最多的{MAX_BARS}个）" if shown else ""))
-    axes.tick_params(axis="y", labelsize=LABEL_PT)
-    axes.margins(y=0.005)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in KIND_COLOURS.values()]
-    axes.legend(handles, [schema.KIND_ZH[k] for k in KIND_COLOURS], loc="lower right")
-    axes.spines[["top", "right"]].set_visible(False)
-    top = units.sort_values("work_orders", ascending=False, kind="stable").head(3)
+    axes.barh(bands, largest["work_orders"], height=BAR_PT, color=[KIND_COLOURS[k] for k in largest["kind"]])
+    axes.set_xlim(0, max(1, largest["work_orders"].max()))
+    kinds = [k for k in KIND_COLOURS if k in set(largest["kind"])]
+    _legend(
+        figure, [plt.Rectangle((0, 0), 1, 1, color=KIND_COLOURS[k]) for k in kinds], [schema.KIND_ZH[k] for k in kinds]
+    )
+    top = extremes.largest(units, "work_orders", 3)
     leaders = "、".join(f"{r.unit}{r.work_orders}件" for r in top.itertuples())
     alt = (
         f"横向条形图：{quarter_zh}{len(units)}个单位（含下属单位，括号内为上级部门）的承办工单量，"
         f"从多到少排列，镇办与部门用不同颜色区分。最多的是{leaders}。{shown}"
     )
-    caption = f"各单位承办工单量（下属单位单列，括号内为上级部门）{shown}"
+    caption = f"{quarter_zh}各单位承办工单量（件，从多到少；下属单位单列，括号内为上级部门）{shown}"
     return Chart("work-orders", render(figure), alt, caption)
+
+
+def _score_ticks(floor: float) -> list[float]:
+    """At most five scores on the axis, above the floor (a label there would stick out at the left)."""
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50) if (100 - floor) / s <= 5)
+    return [float(t) for t in range(100, int(floor), -step)][::-1]
 
 
 @_keepable
 def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
     """Rule scores of every scored unit in ranking order, as dots on a labelled scale (a dot has no
-    baseline to cut, as a bar would), with the 100-point line and published mismatches marked."""
+    baseline to cut, as a bar would), with full marks marked and published mismatches as diamonds."""
     use_cjk_font()
-    ordered = ranking.tail(MAX_BARS).iloc[::-1]
+    ordered = ranking.tail(MAX_BARS)
     shown = _shown(len(ranking), "排名最后的")
-    figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(len(ordered))), layout="constrained")
     differs = ~ranking["score_agrees"]  # decided once, by the scoring rule
-    mismatch = differs.loc[ordered.index]
-    colours = [MISMATCH_COLOUR if m else KIND_COLOURS[k] for k, m in zip(ordered["kind"], mismatch, strict=True)]
+    mismatch = differs.loc[ordered.index].to_numpy()
+    scores, published = ordered["composite_score"].to_numpy(), ordered["published_score"].to_numpy()
     labels = [f"{u}（{schema.KIND_ZH[k]}）" for u, k in zip(ordered["unit"], ordered["kind"], strict=True)]
+    values = [f"{s:g}" + (f"（通报{p:g}）" if m else "") for s, p, m in zip(scores, published, mismatch, strict=True)]
+    top = (LEGEND_PT if mismatch.any() else EDGE_PT) + AXIS_PT
+    figure, axes, bands = _rows(labels, values, top, AXIS_PT)
     low = min(ordered["composite_score"].min(), ordered["published_score"].min())
     floor = max(0.0, (low // 5) * 5 - 5)
-    positions = range(len(ordered))
-    axes.hlines(positions, floor, ordered["composite_score"], color="#dddddd", linewidth=1)
-    axes.scatter(ordered["composite_score"], positions, color=colours, s=28, zorder=3)
-    for y, score in zip(positions, ordered["composite_score"], strict=True):
-        axes.annotate(f"{score:g}", (score, y), textcoords="offset points", xytext=(5, -3), fontsize=SMALL_PT)
-    axes.set_yticks(list(positions), labels)
-    axes.axvline(100, color="#444444", linestyle="--", linewidth=1)
-    axes.text(100, len(ordered) - 0.3, " 满分100", fontsize=SMALL_PT, va="bottom", color="#444444")
-    axes.set_xlim(floor, 104)
-    axes.set_ylim(-0.7, len(ordered) - 0.3)
-    axes.set_xlabel(f"综合得分（按计分规则；横轴从{floor:g}分起）")
-    axes.set_title(f"{quarter_zh}综合得分（按排名顺序" + (f"，排名最后的{MAX_BARS}个）" if shown else "）"))
-    axes.tick_params(axis="y", labelsize=LABEL_PT)
-    axes.spines[["top", "right"]].set_visible(False)
-    entries = [schema.KIND_ZH[k] for k in KIND_COLOURS]
-    handles = [plt.Line2D([], [], marker="o", linestyle="", color=c) for c in KIND_COLOURS.values()]
-    if mismatch.any():
-        entries.append("与通报公布得分不一致")
-        handles.append(plt.Line2D([], [], marker="o", linestyle="", color=MISMATCH_COLOUR))
-    axes.legend(
-        handles, entries, loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=2, fontsize=SMALL_PT, frameon=False
+    # Room right of 100 for half the tick label "满分100": (right − 100) of (right − floor) is that much of the width.
+    half, width = _width("满分100") / 2 + EDGE_PT, WIDTH_IN * 72 - 2 * EDGE_PT
+    axes.set_xlim(floor, max(101.5, (100 - half * floor / width) / (1 - half / width)))
+    axes.hlines(bands, floor, scores, color=GUIDE_COLOUR, linewidth=1, zorder=1)
+    axes.vlines(
+        [100] * len(bands), [b - 4 for b in bands], [b + 4 for b in bands], color=RULE_COLOUR, linewidth=1, zorder=2
     )
-    below = ranking[ranking["composite_score"] < 100]
+    axes.scatter(
+        scores[~mismatch],
+        [b for b, m in zip(bands, mismatch, strict=True) if not m],
+        color=SCORE_COLOUR,
+        s=40,
+        zorder=3,
+    )
+    axes.scatter(
+        scores[mismatch],
+        [b for b, m in zip(bands, mismatch, strict=True) if m],
+        color=MISMATCH_COLOUR,
+        marker="D",
+        s=36,
+        zorder=3,
+    )
+    ticks = _score_ticks(floor)
+    axes.xaxis.set_visible(True)
+    axes.set_xticks(ticks, ["满分100" if t == 100 else f"{t:g}" for t in ticks])
+    axes.tick_params(axis="x", top=True, labeltop=True, labelsize=TEXT_PT, length=3, pad=2, color=RULE_COLOUR)
+    axes.spines[["top", "bottom"]].set_visible(True)
+    axes.spines[["top", "bottom"]].set_color(RULE_COLOUR)
+    if mismatch.any():
+        dot = {"linestyle": "", "markersize": 7}
+        _legend(
+            figure,
+            [
+                plt.Line2D([], [], marker="o", color=SCORE_COLOUR, **dot),
+                plt.Line2D([], [], marker="D", color=MISMATCH_COLOUR, **dot),
+            ],
+            ["按计分规则的得分", "与通报公布得分不一致"],
+        )
+    below = full_marks.below(ranking)
+    lowest = extremes.lowest(below, "composite_score")  # the unit named is the unit whose score is quoted
+    names, score = "、".join(lowest["unit"]), lowest["composite_score"].min()
+    standing = "所有单位均为满分100分。"
+    if len(below):
+        standing = f"{len(below)}个单位低于100分，最低的是{names}（{score:g}分）。"
     alt = (
         f"点图：{quarter_zh}{len(ranking)}个参与考评单位按计分规则算出的综合得分，按排名顺序排列，"
-        f"虚线为满分100分。{len(below)}个单位低于100分，最低的是"
-        f"{below.iloc[-1]['unit'] if len(below) else '—'}（{below['composite_score'].min():g}分）。"
+        f"虚线为满分100分。{standing}"
         + (f"与通报公布得分不一致的单位：{'、'.join(ranking.loc[differs, 'unit'])}。" if differs.any() else "")
         + shown
     )
-    caption = f"各单位综合得分（按计分规则；虚线为满分100分，粉色点为与通报公布得分不一致的单位）{shown}"
+    mismatched = "；菱形为与通报公布得分不一致的单位，括号内为公布得分" if differs.any() else ""
+    caption = f"{quarter_zh}各单位综合得分，按排名顺序（按计分规则；竖虚线为满分100分{mismatched}）{shown}"
     return Chart("composite-scores", render(figure), alt, caption)
 
 
@@ -254,24 +419,30 @@ def problems_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     affected["_total"] = affected[keys].sum(axis=1)
     count = len(affected)
     shown = _shown(count, "最多的")
-    affected = affected.sort_values("_total", ascending=False, kind="stable").head(MAX_BARS).iloc[::-1]
-    figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(max(len(affected), 4))), layout="constrained")
-    labels = [_label(r) for r in affected.itertuples()]
+    affected = extremes.largest(affected, "_total", MAX_BARS)
+    values = ["，".join(f"{schema.zh(k)[:2]}{r[k]}" for k in keys if r[k]) for _, r in affected.iterrows()]
+    figure, axes, bands = _rows([_label(r) for r in affected.itertuples()], values, LEGEND_PT, EDGE_PT)
     left = pd.Series(0, index=affected.index)
-    for key in keys:
-        axes.barh(labels, affected[key], left=left, color=PROBLEM_COLOURS[key], label=schema.zh(key))
+    for key in keys:  # a white edge between the parts of a bar
+        axes.barh(
+            bands, affected[key], left=left, height=BAR_PT, color=PROBLEM_COLOURS[key], edgecolor="white", linewidth=0.8
+        )
         left = left + affected[key]
-    axes.set_xlabel("工单数（件）")
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.set_title(f"{quarter_zh}延期、重办、逾期工单（按单位" + (f"，最多的{MAX_BARS}个）" if shown else "）"))
-    axes.legend(loc="lower right")
-    axes.spines[["top", "right"]].set_visible(False)
-    totals = {schema.zh(k): int(units[k].sum()) for k in keys}
+    axes.set_xlim(0, max(1, affected["_total"].max() if count else 1))
+    if not count:
+        _nothing(axes, "本季度没有延期、重办、逾期工单")
+    _legend(figure, [plt.Rectangle((0, 0), 1, 1, color=PROBLEM_COLOURS[k]) for k in keys], [schema.zh(k) for k in keys])
+    sums = totals.attachment_sums(units)
+    overall = {schema.zh(k): totals.overall(sums, k) for k in keys}
     alt = (
         f"堆叠条形图：{quarter_zh}有延期、重办或逾期工单的{count}个单位，每个单位的延期量、重办量、逾期量。"
-        f"附件合计：" + "，".join(f"{k}{v}件" for k, v in totals.items()) + f"。{shown}"
+        f"附件合计：" + "，".join(f"{k}{v}件" for k, v in overall.items()) + f"。{shown}"
     )
-    return Chart("problems", render(figure), alt, f"有延期、重办、逾期工单的单位（附件表格数字）{shown}")
+    caption = f"{quarter_zh}有延期、重办、逾期工单的单位（件，附件表格数字，按合计从多到少）{shown}"
+    return Chart("problems", render(figure), alt, caption)
+
+
+# --- over the quarters ------------------------------------------------------------------------------------
 
 
 def _honest_limits(axis, key: str, values: pd.Series) -> None:
@@ -289,48 +460,75 @@ def _honest_limits(axis, key: str, values: pd.Series) -> None:
         axis.set_ylim(0, max(1.0, float(present.max()) * 1.25 if len(present) else 1.0))
 
 
+def _label_point(axis, x: float, y: float, text: str, ha: str = "center") -> None:
+    """A point's value above it, or below it when it is near the top of its panel."""
+    low, high = axis.get_ylim()
+    above = (y - low) / (high - low) < 0.6
+    axis.annotate(
+        text, (x, y), textcoords="offset points", xytext=(0, 6 if above else -6), ha=ha, va="bottom" if above else "top"
+    )
+
+
 @_keepable
 def headline_trends(headline: pd.DataFrame, labels: dict[str, str]) -> Chart:
-    """Small multiples of the headline figures by quarter, one panel per figure, on honest scales."""
+    """Small multiples of the headline figures by quarter, one panel per figure in one column (a
+    phone is narrow), sharing the quarters' axis, on honest scales."""
     use_cjk_font()
     keys = [k for k in labels if headline[k].notna().any()]
-    columns = 2
-    rows = -(-len(keys) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(WIDTH_IN, 2.3 * rows), squeeze=False, layout="constrained")
     quarters = headline["quarter"].tolist()
     example = headline["example"].astype(bool).tolist() if "example" in headline else [False] * len(headline)
-    labelled = len(quarters) <= MAX_LABELLED_QUARTERS
-    for axis, key in zip(axes.flat, keys, strict=False):
+    height_pt = len(keys) * 86 + 40 + (LEGEND_PT if any(example) else 0)
+    figure, axes = plt.subplots(
+        len(keys), 1, figsize=(WIDTH_IN, height_pt / 72), sharex=True, squeeze=False, layout="constrained"
+    )
+    positions = list(range(len(quarters)))
+    labelled = len(quarters) <= MAX_VALUE_LABELS
+    for axis, key in zip(axes.flat, keys, strict=True):
         values = headline[key]
-        axis.plot(quarters, values, color=KIND_COLOURS[schema.DEPARTMENT], marker="o" if labelled else ".")
-        for x, y, is_example in zip(quarters, values, example, strict=True):
-            if labelled and pd.notna(y):
-                axis.annotate(
-                    f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=SMALL_PT
-                )
-            if is_example:
-                axis.plot([x], [y], marker="o", color="white", markeredgecolor=KIND_COLOURS[schema.DEPARTMENT])
-        axis.set_title(labels[key], fontsize=LABEL_PT)
-        _name_some_quarters(axis, quarters)
-        axis.tick_params(labelsize=SMALL_PT)
         _honest_limits(axis, key, values)
-        if len(quarters) < 3:
-            axis.set_xlim(-0.8, len(quarters) - 0.2)
+        axis.plot(positions, values, color=BLUE, marker="o" if len(quarters) <= MAX_LABELLED_QUARTERS else ".")
+        for x, y, is_example in zip(positions, values, example, strict=True):
+            if is_example and pd.notna(y):
+                axis.plot([x], [y], marker="o", color="white", markeredgecolor=BLUE)
+        shown = [(x, y) for x, y in zip(positions, values, strict=True) if pd.notna(y)]
+        for x, y in shown if labelled else shown[-1:]:
+            _label_point(axis, x, y, f"{y:g}", ha="center" if labelled else "right")
+        axis.set_title(labels[key], loc="left", fontsize=TEXT_PT, pad=3)
+        axis.yaxis.set_major_locator(MaxNLocator(nbins=3))
+        axis.tick_params(labelsize=TEXT_PT, length=3, pad=2)
         axis.spines[["top", "right"]].set_visible(False)
-    for axis in list(axes.flat)[len(keys) :]:
-        axis.set_visible(False)
+    bottom = axes.flat[len(keys) - 1]
+    _name_some_quarters(bottom, quarters)
+    pad = max(0.0, (3 - len(quarters)) / 2)
+    bottom.set_xlim(-0.5 - pad, len(quarters) - 0.5 + pad)
     note = "（空心点为示例数据）" if any(example) else ""
-    figure.suptitle(f"各季度主要数字（通报公布）{note}", fontsize=LABEL_PT + 1)
+    if any(example):
+        figure.legend(
+            [
+                plt.Line2D([], [], marker="o", color=BLUE),
+                plt.Line2D([], [], marker="o", color=BLUE, markerfacecolor="white"),
+            ],
+            ["通报公布", "示例数据"],
+            loc="outside upper left",
+            ncol=2,
+            frameon=False,
+            fontsize=TEXT_PT,
+        )
     latest = headline.iloc[-1]
-    alt = f"折线图：{headline['quarter'].iloc[0]}至{latest['quarter']}各季度的" + "、".join(labels[k] for k in keys)
+    span = f"{quarter_name(quarters[0], 1)}至{quarter_name(quarters[-1], 1)}"
+    alt = f"折线图：{span}各季度的" + "、".join(labels[k] for k in keys)
     alt += f"。最近一季度受理{latest['received']:g}件，办结率{latest['completion_rate_pct']:g}%。{note}"
-    caption = "各季度主要数字（通报公布数）：件数从0起，办结率的纵轴至少跨10个百分点，每个点标有数值"
+    each = "每个点标有数值" if labelled else "最近一个季度标有数值"
+    caption = f"各季度主要数字（通报公布数）：件数从0起，办结率的纵轴至少跨10个百分点，{each}"
     return Chart("headline-trends", render(figure), alt, caption)
 
 
 @_keepable
 def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
     """Unit × quarter grid of rule scores; darker is lower, blank where the unit was not scored.
+    At most four quarters side by side (a phone's width): more are panels one below another, the
+    latest year whole. Laid out here, in points: a name too long for its column takes two lines
+    and its row grows, and four columns of scores always fit.
 
     ``matrix``: rows named by the units' current names, columns by quarter ids."""
     use_cjk_font()
@@ -341,24 +539,82 @@ def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
     total = len(matrix)
     shown = _shown(total, "平均得分最低的")
     if shown:
-        lowest = matrix.mean(axis=1).sort_values(kind="stable").index[:MAX_BARS]
+        lowest = extremes.lowest_average(matrix, MAX_BARS)
         matrix = matrix[matrix.index.isin(lowest)]
-    figure, axes = plt.subplots(figsize=(WIDTH_IN, _bar_height(len(matrix))), layout="constrained")
+    quarters = [str(q) for q in matrix.columns]
+    ends = range(len(quarters), 0, -HEATMAP_QUARTERS)
+    panels = [quarters[max(0, end - HEATMAP_QUARTERS) : end] for end in reversed(ends)]
+    headers = {q: quarter_name(q).split("\n") + (["示例"] if q in example_quarters else []) for q in quarters}
+    width_pt = WIDTH_IN * 72
+    column_pt = max([_width("100.0"), *(_width(line) for lines in headers.values() for line in lines)]) + 6
+    names_pt = width_pt - 2 * EDGE_PT - 6 - HEATMAP_QUARTERS * column_pt
+    names = [_wrap(str(name), names_pt) for name in matrix.index]
+    heights = [20.0 + LINE_PT * (len(lines) - 1) for lines in names]
+    header_pt = LINE_PT * max(len(lines) for lines in headers.values()) + 4
+    key_pt, gap_pt = 58.0, 14.0
+    grid_pt = len(panels) * (header_pt + sum(heights)) + (len(panels) - 1) * gap_pt
+    height_pt = key_pt + grid_pt + EDGE_PT + 1
+    figure, axes = plt.subplots(figsize=(WIDTH_IN, height_pt / 72))
+    left = width_pt - EDGE_PT - HEATMAP_QUARTERS * column_pt
+    axes.set_position(
+        (left / width_pt, (EDGE_PT + 1) / height_pt, HEATMAP_QUARTERS * column_pt / width_pt, grid_pt / height_pt)
+    )
+    axes.set_xlim(0, HEATMAP_QUARTERS)
+    axes.set_ylim(grid_pt, 0)
+    axes.axis("off")
     low = max(0.0, (min(matrix.min(numeric_only=True).min(), 100) // 5) * 5)
-    image = axes.imshow(matrix.to_numpy(dtype=float), aspect="auto", cmap="cividis", vmin=low, vmax=100)
-    axes.set_yticks(range(len(matrix)), matrix.index, fontsize=SMALL_PT)
-    labels = [f"{q}\n（示例）" if q in example_quarters else q for q in matrix.columns]
-    axes.set_xticks(range(len(matrix.columns)), labels, fontsize=SMALL_PT - 1.5)
-    axes.xaxis.tick_top()
-    for (row, column), value in pd.DataFrame(matrix.to_numpy()).stack().items():
-        colour = "black" if value > (low + 100) / 2 else "white"
-        label = axes.text(column, row, f"{value:g}", ha="center", va="center", fontsize=SMALL_PT - 1.5, color=colour)
-        label.set_in_layout(False)  # inside its cell, so inside the plot: laying out hundreds of them changed nothing
-    figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02, label="综合得分（按规则）")
+    colours = matplotlib.colors.Normalize(low, 100)
+    named = transforms.offset_copy(axes.transData, fig=figure, x=-6, units="points")
+    top = 0.0
+    for columns in panels:
+        for x, quarter in enumerate(columns):
+            for k, line in enumerate(headers[quarter]):
+                axes.text(x + 0.5, top + BASELINE_PT + LINE_PT * k, line, ha="center", va="baseline")
+        top += header_pt
+        edges = [top]
+        for height in heights:
+            edges.append(edges[-1] + height)
+        scores = matrix[columns].to_numpy(dtype=float)
+        axes.pcolormesh(
+            range(len(columns) + 1), edges, np.ma.masked_invalid(scores), cmap="cividis", norm=colours, rasterized=True
+        )
+        axes.hlines(edges[1:-1], 0, len(columns), color="white", linewidth=1)
+        axes.vlines(range(1, len(columns)), edges[0], edges[-1], color="white", linewidth=1)
+        frame = matplotlib.patches.Rectangle(
+            (0, edges[0]), len(columns), edges[-1] - edges[0], fill=False, edgecolor=RULE_COLOUR, linewidth=1
+        )
+        axes.add_patch(frame)
+        for row, (lines, start, height) in enumerate(zip(names, edges, heights, strict=False)):
+            middle = start + height / 2
+            for k, line in enumerate(lines):
+                offset = (k - (len(lines) - 1) / 2) * LINE_PT
+                axes.text(0, middle + offset, line, transform=named, ha="right", va="center")
+            for x, score in enumerate(scores[row]):
+                if not np.isnan(score):
+                    colour = "black" if score > (low + 100) / 2 else "white"
+                    axes.text(x + 0.5, middle, f"{score:g}", ha="center", va="center", color=colour)
+        top = edges[-1] + gap_pt
+    key = figure.add_axes(
+        (
+            (EDGE_PT + 12) / width_pt,
+            1 - (EDGE_PT + 30) / height_pt,
+            (width_pt - 2 * EDGE_PT - 24) / width_pt,
+            10 / height_pt,
+        )
+    )
+    key.imshow(np.linspace(low, 100, 256)[None, :], aspect="auto", cmap="cividis", extent=(low, 100, 0, 1))
+    key.set_yticks([])
+    key.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    key.tick_params(labelsize=TEXT_PT, length=3, pad=2)
+    key.spines[:].set_color(RULE_COLOUR)
+    figure.text(
+        EDGE_PT / width_pt,
+        1 - (EDGE_PT + BASELINE_PT) / height_pt,
+        "综合得分（按计分规则）：颜色越深，得分越低",
+        va="baseline",
+    )
     latest = f"最近{MAX_LABELLED_QUARTERS}个季度" if cut else "各季度"
-    lowest = f"，平均得分最低的{MAX_BARS}个单位" if shown else ""
-    axes.set_title(f"各单位{latest}综合得分{lowest}", pad=28)
-    below = int((matrix < 100).sum().sum())
+    below = full_marks.count(matrix)
     alt = (
         f"热力图：{len(matrix)}个参与考评单位（行）在{len(matrix.columns)}个季度（列）按计分规则的综合得分，"
         f"颜色越深得分越低，空白表示该季度未参与考评。图中共有{below}个单位季度得分低于100分。{shown}"
@@ -368,38 +624,63 @@ def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
 
 
 def unit_history(rows: pd.DataFrame, name: str) -> Chart:
-    """One unit over time: work orders as bars, rule score as a line (when scored)."""
+    """One unit over time: work orders as bars, rule score as a line (when scored) in the upper part
+    of the chart, above the bars and their labels, each named in the legend."""
     use_cjk_font()
-    figure, bars_axis = plt.subplots(figsize=(WIDTH_IN, 2.8), layout="constrained")
-    quarters = rows["quarter"].tolist()
-    bars = bars_axis.bar(quarters, rows["work_orders"], color=KIND_COLOURS[schema.TOWN], width=0.5, label="承办工单量")
-    labelled = len(quarters) <= MAX_LABELLED_QUARTERS
-    if labelled:
-        bars_axis.bar_label(bars, fontsize=SMALL_PT)
+    figure, bars_axis = plt.subplots(figsize=(WIDTH_IN, 3.3), layout="constrained")
+    quarters = rows["quarter"].astype(str).tolist()
+    positions = list(range(len(quarters)))
+    bars = bars_axis.bar(positions, rows["work_orders"], color=KIND_COLOURS[schema.TOWN], width=0.5)
+    if len(quarters) <= MAX_VALUE_LABELS:
+        bars_axis.bar_label(bars, padding=2)
     _name_some_quarters(bars_axis, quarters)
     pad = max(0.0, (4 - len(quarters)) / 2)  # one or two quarters: bars as wide as with four
     bars_axis.set_xlim(-0.5 - pad, len(quarters) - 0.5 + pad)
-    bars_axis.set_ylim(0, max(1, rows["work_orders"].max()) * 1.25)  # bar labels below the score line
-    bars_axis.set_ylabel("承办工单量（件）", fontsize=SMALL_PT)
-    bars_axis.tick_params(labelsize=SMALL_PT)
-    bars_axis.spines[["top"]].set_visible(False)
-    scored = rows["composite_score"].notna()
+    bars_axis.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    bars_axis.tick_params(labelsize=TEXT_PT, length=3, pad=2)
+    bars_axis.spines[["top", "right"]].set_visible(False)
+    scored = rows["composite_score"].notna().to_numpy()
     if scored.any():
+        # The bars and their labels in the lower 60%, the scores in the upper 40%, so they never cross.
+        bars_axis.set_ylim(0, max(1, rows["work_orders"].max()) * 1.75)
+        scores = rows.loc[scored, "composite_score"]
+        floor = min(95.0, (scores.min() // 5) * 5)
         score_axis = bars_axis.twinx()
         score_axis.plot(
-            rows.loc[scored, "quarter"],
-            rows.loc[scored, "composite_score"],
-            color="#000000",
-            marker="o" if labelled else ".",
-            label="综合得分",
+            [p for p, s in zip(positions, scored, strict=True) if s],
+            scores,
+            color=BLACK,
+            marker="o" if len(quarters) <= MAX_LABELLED_QUARTERS else ".",
         )
-        score_axis.set_ylim(min(80.0, rows["composite_score"].min() - 2), 101)
-        score_axis.set_ylabel("综合得分", fontsize=SMALL_PT)
-        score_axis.tick_params(labelsize=SMALL_PT)
-    bars_axis.set_title(name, fontsize=LABEL_PT)
+        score_axis.set_ylim(101 - (101 - floor) / 0.4, 101)
+        step = 5 if 100 - floor <= 10 else 10
+        score_axis.set_yticks([float(t) for t in range(100, int(floor) - 1, -step)][::-1])
+        score_axis.tick_params(labelsize=TEXT_PT, length=3, pad=2)
+        score_axis.spines[["top"]].set_visible(False)
+        handles = [
+            plt.Rectangle((0, 0), 1, 1, color=KIND_COLOURS[schema.TOWN]),
+            plt.Line2D([], [], color=BLACK, marker="o"),
+        ]
+        entries = ["承办工单量（件，左轴）", "综合得分（分，右轴）"]
+    else:
+        bars_axis.set_ylim(0, max(1, rows["work_orders"].max()) * 1.25)
+        handles, entries = [plt.Rectangle((0, 0), 1, 1, color=KIND_COLOURS[schema.TOWN])], ["承办工单量（件）"]
+    figure.legend(
+        handles,
+        entries,
+        loc="outside upper left",
+        ncol=len(entries),
+        frameon=False,
+        fontsize=TEXT_PT,
+        borderaxespad=0.2,
+        handlelength=1.2,
+        handletextpad=0.4,
+        columnspacing=1.0,
+    )
     alt = f"{name}各季度的承办工单量（柱）" + ("和综合得分（折线）" if scored.any() else "") + "："
     alt += "；".join(
-        f"{r.quarter}工单{r.work_orders}件" + (f"、得分{r.composite_score:g}" if pd.notna(r.composite_score) else "")
+        f"{quarter_name(r.quarter, 1)}工单{r.work_orders}件"
+        + (f"、得分{r.composite_score:g}" if pd.notna(r.composite_score) else "")
         for r in rows.itertuples()
     )
     drawn = "承办工单量与综合得分" if scored.any() else "承办工单量（下属单位没有单独的综合得分）"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from hotline.circular import fmt
 from hotline.data import schema
 from hotline.rules import checks as rules
+from hotline.rules import scoring
 from hotline.rules.checks import Check
 
 GROUP_TITLES = {
@@ -22,7 +23,9 @@ _HEADLINE_LABELS = {
     "assigned_towns": "交办各镇（办） = 附件1承办工单量合计",
     "assigned_departments": "交办部门和单位 = 附件2承办工单量合计",
     "overdue_rate": "逾期率 = 逾期 ÷ 受理",
-    "best_units": "综合成绩较好的单位（排名前2的镇办、前3的部门）",
+    "best_units": "综合成绩较好的单位（排名"
+    + "、".join(f"前{n}的{schema.KIND_ZH[kind]}" for kind, n in scoring.BEST_UNITS_PER_KIND.items())
+    + "）",
 }
 
 
@@ -77,8 +80,18 @@ def computed(check: Check) -> str:
     if check.key in ("completion_rate", "overdue_rate"):
         return f"{ops[0]} ÷ {ops[1]} = {value}"
     if check.group == rules.SCORES:
-        return f"min(100, 100 + {ops[0]} − {ops[1]}) = {value}"
+        top, base = fmt.number(scoring.MAX_SCORE), fmt.number(scoring.BASE_SCORE)
+        return f"min({top}, {base} + {ops[0]} − {ops[1]}) = {value}"
     return value
+
+
+def shown(check: Check) -> str:
+    """The computed value as a page shows it: as :func:`computed`, but a score without its formula
+    (a page shows the points in columns of their own and the rule once, in words, on the
+    methodology page; staff's commands keep the formula)."""
+    if check.group == rules.SCORES:
+        return _value(check, check.computed)
+    return computed(check)
 
 
 def note(check: Check, units=None) -> str:
@@ -91,7 +104,10 @@ def note(check: Check, units=None) -> str:
     if check.key == "overdue_rate":
         return "通报未说明逾期率的计算口径，按通报的逾期件数和受理件数算不出公布的逾期率。"
     if check.group == rules.SCORES:
-        return f"按规则计算为{fmt.number(check.computed)}分，与通报公布的{fmt.number(check.published)}分不一致。"
+        return (
+            f"按计分规则计算为{fmt.number(check.computed)}分，与通报公布的{fmt.number(check.published)}分不一致；"
+            f"网站的排名按计算的{fmt.number(check.computed)}分排出。"
+        )
     if check.key == "top_volume" and units is not None:
         missed = rules.passed_over(check, units)
         return (

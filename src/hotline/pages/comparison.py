@@ -11,10 +11,11 @@ from IPython.display import HTML
 
 from hotline.circular import fmt
 from hotline.data import schema
-from hotline.pages import charts, links
+from hotline.pages import charts, compared, links
 from hotline.pages.banner import example_banner
-from hotline.pages.safe import block, html
+from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import Column, link, table
+from hotline.rules import moves
 from hotline.rules.history import TREND_KEYS, History
 
 EXAMPLE_NOTE = "示例数据：本页包含由程序生成的示例季度（标注“示例”），仅用于演示历史比较功能，不是真实通报。"
@@ -26,6 +27,16 @@ TREND_LABELS = {
     "overdue": "逾期（件）",
     "satisfaction_change_pts": "满意率较上季度变化（%，通报公布）",
 }
+
+
+def _move_text(move: moves.Move) -> str:
+    """A rank move as its cell shows it (the move itself is worked out in rules.moves)."""
+    if move.status == moves.GONE:
+        return "退出"
+    if move.status == moves.ABSENT:
+        return "—"
+    marks = {moves.UP: f"（↑{move.places}）", moves.DOWN: f"（↓{move.places}）", moves.NEW: "（新增）"}
+    return f"{move.rank}{marks.get(move.status, '')}"
 
 
 @dataclass
@@ -52,7 +63,8 @@ class ComparisonPage:
     def introduction(self) -> HTML:
         h = self.history
         first, last = h.results[0].id.zh, h.results[-1].id.zh
-        text = html("<p>本页比较{}至{}共{}个季度的通报。</p>", first, last, len(h.results))
+        gaps = "".join(compared.aside(before) for _, before in h.gaps())  # （2023年第四季度无数据）
+        text = html("<p>本页比较{}至{}共{}个季度的通报{}。</p>", first, last, len(h.results), gaps)
         if not self.comparable:
             text = html(
                 "<p>目前只有{}一个季度的数据。<strong>比较将在添加第二个季度后开始</strong>："
@@ -63,7 +75,11 @@ class ComparisonPage:
             text = example_banner(EXAMPLE_NOTE) + text
         return block(text)
 
-    def trends(self) -> charts.Chart:
+    def trends(self) -> charts.Chart | HTML:
+        """The headline figures by quarter; with one quarter there is no change to draw (its
+        figures are in the table below)."""
+        if not self.comparable:
+            return block(html("<p>各项数字的变化图将在添加第二个季度后画出。</p>"))
         self.figures += 1
         return charts.numbered(charts.headline_trends(self.history.headline(), TREND_LABELS), self.figures)
 
@@ -82,37 +98,38 @@ class ComparisonPage:
             rows.append(cells)
         columns = [Column("指标")] + [Column(self._label(q), numeric=True) for q in quarters]
         caption = "各季度主要数字（通报公布）及较上季度的变化（括号内）"
-        return block(table("changes", caption, columns, rows, css="history"))
+        return block(join([self._gap_notes(), table("changes", caption, columns, rows, css="history")]))
+
+    def _gap_notes(self) -> Source:
+        """Before a table that compares each quarter with the one before: which quarters are compared
+        across a gap, and with what (rules.periods: the latest earlier quarter with data)."""
+        return join(html("<p>{}</p>", compared.gap_note(quarter.zh, before)) for quarter, before in self.history.gaps())
 
     def rank_moves(self) -> HTML:
         if not self.comparable:
             return block(html("<p>排名变化将在添加第二个季度后列出。</p>"))
-        ranks = self.history.ranks()
         quarters = self.history.quarter_ids
         rows = []
-        for unit_id, series in ranks.iterrows():
+        for unit_id, unit_moves in self.history.rank_moves().items():
             cells = [self._unit(unit_id), schema.KIND_ZH[self.history.kind_of(unit_id)]]
-            for n, quarter in enumerate(quarters):
-                rank = series[quarter]
-                before = series.iloc[n - 1] if n else pd.NA
-                if pd.isna(rank):
-                    cells.append("退出" if n and pd.notna(before) else "—")
-                    continue
-                text = str(int(rank))
-                if n:
-                    if pd.isna(before):
-                        text += "（新增）"
-                    elif before > rank:
-                        text += f"（↑{int(before - rank)}）"
-                    elif before < rank:
-                        text += f"（↓{int(rank - before)}）"
-                cells.append(text)
+            cells += [_move_text(move) for move in unit_moves]
             rows.append(cells)
         columns = [Column("单位"), Column("类别")] + [Column(self._label(q), numeric=True) for q in quarters]
         caption = "各单位排名（同类单位内）及较上季度的升降；“新增”“退出”指该季度首次或不再参与考评"
-        return block(table("rank-moves", caption, columns, rows, css="history"))
+        return block(join([self._gap_notes(), table("rank-moves", caption, columns, rows, css="history")]))
 
-    def heatmap(self) -> charts.Chart:
+    def heatmap(self) -> charts.Chart | HTML:
+        """The scores of every unit in every quarter; with one quarter, a sentence instead of a
+        one-column grid (over a thousand pixels of colour on a phone, compared with nothing)."""
+        if not self.comparable:
+            only = self.history.results[0].id
+            return block(
+                html(
+                    '<p>得分热力图将在添加第二个季度后画出。各单位本季度的得分见<a href="{}">{}通报</a>的附件。</p>',
+                    links.href(links.quarter_page(only), self.here),
+                    only.zh,
+                )
+            )
         examples = [str(r.id) for r in self.history.results if r.quarter.example]
         matrix = self.history.score_matrix()
         matrix.index = [self.history.current_name(uid) for uid in matrix.index]

@@ -11,19 +11,23 @@ from IPython.display import HTML
 from hotline.circular import fmt
 from hotline.data import schema
 from hotline.pages import checks as says
-from hotline.pages import links
+from hotline.pages import compared, links
 from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import link
+from hotline.rules import full_marks
 from hotline.rules.history import History
+from hotline.rules.periods import Previous
 
 
-def _change(value: float, previous: float | None, unit: str) -> str:
+def _change(value: float, previous: float | None, unit: str, against: Previous | None = None) -> str:
+    """较上季度…, or across a gap 较2023年第三季度…（2023年第四季度无数据）."""
     if previous is None:
         return ""
+    than, aside = (compared.than(against), compared.aside(against)) if against else ("上季度", "")
     delta = value - previous
     if delta == 0:
-        return "与上季度持平"
-    return f"较上季度{'增加' if delta > 0 else '减少'}{fmt.number(abs(delta))}{unit}"
+        return f"与{than}持平{aside}"
+    return f"较{than}{'增加' if delta > 0 else '减少'}{fmt.number(abs(delta))}{unit}{aside}"
 
 
 @dataclass
@@ -40,9 +44,14 @@ class HomePage:
         return self.history.latest
 
     @property
+    def compared_with(self):
+        """The quarter the latest is compared with (the latest earlier one with data; see rules.periods)."""
+        return self.history.compared_with(self.latest.id)
+
+    @property
     def previous(self):
-        results = self.history.results
-        return results[-2] if len(results) > 1 and results[-2].id == self.latest.id.previous else None
+        against = self.compared_with
+        return self.history.results[against.index] if against else None
 
     def _unit(self, name: str, unit_id: str) -> Source:
         return link(name, links.href(links.unit_page(unit_id), self.here))
@@ -80,6 +89,7 @@ class HomePage:
         r = self.latest
         h = r.headline
         before = self.previous.headline if self.previous else None
+        against = self.compared_with
         overdue_rate = fmt.pct(h.overdue_rate_pct) if h.overdue_rate_pct is not None else "—"
         overdue_note = "通报公布"
         check = r.check("overdue_rate")
@@ -91,11 +101,11 @@ class HomePage:
             satisfaction = f"{word}{fmt.points(h.satisfaction_change_pts)}"
         monthly = "；".join(f"{int(m[5:])}月{fmt.pct(v)}" for m, v in h.monthly_satisfaction)
         cards = [
-            ("受理", fmt.count(h.received), _change(h.received, before.received if before else None, "件")),
+            ("受理", fmt.count(h.received), _change(h.received, before.received if before else None, "件", against)),
             (
                 "办结率",
                 fmt.pct(h.completion_rate_pct),
-                _change(h.completion_rate_pct, before.completion_rate_pct if before else None, "个百分点"),
+                _change(h.completion_rate_pct, before.completion_rate_pct if before else None, "个百分点", against),
             ),
             ("满意率较上季度", satisfaction, f"通报公布{('；' + monthly) if monthly else ''}"),
             ("逾期率", overdue_rate, overdue_note),
@@ -117,7 +127,7 @@ class HomePage:
         ids = dict(zip(r.ranking["unit"], r.ranking["unit_id"], strict=True))
         best = join((self._unit(u, ids[u]) for u in r.best_units), "、")
         parts = [html("<p><strong>综合成绩较好的单位</strong>（按计分规则）：{}</p>", best)]
-        below = r.ranking[r.ranking["composite_score"] < 100].sort_values("composite_score", kind="stable")
+        below = full_marks.below(r.ranking)
         if below.empty:
             parts.append(html("<p>所有单位综合得分均为100分。</p>"))
         else:
@@ -128,8 +138,8 @@ class HomePage:
                 ),
                 "、",
             )
-            kinds = below.groupby("kind").size()
-            counts = "、".join(f"{schema.KIND_ZH[k]}{kinds.get(k, 0)}个" for k in (schema.TOWN, schema.DEPARTMENT))
+            kinds = full_marks.count_by_kind(r.ranking)
+            counts = "、".join(f"{schema.KIND_ZH[k]}{n}个" for k, n in kinds.items())
             parts.append(
                 html(
                     "<p><strong>需要关注的单位</strong>：本季度综合得分低于100分的有{}个（{}），最低的是{}。</p>",

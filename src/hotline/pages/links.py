@@ -17,6 +17,8 @@ METHODOLOGY = "methodology"
 CORRECTIONS = "corrections"
 RESEARCH = "research"
 SEARCH = "search"
+FAQ = "faq"  # 常见问题
+SITE_MAP = "site-map"  # 网站地图 (sitemap.xml is the machines' one)
 
 
 def quarter_page(quarter: object) -> str:

@@ -4,6 +4,7 @@ text is shown, the data dictionary, and where each quarter's data came from."""
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hotline.pages import links
 from hotline.pages.checks import GROUP_TITLES
 from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import Column, table
+from hotline.pages.units import SCORE_RULE_ANCHOR
 from hotline.rules import scoring
 from hotline.rules.history import History
 
@@ -33,6 +35,18 @@ def _page(*parts: Source) -> HTML:
     return block(join(parts))
 
 
+# A path into the project's folders (data/sources/…, scripts/…): those files are not on the site,
+# so the page does not name them. A parenthesis that only points to such a file is left out.
+_PROJECT_PATH = r"(?:data|scripts|src|notebooks|tests)/[^\s（）()，。；、]+"
+_POINTER = re.compile(rf"[（(][^（）()]*{_PROJECT_PATH}[^（）()]*[）)]")
+_PATH = re.compile(_PROJECT_PATH)
+
+
+def published_words(text: str) -> str:
+    """Staff's note with every reference to a project file that is not published left out."""
+    return _PATH.sub("项目数据文件", _POINTER.sub("", text))
+
+
 @dataclass
 class MethodologyPage:
     history: History
@@ -43,13 +57,41 @@ class MethodologyPage:
         return cls(History.open(Path(data_dir), saved))
 
     def scoring_rule(self) -> HTML:
+        """The rule as the code states it, then once in words with a worked example: the quarter pages
+        show the points and the result in columns and link here, never the formula on every row."""
         return _page(
+            html('<div id="{}"></div>', SCORE_RULE_ANCHOR),
             _quote(_rule(scoring.composite_scores)),
             html(
+                "<p>用文字说：每个单位以100分为基础，加上它（连同下属单位）的加分值合计，减去减分值合计；"
+                "结果超过100分的，按100分计。{}</p>",
+                self.score_example(),
+            ),
+            html(
                 "<p>下属单位没有单独的综合得分：它的加分值、减分值计入上级部门。计算结果保留两位小数（通报保留一位）。"
-                "网站用这一规则重算每个公布的综合得分，并在每季度页面的“数据核对”中列出与公布值不一致的单位。</p>"
+                "网站用这一规则重算每个公布的综合得分，并在每季度页面的“数据核对”中列出与公布值不一致的单位；"
+                "排名按重算的得分排出。</p>"
             ),
         )
+
+    def score_example(self) -> str:
+        """A worked example from the latest quarter: a unit whose published score differs, else one
+        below full marks, else the first."""
+        result = self.history.latest
+        checks = [c for c in result.checks if c.key.startswith("score.") and len(c.operands) == 2]
+        if not checks:
+            return ""
+        check = next(
+            (c for c in checks if not c.agrees), next((c for c in checks if float(c.computed) < 100), checks[0])
+        )
+        bonus, penalty = (fmt.number(n) for n in check.operands)
+        raw = fmt.number(scoring.BASE_SCORE + float(check.operands[0]) - float(check.operands[1]))
+        capped = "，超过100分，按100分计" if float(raw) > scoring.MAX_SCORE else ""
+        said = f"例如{result.id.zh}的{check.unit}：加分值合计{bonus}，减分值合计{penalty}，"
+        said += f"100 + {bonus} − {penalty} = {raw}分{capped}，综合得分为{fmt.number(check.computed)}分"
+        if not check.agrees:
+            said += f"（通报公布为{fmt.number(check.published)}分，与规则不一致）"
+        return said + "。"
 
     def ranking_rule(self) -> HTML:
         return _page(
@@ -107,10 +149,15 @@ class MethodologyPage:
         )
 
     def data_dictionary(self) -> HTML:
-        """Generated from the same schema as the downloads' datapackage.json."""
+        """Generated from the same schema as the downloads' datapackage.json. A field name may break
+        only after an underscore (completed_ / as_of): on a phone it neither runs over the Chinese
+        beside it nor splits mid-word; the table scrolls sideways instead."""
+
+        def field_name(key: str) -> Source:
+            return html('<code class="field">{}</code>', join(key.split("_"), Source("_<wbr>")))
 
         def dictionary(name: str, columns, caption: str) -> Source:
-            rows = [[c.key, c.zh, c.description_zh, c.description_en] for c in columns]
+            rows = [[field_name(c.key), c.zh, c.description_zh, c.description_en] for c in columns]
             heads = [Column("字段"), Column("中文列名"), Column("含义"), Column("Description")]
             return table(name, caption, heads, rows, css="dictionary")
 
@@ -130,12 +177,12 @@ class MethodologyPage:
                 html(
                     "<li><strong>{}</strong>：{}。文号 {}，发文日期 {}；录入：{}，{}。{}</li>",
                     result.id.zh,
-                    record.source,
+                    published_words(record.source),
                     record.document_number,
                     fmt.date(record.document_date),
                     record.entered_by,
                     fmt.date(record.entered_on),
-                    " ".join(record.notes.split()),
+                    published_words(" ".join(record.notes.split())),
                 )
             )
         return _page(

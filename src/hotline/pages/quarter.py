@@ -18,13 +18,14 @@ from hotline.circular import fmt, wording
 from hotline.data import schema
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
-from hotline.pages import charts, links
+from hotline.pages import charts, info, links
 from hotline.pages import checks as says
 from hotline.pages.banner import draft_banner, example_banner
 from hotline.pages.narrative import inlines as narrative_inlines
 from hotline.pages.narrative import render as render_narrative
 from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import Column, link, table
+from hotline.pages.units import SCORE_RULE_ANCHOR
 from hotline.rules import checks as rules
 from hotline.rules.results import QuarterResult, compute
 
@@ -90,12 +91,7 @@ class QuarterPage:
 
     def header(self) -> HTML:
         quarter, d = self.result.quarter, self.result.quarter.document
-        downloads = html(
-            '<p class="doc-downloads">{what}：<a href="{pdf}">PDF</a>　<a href="{docx}">Word（.docx）</a></p>',
-            what="草稿文件" if quarter.is_draft else "通报原件",
-            pdf=links.file_href(f"pdf/{quarter.id}.pdf", self.here),
-            docx=links.file_href(f"docx/{quarter.id}.docx", self.here),
-        )
+        downloads = html('<p class="doc-downloads">{}：{}</p>', info.document_label(self.result), self.document_links())
         parts = [example_banner(EXAMPLE_NOTE)] if quarter.example else []
         parts += [draft_banner()] if quarter.is_draft else []
         parts += [self.corrected_since()] if quarter.corrections else []
@@ -114,12 +110,24 @@ class QuarterPage:
         ]
         return block(join(parts))
 
+    def document_links(self) -> Source:
+        """The quarter's PDF and Word files, saved under readable names, each with its format, pages
+        and size (filled in by the build: :func:`hotline.pages.info.fill_file_facts`)."""
+        q = self.result.id
+        return join(
+            [
+                info.download_link(f"pdf/{q}.pdf", self.here, "PDF", info.saved_name(self.result), with_format=False),
+                info.download_link(f"docx/{q}.docx", self.here, "Word", info.saved_name(self.result, suffix=".docx")),
+            ],
+            " ",
+        )
+
     def corrected_since(self) -> HTML:
         """Which logged corrections came after the circular was issued: the page's figures include
         them; the documents either are kept as issued or are typeset from the corrected data."""
         quarter = self.result.quarter
         documents = (
-            "通报原件（PDF、Word）是印发时的原样，没有随更正改动。"
+            "通报的 PDF、Word 文件是印发时的原样，没有随更正改动。"
             if quarter.issued_record
             else "本网站的 PDF、Word 按更正后的数据排印。"
         )
@@ -148,7 +156,7 @@ class QuarterPage:
                 says.anchor(c),
                 says.label(c),
                 says.published(c),
-                says.computed(c),
+                says.shown(c),
                 says.note(c, self.result.units),
             )
             for c in failed
@@ -208,10 +216,12 @@ class QuarterPage:
     def attachment(self, kind: str) -> HTML:
         """附件1 or 附件2 in ranking order, each unit linked to its page and its sub-units under it in
         the same column (which stays put on a phone while the numbers scroll); zeros blank as in
-        the circular; the rule score, the rank and a ✓/✗ against the published score beside it."""
+        the circular; the rule score, the rank and a ✓/✗ against the published score beside it.
+        On a phone the counts and points wait behind one tap (``more``): each row shows the unit,
+        its scores and its rank without scrolling sideways."""
         r = self.result
         columns = [Column("单位")]
-        columns += [Column(c.zh, numeric=True) for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)]
+        columns += [Column(c.zh, numeric=True, more=True) for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)]
         columns += [
             Column(Source("综合得分<br>（通报）"), numeric=True),
             Column(Source("综合得分<br>（按规则）"), numeric=True),
@@ -252,6 +262,7 @@ class QuarterPage:
                 css="attachment",
                 row_classes=classes,
                 footer=footer,
+                brief="得分和排名",
             )
         )
 
@@ -264,13 +275,21 @@ class QuarterPage:
             len(found) - failed,
             html("，<strong>{}项不一致</strong>", failed) if failed else Source(""),
         )
+        scores = group == rules.SCORES  # the points in columns; the rule in words on the methodology page
         columns = [
             Column("核对项目"),
             Column("通报公布", numeric=group != rules.LISTS),
-            Column("按附件/规则", numeric=group != rules.LISTS),
+            Column("按计分规则" if scores else "按附件/规则", numeric=group != rules.LISTS),
             Column("结果"),
-            Column("说明"),
         ]
+        if scores:  # after the result, which a phone shows first
+            columns += [Column("加分值合计", numeric=True), Column("减分值合计", numeric=True)]
+            summary += html(
+                "<p>按计分规则的得分由加分值合计、减分值合计算出（下属单位的计入上级部门），"
+                '规则见<a href="{}">计算方法与数据说明</a>。</p>',
+                links.href(links.METHODOLOGY, self.here, anchor=SCORE_RULE_ANCHOR),
+            )
+        columns += [Column("说明")]
         rows = []
         for c in found:
             subject = (
@@ -279,7 +298,8 @@ class QuarterPage:
             note = says.note(c, self.result.units)
             if c.acknowledged:
                 note = f"{note}（起草时的说明：{c.acknowledged}）" if note else f"起草时的说明：{c.acknowledged}"
-            rows.append([subject, says.published(c), says.computed(c), says.mark(c), note])
+            points = [fmt.number(n) for n in c.operands[:2]] if scores else []
+            rows.append([subject, says.published(c), says.shown(c), says.mark(c), *points, note])
         return block(
             summary
             + table(
@@ -295,15 +315,17 @@ class QuarterPage:
 
     def downloads(self) -> HTML:
         q = self.result.id
+        saved_as = info.saved_name(self.result, "各单位数据", ".csv")
+        csv = info.download_link(f"data/quarters/{q}-units.csv", self.here, "本季度各单位数据", saved_as)
         return block(
             html(
-                '<ul><li><a href="{csv}" download>本季度各单位数据（CSV，UTF-8，可用 Excel 打开）</a></li>'
-                '<li>通报原件：<a href="{pdf}">PDF</a>，<a href="{docx}">Word（.docx）</a></li>'
+                "<ul><li>{csv}：每个单位一行，UTF-8 编码，可用 Excel 打开</li>"
+                "<li>{what}：{documents}</li>"
                 '<li>全部季度的数据见<a href="{all}">数据下载</a>；'
                 '列的含义与计算规则见<a href="{method}">计算方法与数据说明</a>。</li></ul>',
-                csv=links.file_href(f"data/quarters/{q}-units.csv", self.here),
-                pdf=links.file_href(f"pdf/{q}.pdf", self.here),
-                docx=links.file_href(f"docx/{q}.docx", self.here),
+                csv=csv,
+                what=info.document_label(self.result),
+                documents=self.document_links(),
                 all=links.href(links.DOWNLOADS, self.here),
                 method=links.href(links.METHODOLOGY, self.here),
             )

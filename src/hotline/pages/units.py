@@ -3,14 +3,26 @@
 They are MyST Markdown files holding a title and one HTML block; every name in them passed
 :func:`hotline.pages.safe.text`. Unit pages are orphans (not in the sidebar): readers reach them
 from the unit index and from every table that names the unit.
+
+A reader opens a unit's page to learn how the unit did and what the circular said about it, so the
+page says, in words: its latest figures and rank within the group the circular ranks it in (a
+company or an "other" unit is listed in 附件2 with the departments, never "among the
+departments"), where the published score and the score of the site's rule differ (and that the
+ranking uses the rule's), and the circular's own sentences that name it, quarter by quarter. The
+sentences are found in the quarter's parsed narrative and its lists (尚未办结, 工单量较多,
+综合成绩较好): staff text is read as text, never run.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import pandas as pd
 
 from hotline.circular import fmt
-from hotline.data import schema
+from hotline.data import narrative, schema
+from hotline.data.quarter_id import QuarterId
 from hotline.data.registry import CATEGORIES
 from hotline.pages import links
 from hotline.pages.banner import example_banner
@@ -18,6 +30,7 @@ from hotline.pages.figures import Chart
 from hotline.pages.safe import Source, html, join, text
 from hotline.pages.tables import Column, link, table
 from hotline.rules.history import History
+from hotline.rules.results import QuarterResult
 
 EXAMPLE_NOTE = "示例数据：标注“示例”的季度由程序生成，仅用于演示，不是真实通报。"
 
@@ -56,6 +69,36 @@ def figure(chart: Chart, src: str, number: int) -> Source:
     )
 
 
+def quarter_name(quarter: str) -> str:
+    """A quarter as readers say it (2024年第一季度), from its id (2024Q1, which stays in URLs)."""
+    return QuarterId.parse(str(quarter)).zh
+
+
+def ranked_among(result: QuarterResult, kind: str) -> str:
+    """The group a unit is ranked in, as the circular lists it: 附件1's town offices, or 附件2's
+    departments *and units* (companies and other units are ranked with the departments there)."""
+    count = int((result.ranking["kind"] == kind).sum())
+    if kind == schema.TOWN:
+        return f"附件1所列{count}个镇办"
+    return f"附件{schema.ATTACHMENT_NO[kind]}所列{count}个部门和单位"
+
+
+def category_note(category: str, kind: str, *, sub_unit: bool = False) -> str:
+    """The registry's category, and where the circular lists a unit of it."""
+    if sub_unit:
+        return f"{category}（列在通报附件{schema.ATTACHMENT_NO[kind]}其上级部门之下，不单独排名）"
+    if kind == schema.TOWN:
+        return f"{category}（列在通报附件1，与各镇办一同排名）"
+    if category == "部门":
+        return f"{category}（列在通报附件{schema.ATTACHMENT_NO[kind]}）"
+    return f"{category}（列在通报附件{schema.ATTACHMENT_NO[kind]}，与各部门一同排名）"
+
+
+def scores_differ(published, computed) -> bool:
+    """Whether a published score and the rule's differ (to two decimals, as the checks compare)."""
+    return bool(pd.notna(published) and pd.notna(computed) and round(float(published), 2) != round(float(computed), 2))
+
+
 def latest_sentence(history: History, unit_id: str, rows: pd.DataFrame) -> str:
     """The unit's latest figures in one sentence (what search shows for its page)."""
     row = rows.iloc[-1]
@@ -67,15 +110,184 @@ def latest_sentence(history: History, unit_id: str, rows: pd.DataFrame) -> str:
     if problems:
         sentence += "，" + "、".join(problems)
     if pd.notna(row["rank"]):
-        of_kind = int((quarter.ranking["kind"] == row["kind"]).sum())
-        sentence += (
-            f"，综合得分{fmt.number(row['composite_score'])}分（按计分规则），"
-            f"在{of_kind}个{schema.KIND_ZH[row['kind']]}中排第{int(row['rank'])}名"
-        )
+        score = fmt.number(row["composite_score"])
+        if scores_differ(row["published_score"], row["composite_score"]):
+            said = f"综合得分按计分规则计算为{score}分（通报公布为{fmt.number(row['published_score'])}分）"
+        elif pd.notna(row["published_score"]):
+            said = f"综合得分{score}分"
+        else:
+            said = f"综合得分{score}分（按计分规则）"
+        sentence += f"，{said}，在{ranked_among(quarter, row['kind'])}中排第{int(row['rank'])}名"
     else:
         parent = history.current_name(history.registry.units[unit_id].parent_id)
         sentence += f"；下属单位没有单独的综合得分，计入{parent}"
     return sentence + "。"
+
+
+def score_notes(history: History, rows: pd.DataFrame, here: str) -> Source:
+    """In words, each quarter whose published score differs from the score of the site's rule, and
+    which of the two the site's ranking uses (the rule's)."""
+    notes = []
+    for _, row in rows.iterrows():
+        if not scores_differ(row["published_score"], row["composite_score"]):
+            continue
+        quarter = history.result(row["quarter"])
+        check = quarter.check(f"score.{row['unit_id']}")
+        published, computed = fmt.number(row["published_score"]), fmt.number(row["composite_score"])
+        where = links.href(links.quarter_page(row["quarter"]), here, anchor=f"check-score-{row['unit_id']}")
+        points = ""
+        if check is not None and len(check.operands) == 2:
+            points = f"（加分值合计{fmt.number(check.operands[0])}，减分值合计{fmt.number(check.operands[1])}）"
+        why = f"起草时的说明：{check.acknowledged}" if check is not None and check.acknowledged else "通报未作说明"
+        notes.append(
+            html(
+                "<li>{}通报公布的综合得分为{}分，按计分规则计算{}为{}分，两者不一致，{}。"
+                '网站的排名按计算的{}分排出（<a href="{}">见数据核对</a>，<a href="{}">计分规则</a>）。</li>',
+                quarter.id.zh,
+                published,
+                points,
+                computed,
+                why,
+                computed,
+                where,
+                links.href(links.METHODOLOGY, here, anchor=SCORE_RULE_ANCHOR),
+            )
+        )
+    if not notes:
+        return Source("")
+    return html('<div class="score-notes" role="note"><p><strong>得分说明</strong></p><ul>{}</ul></div>', join(notes))
+
+
+SCORE_RULE_ANCHOR = "score-rule"  # the scoring rule on the methodology page
+
+# The parts of a circular that staff type, as a reader finds them in it.
+NARRATIVE_PLACES = {
+    "preamble": "通报开头",
+    "quality_remark": "一、基本情况",
+    "problems": "二、存在问题",
+    "requirements": "三、工作要求",
+}
+_SENTENCES = re.compile(r"[^。！？；]+[。！？；]?")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place where a circular names a unit: where it is (一、基本情况, 二、存在问题（一）审核把关不严)
+    and the circular's sentence, split around the name (every other part, from the second, is the name)."""
+
+    place: str
+    parts: tuple[str, ...]
+
+
+def _name_pattern(names) -> re.Pattern[str]:
+    """Every unit name of a quarter, longest first: where one name holds another (公安局 and a
+    公安局交警大队, say) the longer is the one the circular wrote."""
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else re.compile(r"(?!)")
+
+
+def _quoted(sentence: str, pattern: re.Pattern[str]) -> dict[str, tuple[str, ...]]:
+    """The units a sentence names, each with the sentence split around its name."""
+    found: dict[str, list[int]] = {}
+    for match in pattern.finditer(sentence):
+        found.setdefault(match.group(), []).append(match.start())
+    out = {}
+    for name, starts in found.items():
+        parts, last = [], 0
+        for start in starts:
+            parts += [sentence[last:start], name]
+            last = start + len(name)
+        out[name] = (*parts, sentence[last:])
+    return out
+
+
+def _blocks(section: str, text_: narrative.Narrative):
+    """Each paragraph (or list item) of a narrative with where a reader finds it."""
+    place = NARRATIVE_PLACES.get(section, "")
+    for block in text_.blocks:
+        if isinstance(block, narrative.Point):
+            heading = narrative.plain_inlines(block.heading).strip().rstrip("。.：:")
+            yield f"{place}{block.label.strip()}{heading}", narrative.plain_inlines(block.inlines)
+        elif isinstance(block, narrative.ListBlock):
+            for item in block.items:
+                yield place, narrative.plain_inlines(item)
+        else:
+            yield place, narrative.plain_inlines(block.inlines)
+
+
+_MENTIONS: dict[int, tuple[QuarterResult, dict[str, tuple[Mention, ...]]]] = {}
+
+
+def mentions(result: QuarterResult) -> dict[str, tuple[Mention, ...]]:
+    """Every place the quarter's circular names a unit, by the name it printed: its sentences in the
+    narrative, and its lists (尚未办结, 工单量较多, 综合成绩较好) in the circular's own words. Found
+    once per quarter (every unit page of the site asks)."""
+    kept = _MENTIONS.get(id(result))
+    if kept is not None and kept[0] is result:
+        return kept[1]
+    found: dict[str, list[Mention]] = {}
+    place = NARRATIVE_PLACES["quality_remark"]
+    quarter, headline = result.quarter, result.headline
+    for item in headline.outstanding:
+        found.setdefault(item.unit, []).append(Mention(place, ("", item.unit, f"{item.count}件尚未办结")))
+    listed = quarter.published_top_volume or tuple(result.most_work_orders)
+    work_orders = dict(zip(result.units["unit"], result.units["work_orders"], strict=True))
+    named = [f"{unit}（{work_orders.get(unit, n)}）" for unit, n in listed]
+    for position, (unit, _) in enumerate(listed):
+        before = "从承办数量看，工单量较多的是" + "".join(f"{n}、" for n in named[:position])
+        after = named[position].removeprefix(unit) + "".join(f"、{n}" for n in named[position + 1 :]) + "。"
+        found.setdefault(unit, []).append(Mention(place, (before, unit, after)))
+    best = list(quarter.published_best_units or result.best_units)
+    for position, unit in enumerate(best):
+        before = f"{result.id.zh_short}综合成绩较好的单位有：" + "".join(f"{n}、" for n in best[:position])
+        after = "".join(f"、{n}" for n in best[position + 1 :]) + "。"
+        found.setdefault(unit, []).append(Mention(place, (before, unit, after)))
+    pattern = _name_pattern(result.units["unit"])
+    for section in NARRATIVE_PLACES:
+        text_ = quarter.narrative.get(section)
+        if text_ is None:
+            continue
+        for where, paragraph in _blocks(section, text_):
+            for sentence in _SENTENCES.findall(paragraph):
+                for name, parts in _quoted(sentence.strip(), pattern).items():
+                    found.setdefault(name, []).append(Mention(where, parts))
+    done = {name: tuple(items) for name, items in found.items()}
+    if len(_MENTIONS) >= 1024:  # more quarters than a site has: results of earlier histories (tests)
+        _MENTIONS.clear()
+    _MENTIONS[id(result)] = (result, done)  # the result is kept, so its id is not reused
+    return done
+
+
+def mentions_section(history: History, rows: pd.DataFrame, here: str) -> Source:
+    """What each quarter's circular said about the unit, newest first, in its own words."""
+    quarters = []
+    for _, row in rows.iloc[::-1].iterrows():
+        result = history.result(row["quarter"])
+        found = mentions(result).get(row["unit"], ())
+        if not found:
+            continue
+        items = join(
+            html(
+                '<li><span class="mention-place">{}</span>：<q>{}</q></li>',
+                m.place,
+                join(html("<strong>{}</strong>", part) if n % 2 else part for n, part in enumerate(m.parts)),
+            )
+            for m in found
+        )
+        quarters.append(
+            html(
+                '<li><a href="{}">{}通报</a>{}<ul>{}</ul></li>',
+                links.href(links.quarter_page(row["quarter"]), here),
+                result.id.zh,
+                "（示例数据）" if row["example"] else "",
+                items,
+            )
+        )
+    if not quarters:
+        return html('<p class="mentions-none">各季度通报的正文没有点名本单位；各季度的数字见下表。</p>')
+    return html(
+        '<p>以下是各季度通报正文中提到本单位的原话（单位名称加粗）。</p><ul class="mentions">{}</ul>', join(quarters)
+    )
 
 
 def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
@@ -85,13 +297,15 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
     parts = [html('<p class="back"><a href="{}">← 单位索引</a></p>', links.href(links.UNIT_INDEX, here))]
     if rows["example"].any():
         parts.append(example_banner(EXAMPLE_NOTE))
-    facts = [html("类别：{}", unit.category), html("编号：{}", unit.id)]
+    kind = history.kind_of(unit_id) if not rows.empty else schema.TOWN if unit.category == "镇办" else schema.DEPARTMENT
+    note = category_note(unit.category, kind, sub_unit=bool(unit.parent_id))
+    facts = [html("类别：{}", note), html("编号：{}", unit.id)]
     if unit.parent_id:
         parent = history.registry.units[unit.parent_id]
         facts.append(html("上级部门：{}", link(parent.name, links.href(links.unit_page(parent.id), here))))
     former = [a for a in history.registry.aliases if a.unit_id == unit_id]
     if former:
-        names = "、".join(f"{a.name}（{a.last}及以前）" if a.last else a.name for a in former)
+        names = "、".join(f"{a.name}（{a.last.zh}及以前）" if a.last else a.name for a in former)
         facts.append(html("曾用名：{}", names))
     subs = [u for u in history.registry.units.values() if u.parent_id == unit_id]
     if subs:
@@ -106,8 +320,8 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
         parts.append(html("<p>本单位尚未出现在已录入的通报中。</p>"))
         return markdown_page(unit.name, join(parts), orphan=True)
     parts.append(html('<p class="latest">{}</p>', latest_sentence(history, unit_id, rows)))
-    if chart is not None:
-        parts.append(figure(chart, links.file_href(chart_path(unit_id), here), 1))
+    parts.append(score_notes(history, rows, here))
+    figures = [figure(chart, links.file_href(chart_path(unit_id), here), 1)] if chart is not None else []
     columns = [
         Column("季度"),
         Column("通报中的名称"),
@@ -115,14 +329,18 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
         Column("延期量", numeric=True),
         Column("重办量", numeric=True),
         Column("逾期量", numeric=True),
-        Column("综合得分（通报）", numeric=True),
-        Column("综合得分（按规则）", numeric=True),
-        Column("排名", numeric=True),
+        Column("综合得分（通报公布）", numeric=True),
+        Column("综合得分（按计分规则）", numeric=True),
+        Column("排名（按计分规则）"),
     ]
-    table_rows = []
+    table_rows, classes = [], []
     for row in rows.itertuples():
-        label = f"{row.quarter}（示例）" if row.example else row.quarter
-        rank = f"{int(row.rank)}（{schema.KIND_ZH[row.kind]}）" if pd.notna(row.rank) else "计入上级部门"
+        label = f"{quarter_name(row.quarter)}（示例）" if row.example else quarter_name(row.quarter)
+        if pd.notna(row.rank):
+            of_kind = int((history.result(row.quarter).ranking["kind"] == row.kind).sum())
+            rank = f"第{int(row.rank)}名（共{of_kind}个）"
+        else:
+            rank = "计入上级部门"
         table_rows.append(
             [
                 link(label, links.href(links.quarter_page(row.quarter), here)),
@@ -136,8 +354,15 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
                 rank,
             ]
         )
-    parts.append(table("unit-quarters", f"{unit.name}各季度数据", columns, table_rows))
-    return markdown_page(unit.name, join(parts), orphan=True)
+        classes.append("mismatch" if scores_differ(row.published_score, row.composite_score) else "")
+    table_part = table("unit-quarters", f"{unit.name}各季度数据", columns, table_rows, row_classes=classes)
+    return markdown_page(
+        unit.name,
+        join(parts),
+        ("通报中提到本单位的地方", mentions_section(history, rows, here)),
+        ("各季度数据", join([*figures, table_part])),
+        orphan=True,
+    )
 
 
 def unit_index(history: History) -> str:
@@ -156,7 +381,7 @@ def unit_index(history: History) -> str:
         return html(
             "{}（{}：工单{}件，{}）",
             link(unit.name, links.href(links.unit_page(unit.id), here)),
-            row["quarter"],
+            quarter_name(row["quarter"]),
             int(row["work_orders"]),
             score,
         )

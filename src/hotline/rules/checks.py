@@ -17,7 +17,8 @@ import pandas as pd
 
 from hotline.data import schema
 from hotline.data.quarters import Quarter
-from hotline.rules import scoring
+from hotline.rules import scoring, totals
+from hotline.rules.rates import decimals, percentage
 
 HEADLINE = "headline"
 TOTALS = "totals"
@@ -55,27 +56,23 @@ class Check:
     outdated_reason: str = ""  # a reason given for other numbers than these: to be confirmed again
 
 
-def decimals(value: float) -> int:
-    """How many decimals a published number was printed with (99.8 → 1, 1.56 → 2, 100 → 0)."""
-    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
-    return len(text.split(".")[1]) if "." in text else 0
-
-
 def rate(numerator: int, denominator: int, like: float) -> float:
-    """A percentage rounded to the precision of the published one, so that they compare fairly."""
-    return round(100 * numerator / denominator, decimals(like))
+    """A percentage rounded (half up) to the precision of the published one, so that they compare
+    fairly: a published rate agrees only when it is the computed one as printed; one off in its
+    last decimal is a difference (see :mod:`hotline.rules.rates`)."""
+    return percentage(numerator, denominator, decimals(like))
 
 
 def _headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Iterable[Check]:
     h = quarter.headline
-    towns, departments = sums[schema.TOWN], sums[schema.DEPARTMENT]
-    received = h.answered_directly + towns["work_orders"] + departments["work_orders"]
+    assigned = totals.by_kind(sums, "work_orders")
+    received = h.answered_directly + totals.overall(sums, "work_orders")
     yield Check(
         HEADLINE,
         "received",
         h.received,
         received,
-        (h.answered_directly, towns["work_orders"], departments["work_orders"]),
+        (h.answered_directly, *assigned),
         received == h.received,
     )
     outstanding = sum(o.count for o in h.outstanding)
@@ -99,13 +96,13 @@ def _headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Iterable[Che
         published = getattr(h, column.key)
         if published is None:
             continue
-        total = towns[column.key] + departments[column.key]
+        total = totals.overall(sums, column.key)
         yield Check(
             HEADLINE,
             column.key,
             published,
             total,
-            (towns[column.key], departments[column.key]),
+            totals.by_kind(sums, column.key),
             published == total,
             column=column.key,
         )
@@ -122,9 +119,9 @@ def _headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Iterable[Che
 
 
 def _totals(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Iterable[Check]:
-    for kind, totals in quarter.published_totals.items():
+    for kind, printed in quarter.published_totals.items():
         for column in schema.COUNT_COLUMNS:
-            published, total = totals[column.key], sums[kind][column.key]
+            published, total = printed[column.key], sums[kind][column.key]
             yield Check(
                 TOTALS,
                 f"totals.{kind}.{column.key}",

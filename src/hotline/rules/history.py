@@ -21,6 +21,7 @@ from hotline.data.provenance import Correction, read_corrections
 from hotline.data.quarter_id import QuarterId
 from hotline.data.quarters import Quarter, check_still_a_draft, discover_quarters, draft_quarters, load_quarter
 from hotline.data.registry import Registry
+from hotline.rules import full_marks, moves, periods
 from hotline.rules.results import UNIT_COLUMNS, QuarterResult, compute
 
 #: The headline figures followed over time, in the order the comparison page shows them.
@@ -127,16 +128,27 @@ class History:
                 frame[column.key] = pd.to_numeric(frame[column.key])
         return frame
 
+    def compared_with(self, quarter: str | QuarterId) -> periods.Previous | None:
+        """The quarter ``quarter`` is compared with: the latest earlier one with data, and the
+        quarters missing in between (see :mod:`hotline.rules.periods`); its results are
+        ``results[found.index]``. None for the first quarter."""
+        ids = [r.id for r in self.results]
+        return periods.previous(ids, self.quarter_ids.index(str(quarter)))
+
+    def gaps(self) -> list[tuple[QuarterId, periods.Previous]]:
+        """Each quarter compared across a gap, with what it is compared with: what a page that
+        compares quarters must say."""
+        found = [(r.id, self.compared_with(r.id)) for r in self.results]
+        return [(quarter, before) for quarter, before in found if before is not None and not before.adjacent]
+
     def changes(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Each trend figure by quarter (rows: figures; columns: quarters) and, in a second frame
-        with the same shape, its change from the previous quarter (NaN for the first quarter, for a
-        gap in the quarters, and for 满意率变化, which is already a change)."""
+        with the same shape, its change from the quarter it is compared with (:meth:`compared_with`:
+        across a gap, the latest earlier quarter; see :meth:`gaps`). NaN for the first quarter and
+        for 满意率变化, which is already a change."""
         headline = self.headline().set_index("quarter")
         values = headline[list(TREND_KEYS)].T
         deltas = values.diff(axis=1)
-        pairs = zip(self.results, self.results[1:], strict=False)
-        consecutive = [False] + [later.id.previous == earlier.id for earlier, later in pairs]
-        deltas.loc[:, [not c for c in consecutive]] = float("nan")
         deltas.loc["satisfaction_change_pts"] = float("nan")
         return values, deltas
 
@@ -150,6 +162,11 @@ class History:
         matrix = scored.pivot(index="unit_id", columns="quarter", values="composite_score")
         order = scored.assign(_town=scored["kind"] != schema.TOWN).sort_values(["_town", "unit_id"])
         return matrix.reindex(index=order["unit_id"].drop_duplicates(), columns=self.quarter_ids)
+
+    def rank_moves(self) -> dict[str, tuple[moves.Move, ...]]:
+        """Each scored unit's rank move in each quarter (rows of :meth:`ranks`, in its order), from
+        the quarter each is compared with (:meth:`compared_with`)."""
+        return moves.rank_moves(self.ranks(), [r.id for r in self.results])
 
     def ranks(self) -> pd.DataFrame:
         """Rank of every scored unit within its kind (rows: registry ids; columns: quarters; NA
@@ -184,16 +201,6 @@ class History:
         return dict(zip(self.units["unit_id"], self.units["kind"], strict=True))
 
     def below_full_marks(self, run: int = 2) -> list[tuple[str, tuple[str, ...]]]:
-        """Units scoring below 100 in ``run`` or more consecutive quarters: (unit id, the quarters of
-        its longest such run)."""
-        found = []
-        for unit_id, scores in self.score_matrix().iterrows():
-            streak: list[str] = []
-            best: list[str] = []
-            for quarter, score in scores.items():
-                streak = [*streak, quarter] if pd.notna(score) and score < 100 else []
-                if len(streak) > len(best):
-                    best = streak
-            if len(best) >= run:
-                found.append((unit_id, tuple(best)))
-        return found
+        """Units scoring below full marks in ``run`` or more consecutive quarters: (unit id, the
+        quarters of its longest such run); a missing quarter ends a run (see :func:`full_marks.runs`)."""
+        return full_marks.runs(self.score_matrix(), [r.id for r in self.results], run)

@@ -16,7 +16,7 @@ from hotline.data.circular import Headline
 from hotline.data.quarters import Quarter
 from hotline.data.registry import Registry
 from hotline.rules import checks as checking
-from hotline.rules import scoring
+from hotline.rules import rates, scoring, totals
 
 #: Columns of the tidy per-unit table, in order (the open-data table is exactly this).
 UNIT_COLUMNS = (
@@ -94,16 +94,6 @@ class QuarterResult:
         return {unit: tuple(rows) for unit, rows in positions.items()}
 
 
-def attachment_sums(units: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """Per kind, the sum of each count column over all its rows (sub-units included)."""
-    keys = [c.key for c in schema.COUNT_COLUMNS]
-    sums = units.groupby("kind")[keys].sum()
-    return {
-        kind: {key: int(sums.loc[kind, key]) if kind in sums.index else 0 for key in keys}
-        for kind in (schema.TOWN, schema.DEPARTMENT)
-    }
-
-
 def stated_headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Headline:
     """The headline as the circular states it. An issued circular is reproduced as published,
     differences and all. A draft may leave out what the tables determine: those figures are
@@ -112,23 +102,22 @@ def stated_headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Headli
     headline = quarter.headline
     if not quarter.is_draft:
         return headline
-    towns, departments = sums[schema.TOWN], sums[schema.DEPARTMENT]
     filled = {
-        column.key: towns[column.key] + departments[column.key]
+        column.key: totals.overall(sums, column.key)
         for column in (schema.EXTENDED, schema.REDONE, schema.OVERDUE)
         if getattr(headline, column.key) is None
     }
     if headline.assigned_towns is None:
-        filled["assigned_towns"] = towns["work_orders"]
+        filled["assigned_towns"] = sums[schema.TOWN]["work_orders"]
     if headline.assigned_departments is None:
-        filled["assigned_departments"] = departments["work_orders"]
+        filled["assigned_departments"] = sums[schema.DEPARTMENT]["work_orders"]
     if headline.completion_rate_pct is None:
-        filled["completion_rate_pct"] = round(
-            100 * headline.completed / headline.received, scoring.COMPLETION_RATE_DECIMALS
+        filled["completion_rate_pct"] = rates.percentage(
+            headline.completed, headline.received, scoring.COMPLETION_RATE_DECIMALS
         )
     if headline.overdue_rate_pct is None:
         overdue = headline.overdue if headline.overdue is not None else filled["overdue"]
-        filled["overdue_rate_pct"] = round(100 * overdue / headline.received, scoring.OVERDUE_RATE_DECIMALS)
+        filled["overdue_rate_pct"] = rates.percentage(overdue, headline.received, scoring.OVERDUE_RATE_DECIMALS)
     return replace(headline, **filled)
 
 
@@ -143,7 +132,7 @@ def compute(quarter: Quarter, registry: Registry) -> QuarterResult:
     units["category"] = units["unit_id"].map(lambda uid: registry.units[uid].category)
     units["example"] = quarter.example
     units = units[list(UNIT_COLUMNS)].reset_index(drop=True)
-    sums = attachment_sums(units)
+    sums = totals.attachment_sums(units)
     best = tuple(scoring.best_units(ranking))
     size = len(quarter.published_top_volume) if quarter.published_top_volume else scoring.TOP_VOLUME_COUNT
     largest = tuple(scoring.most_work_orders(units, size))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hotline.data import schema
+from hotline.rules import extremes
 
 MAX_SCORE = 100.0
 BASE_SCORE = 100.0
@@ -16,6 +17,10 @@ TOP_VOLUME_COUNT = 4  # units the circular names for most work orders, when a dr
 # Decimals of the rates a draft has computed (as the circulars print them: 99.8%, 1.56%).
 COMPLETION_RATE_DECIMALS = 1
 OVERDUE_RATE_DECIMALS = 2
+# Decimals a rule score is kept to, and to which a published score must equal it: points have one
+# decimal, so this only takes away binary floating point's noise (95.49999999 is 95.5), never a
+# real difference (a published 95.6 for a computed 95.5 is one).
+SCORE_DECIMALS = 2
 
 
 def top_level_unit(units: pd.DataFrame) -> pd.Series:
@@ -40,7 +45,7 @@ def composite_scores(units: pd.DataFrame) -> pd.DataFrame:
         combined_work_orders=("work_orders", "sum"),
     )
     raw = BASE_SCORE + scored["bonus_total"] - scored["penalty_total"]
-    scored["composite_score"] = raw.clip(upper=MAX_SCORE).round(2)
+    scored["composite_score"] = raw.clip(upper=MAX_SCORE).round(SCORE_DECIMALS)
     top = units[units["parent"] == ""].set_index("unit")
     scored["published_score"] = top["published_score"].reindex(scored.index)
     if "unit_id" in units:
@@ -54,7 +59,7 @@ def composite_scores(units: pd.DataFrame) -> pd.DataFrame:
 def score_agrees(published: float, computed: float) -> bool:
     """A published score agrees with the rule when it is the same to two decimals; a unit with no
     published score has nothing to disagree with."""
-    return bool(pd.isna(published) or round(float(published), 2) == round(float(computed), 2))
+    return bool(pd.isna(published) or round(float(published), SCORE_DECIMALS) == round(float(computed), SCORE_DECIMALS))
 
 
 def rank(scored: pd.DataFrame) -> pd.DataFrame:
@@ -85,5 +90,5 @@ def best_units(ranking: pd.DataFrame) -> list[str]:
 
 def most_work_orders(units: pd.DataFrame, count: int) -> list[tuple[str, int]]:
     """工单量最多的单位：每个单位（含下属单位，各自计）按本身承办工单量从多到少；相同按附件顺序。"""
-    top = units.sort_values("work_orders", ascending=False, kind="stable").head(count)
+    top = extremes.largest(units, "work_orders", count)
     return list(zip(top["unit"], top["work_orders"].astype(int), strict=True))

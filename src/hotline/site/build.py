@@ -255,6 +255,9 @@ def _build(
                 indexes.write_search_data(staged, history, work / "search", config.county)
                 indexes.write_sitemap(staged, config.base_url, indexes.draft_ids(history))
                 documents.copy_documents(made.result(), staged)
+                from hotline.pages import info  # each download's format, pages and size, now the files exist
+
+                info.fill_file_facts(staged)
                 lap("pdf")
                 kind = publish.PREVIEW if preview else publish.DEMO if history.has_examples else publish.PUBLIC
                 manifest = publish.write_manifest(staged, kind)

@@ -6,7 +6,9 @@ and the theme on every page).
 build starts: addresses are ``http``/``https`` without a user name or password (a ``javascript:``
 portal link would run when clicked), the favicon is a regular file inside the project's
 ``_static`` folder (``/etc/hostname`` would be published), and texts are one line without hidden
-or direction characters. A problem is a :class:`BuildError` naming the file, the line and the key.
+or direction characters. The optional identifiers of a government site (网站标识码, ICP and 公安
+备案号, the contact phone and e-mail, the 找错 address) are checked against their forms. A problem is
+a :class:`BuildError` naming the file, the line and the key.
 """
 
 from __future__ import annotations
@@ -27,6 +29,19 @@ TEXT_OPTIONS = ("site_name", "site_subtitle", "county", "publisher", "contact", 
 URL_OPTIONS = ("portal_url",)
 TEXT_LIMIT = 200
 _HOTLINE = re.compile(r"^[0-9-]{3,20}$")
+# A government site's identifiers and contact (政府网站发展指引), shown in the footer only when set:
+# each is checked against its form, so that a typing error is named rather than published.
+SITE_CODE = re.compile(r"^[0-9A-Za-z]{10}$")  # 网站标识码: ten digits or letters
+ICP_RECORD = re.compile(r"^[\u4e00-\u9fff]ICP备[0-9]{4,12}号(-[0-9]{1,3})?$")  # 陕ICP备12345678号-1
+POLICE_RECORD = re.compile(r"^[\u4e00-\u9fff]公网安备 ?([0-9]{10,16})号$")  # 陕公网安备 61052702000001号
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+IDENTIFIERS = {
+    "site_code": (SITE_CODE, "网站标识码应为10位数字或字母（政府网站标识码）"),
+    "icp_record": (ICP_RECORD, "ICP备案号应写成“陕ICP备12345678号”或“陕ICP备12345678号-1”的样子"),
+    "police_record": (POLICE_RECORD, "公安备案号应写成“陕公网安备 61052702000001号”的样子"),
+    "contact_phone": (_HOTLINE, "联系电话只能由数字和“-”组成，如 0913-1234567"),
+    "contact_email": (EMAIL, "电子邮箱应写成 name@example.gov.cn 的样子"),
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,13 @@ class SiteConfig:
         for key in URL_OPTIONS:
             if key in options:
                 check.url(key, options[key])
+        for key, (form, wanted) in IDENTIFIERS.items():
+            if options.get(key) not in (None, ""):
+                value = check.text(key, options[key])
+                if not form.match(value):
+                    raise check.error(key, f"“{value}”格式不对：{wanted}")
+        if options.get("feedback_url") not in (None, ""):
+            check.feedback("feedback_url", options["feedback_url"])
         base_url = check.url("html_baseurl", config.get("html_baseurl"))
         if "html_favicon" in config:
             check.favicon(root, config["html_favicon"])
@@ -103,6 +125,16 @@ class _Checker:
         if any(c in value for c in " <>\"'`\\{}|^"):
             raise self.error(key, f"“{value}”含有网址中不应出现的字符（空格、引号、尖括号等）")
         return value
+
+    def feedback(self, key: str, value) -> str:
+        """Where 找错 leads: a web address, or ``mailto:`` and one e-mail address (nothing after it:
+        the page adds its own subject)."""
+        value = self.text(key, value)
+        if value.lower().startswith("mailto:"):
+            if not EMAIL.match(value[len("mailto:") :]):
+                raise self.error(key, f"“{value}”不对：mailto: 后应是一个电子邮箱，如 mailto:name@example.gov.cn")
+            return value
+        return self.url(key, value)
 
     def favicon(self, root: Path, value) -> None:
         value = self.text("html_favicon", value)

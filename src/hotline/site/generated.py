@@ -1,6 +1,6 @@
 """Pages and files generated straight from the history (no notebook): the unit pages and index,
-the downloads and corrections pages into the book (:func:`write_pages`, before Sphinx runs); the
-unit charts, and the open data and feed (:func:`write_downloads`, while Sphinx runs) as assets,
+the downloads, corrections, search, 常见问题 and 网站地图 pages into the book (:func:`write_pages`,
+before Sphinx runs); the unit charts, and the open data and feed (:func:`write_downloads`, while Sphinx runs) as assets,
 which the publish step adds to the site beside Sphinx's output.
 
 A unit's chart is drawn again only when its rows, its name or the chart code changed; drawing is
@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from hotline.opendata import package as opendata
-from hotline.pages import feed, info, links, search, units
+from hotline.pages import faq, feed, info, links, search, site_map, units
 from hotline.pages.figures import Chart
 from hotline.rules.history import History
 from hotline.site import keys
@@ -81,7 +81,9 @@ def write_pages(history: History, book: Path, assets: Path, chart_cache: Path, w
     (book / f"{links.UNIT_INDEX}.md").write_text(units.unit_index(history), encoding="utf-8")
     (book / f"{links.DOWNLOADS}.md").write_text(info.downloads_page(history), encoding="utf-8")
     (book / f"{links.CORRECTIONS}.md").write_text(info.corrections_page(history), encoding="utf-8")
-    (book / f"{links.SEARCH}.md").write_text(search.search_page(), encoding="utf-8")
+    (book / f"{links.SEARCH}.md").write_text(search.search_page(history), encoding="utf-8")
+    (book / f"{links.FAQ}.md").write_text(faq.faq_page(history), encoding="utf-8")
+    (book / f"{links.SITE_MAP}.md").write_text(site_map.site_map_page(history), encoding="utf-8")
 
 
 def write_downloads(history: History, assets: Path, *, base_url: str, site_name: str) -> None:

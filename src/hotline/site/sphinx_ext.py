@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.writers.html5 import HTML5Translator
+
+from hotline.site import head
 
 MULTITOC = "sphinx_multitoc_numbering"
 THEME = Path(__file__).resolve().parent / "theme"
@@ -36,6 +40,9 @@ def _builder_inited(app: Sphinx) -> None:
     app.env.settings["raw_enabled"] = False
     if hasattr(app.builder, "search"):
         app.builder.search = False  # no searchindex.js and no Sphinx search page
+    # Charts load when the reader scrolls near them (<img loading="lazy">, docutils >= 0.21): a
+    # quarter's charts start screens below the top of its page.
+    app.env.settings["image_loading"] = "lazy"
 
 
 def _inside_book(app: Sphinx, doctree: nodes.document) -> None:
@@ -84,13 +91,31 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     so that no template can ever write it as markup. The stylesheet's version is its checksum."""
     if "pagetitle" in context:
         context["pagetitle"] = html.escape(str(context["pagetitle"]), quote=True)
+    head.add_to_context(app, pagename, context)  # the page's own <title> and description
     stylesheet = Path(app.srcdir) / "_static" / "hotline.css"
     if stylesheet.is_file():
         context["hotline_css_version"] = hashlib.sha256(stylesheet.read_bytes()).hexdigest()[:12]
 
 
+_PIXEL_SIZE = re.compile(r'style="width: (\d+)px; height: (\d+)px;"')
+
+
+class _Translator(HTML5Translator):
+    """Sphinx's HTML, with an image's pixel size also as width and height attributes: a chart
+    that loads only when scrolled near (loading="lazy") keeps its place on the page before it
+    loads (the stylesheet scales charts with ``height: auto``, which an inline height cannot
+    survive, while the attributes give the browser the chart's proportions)."""
+
+    def visit_image(self, node: nodes.image) -> None:
+        start = len(self.body)
+        super().visit_image(node)
+        for index in range(start, len(self.body)):
+            self.body[index] = _PIXEL_SIZE.sub(r'width="\1" height="\2" \g<0>', self.body[index], count=1)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_html_theme("hotline", str(THEME))
+    app.set_translator("html", _Translator, override=True)
     app.connect("builder-inited", _builder_inited)
     app.connect("doctree-read", _inside_book, priority=100)
     app.connect("build-finished", _remove_stale_outputs)

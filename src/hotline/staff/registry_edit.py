@@ -19,7 +19,16 @@ from hotline.data import values
 from hotline.data.errors import DataError
 from hotline.data.files import DataFolder
 from hotline.data.quarters import load_quarter
-from hotline.data.registry import ALIAS_HEADER, ALIASES_FILE, CATEGORIES, UNIT_HEADER, UNITS_FILE, Registry, same_name
+from hotline.data.registry import (
+    ALIAS_HEADER,
+    ALIASES_FILE,
+    CATEGORIES,
+    UNIT_HEADER,
+    UNITS_FILE,
+    Registry,
+    same_name,
+    unit_columns,
+)
 from hotline.data.status import discover_quarters, draft_quarters
 
 ID_PREFIX = {"镇办": "T", "部门": "D", "企业": "E", "其他": "O"}
@@ -33,7 +42,8 @@ def _same(a: str, b: str) -> bool:
 def _rows(path: Path, header: list[str]) -> list[list[str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    if not rows or [c.strip() for c in rows[0]] != header:
+    found = [c.strip() for c in rows[0]] if rows else []
+    if not (unit_columns(found) if header == UNIT_HEADER else found == header):  # units.csv: optional columns too
         raise DataError(path, f"表头应为：{','.join(header)}", line=1)
     return rows
 
@@ -135,6 +145,6 @@ def add(data: Path, name: str, category: str, parent: str = "") -> str:
     numbers = [int(uid[1:]) for uid in registry.units if uid.startswith(prefix)]
     new_id = f"{prefix}{max(numbers, default=0) + 1:02d}"
     units = _rows(units_path, UNIT_HEADER)
-    units.append([new_id, name, category, parent_id, ""])
+    units.append([new_id, name, category, parent_id, ""] + [""] * (len(units[0]) - len(UNIT_HEADER)))
     _validated(data, {units_path: units})
     return new_id
