@@ -128,7 +128,8 @@ def score_notes(history: History, rows: pd.DataFrame, here: str) -> Source:
     """In words, each quarter whose published score differs from the score of the site's rule, and
     which of the two the site's ranking uses (the rule's)."""
     notes = []
-    for _, row in rows.iterrows():
+    differ = rows["published_score"].ne(rows["composite_score"])
+    for row in rows.loc[differ, ["quarter", "unit_id", "published_score", "composite_score"]].to_dict("records"):
         if not scores_differ(row["published_score"], row["composite_score"]):
             continue
         quarter = history.result(row["quarter"])
@@ -261,7 +262,7 @@ def mentions(result: QuarterResult) -> dict[str, tuple[Mention, ...]]:
 def mentions_section(history: History, rows: pd.DataFrame, here: str) -> Source:
     """What each quarter's circular said about the unit, newest first, in its own words."""
     quarters = []
-    for _, row in rows.iloc[::-1].iterrows():
+    for row in rows.iloc[::-1][["quarter", "unit", "example"]].to_dict("records"):
         result = history.result(row["quarter"])
         found = mentions(result).get(row["unit"], ())
         if not found:
@@ -334,10 +335,11 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
         Column("排名（按计分规则）"),
     ]
     table_rows, classes = [], []
-    for row in rows.itertuples():
+    shown = ["quarter", "example", "unit", "kind", "rank", "work_orders", "extended", "redone", "overdue"]
+    for row in rows[[*shown, "published_score", "composite_score"]].itertuples():
         label = f"{quarter_name(row.quarter)}（示例）" if row.example else quarter_name(row.quarter)
         if pd.notna(row.rank):
-            of_kind = int((history.result(row.quarter).ranking["kind"] == row.kind).sum())
+            of_kind = history.ranked_counts[(row.quarter, row.kind)]
             rank = f"第{int(row.rank)}名（共{of_kind}个）"
         else:
             rank = "计入上级部门"

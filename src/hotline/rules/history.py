@@ -106,7 +106,21 @@ class History:
         return any(r.quarter.example for r in self.results)
 
     def result(self, quarter: str) -> QuarterResult:
-        return next(r for r in self.results if str(r.id) == quarter)
+        return self._by_quarter[quarter]
+
+    @functools.cached_property
+    def _by_quarter(self) -> dict[str, QuarterResult]:
+        """Results by quarter id: every unit page asks for each of its quarters (300 × 40 lookups)."""
+        return {str(r.id): r for r in self.results}
+
+    @functools.cached_property
+    def ranked_counts(self) -> dict[tuple[str, str], int]:
+        """How many units each quarter ranks in each group (kind), for "第N名（共M个）"."""
+        return {
+            (str(r.id), kind): int(count)
+            for r in self.results
+            for kind, count in r.ranking["kind"].value_counts().items()
+        }
 
     def current_name(self, unit_id: str) -> str:
         return self.registry.units[unit_id].name
