@@ -12,6 +12,7 @@ fills them in the staged site (:func:`fill_file_facts`) before the manifest is w
 
 from __future__ import annotations
 
+import functools
 import html as html_module
 import re
 from pathlib import Path
@@ -96,14 +97,28 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def pdf_pages(path: Path) -> int | None:
-    """A PDF's page count, read from the made file (None if it cannot be read)."""
+_PAGE_TREE = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
+
+
+@functools.lru_cache(maxsize=256)
+def _pdf_pages(path: Path, size: int, mtime_ns: int) -> int | None:
+    data = path.read_bytes()
+    counts = [int(a or b) for a, b in _PAGE_TREE.findall(data)]
+    if counts:  # the page tree's root counts every page (uncompressed in the PDFs LibreOffice makes)
+        return max(counts)
     from pypdf import PdfReader
 
-    try:
+    try:  # a page tree in object streams: read it properly (seconds for a large tagged PDF)
         return len(PdfReader(path).pages)
     except Exception:  # a damaged file: its size is still worth saying
         return None
+
+
+def pdf_pages(path: Path) -> int | None:
+    """A PDF's page count, read from the made file (None if it cannot be read); remembered by the
+    file's size and time, as both the downloads page and the quarter's page ask."""
+    stat = path.stat()
+    return _pdf_pages(path, stat.st_size, stat.st_mtime_ns)
 
 
 def facts_text(path: Path, *, with_format: bool = True) -> str:
