@@ -87,13 +87,12 @@ class RecordPlacement:
     pages keep the page numbers: Word, WPS and LibreOffice insert a blank page before it when the
     content ends on an even page, so the 版记 is on an even last page however the program lays
     the content out (the printer's first try, and the file kept whenever the content ends on an odd
-    page). ``new_page`` starts it on the next page; ``blank_page`` puts an unnumbered blank page
+    page). ``blank_page`` puts an unnumbered blank page
     before it and leaves its own page unnumbered too (the content ended on an even page with no
     room left). The default sets it straight after the content (on the content's last page, when
     the printer measured room for it there)."""
 
     space_pt: float = 0.0
-    new_page: bool = False
     blank_page: bool = False
     even_page: bool = False
 
@@ -548,7 +547,7 @@ class _Writer:
             _format(self._p(), line=20, snap_to_grid=False)  # the blank page
         elif place.even_page:
             self._even_page_section()
-        spacer = _format(self._p(), line=20, snap_to_grid=False, page_break_before=place.new_page or place.blank_page)
+        spacer = _format(self._p(), line=20, snap_to_grid=False, page_break_before=place.blank_page)
         height = 20 + max(0, math.floor(place.space_pt * 20))
         spacer._p.pPr.find(qn("w:spacing")).set(qn("w:line"), str(min(height, 31680)))
         rows = 2 + (1 if self.doc.copies else 0)
