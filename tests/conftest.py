@@ -247,3 +247,15 @@ def scroll_to_every_image(page) -> None:
     for image in page.locator("main img").all():
         image.scroll_into_view_if_needed()
     page.wait_for_function("[...document.querySelectorAll('main img')].every(e => e.complete)")
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop reader's tab (1280 × 900, Chinese), collecting console and page errors in ``.errors``."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.errors = []
+    opened.on("console", lambda message: message.type == "error" and opened.errors.append(message.text))
+    opened.on("pageerror", lambda error: opened.errors.append(str(error)))
+    yield opened
+    context.close()

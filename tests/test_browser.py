@@ -14,17 +14,6 @@ from .conftest import ARTIFACTS, scroll_to_every_image
 pytestmark = pytest.mark.site
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    opened.errors = []
-    opened.on("console", lambda message: message.type == "error" and opened.errors.append(message.text))
-    opened.on("pageerror", lambda error: opened.errors.append(str(error)))
-    yield opened
-    context.close()
-
-
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

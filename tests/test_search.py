@@ -140,17 +140,6 @@ def test_no_shown_sentence_is_a_circulars_document_header(site):
 # --- in the browser ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def reader(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    opened.errors = []
-    opened.on("console", lambda message: message.type == "error" and opened.errors.append(message.text))
-    opened.on("pageerror", lambda error: opened.errors.append(str(error)))
-    yield opened
-    context.close()
-
-
 def _search(page, base_url: str, query: str, *, all_pages: bool = False) -> list[tuple[str, str]]:
     page.goto(f"{base_url}search.html?q={query}" + ("&all=1" if all_pages else ""))
     page.wait_for_function("() => document.getElementById('search-status').textContent.length > 0")
@@ -183,15 +172,15 @@ def _search(page, base_url: str, query: str, *, all_pages: bool = False) -> list
         ("2024年一季度", "quarters/2024Q1.html"),
     ],
 )
-def test_what_citizens_type_finds_the_right_page_first(reader, base_url, query, first):
-    found = _search(reader, base_url, query)
+def test_what_citizens_type_finds_the_right_page_first(page, base_url, query, first):
+    found = _search(page, base_url, query)
     assert found and found[0][0] == first, found
-    assert reader.errors == []
+    assert page.errors == []
 
 
 @pytest_site
-def test_a_full_name_also_finds_the_circular_that_prints_the_short_name(reader, base_url):
-    found = [href for href, _ in _search(reader, base_url, "市场监督管理局")]
+def test_a_full_name_also_finds_the_circular_that_prints_the_short_name(page, base_url):
+    found = [href for href, _ in _search(page, base_url, "市场监督管理局")]
     assert found[0] == "units/unit-D03.html" and "quarters/2024Q1.html" in found
 
 
@@ -205,40 +194,40 @@ def test_a_full_name_also_finds_the_circular_that_prints_the_short_name(reader, 
         ("逾期率", "quarters/2024Q1.html"),  # no page has a section about it: the circular, as before
     ],
 )
-def test_a_generic_word_lists_the_page_about_it_first_and_at_most_ten(reader, base_url, site, query, first):
-    found = _search(reader, base_url, query)
+def test_a_generic_word_lists_the_page_about_it_first_and_at_most_ten(page, base_url, site, query, first):
+    found = _search(page, base_url, query)
     assert found[0][0] == first, found
     assert len(found) <= 10
-    on_pages = len(_search(reader, base_url, query, all_pages=True))
+    on_pages = len(_search(page, base_url, query, all_pages=True))
     if on_pages > 10:  # the page says how many more there are, and lists them all on request
-        reader.goto(f"{base_url}search.html?q={query}")
-        reader.wait_for_selector("#search-results li")
-        assert f"找到{on_pages}个页面" in reader.inner_text("#search-status")
-        more = reader.locator("#search-more a")
+        page.goto(f"{base_url}search.html?q={query}")
+        page.wait_for_selector("#search-results li")
+        assert f"找到{on_pages}个页面" in page.inner_text("#search-status")
+        more = page.locator("#search-more a")
         assert more.inner_text() == f"列出全部{on_pages}个页面"
         more.click()
-        reader.wait_for_url(re.compile(r"all=1"))
-        reader.wait_for_selector("#search-results li")
-        assert reader.locator("#search-results li").count() == on_pages
-    assert reader.errors == []
+        page.wait_for_url(re.compile(r"all=1"))
+        page.wait_for_selector("#search-results li")
+        assert page.locator("#search-results li").count() == on_pages
+    assert page.errors == []
 
 
 @pytest_site
-def test_the_circulars_come_right_after_the_pages_about_a_word(reader, base_url):
-    found = [href for href, _ in _search(reader, base_url, "逾期")]
+def test_the_circulars_come_right_after_the_pages_about_a_word(page, base_url):
+    found = [href for href, _ in _search(page, base_url, "逾期")]
     assert "quarters/2024Q1.html" in found[:3], found
 
 
 @pytest_site
-def test_a_snippet_is_a_sentence_never_a_table_header_or_the_document_header(reader, base_url, q1):
+def test_a_snippet_is_a_sentence_never_a_table_header_or_the_document_header(page, base_url, q1):
     for query in ("逾期", "得分", "2024年第一季度", "承办工单量", "市场监督管理局", "供电", "国网白水县供电公司"):
-        for href, snippet in _search(reader, base_url, query):
+        for href, snippet in _search(page, base_url, query):
             assert snippet, (query, href)
             if href.startswith("quarters/"):  # the circular's header (issuer, number, addressees) is never shown
                 assert q1.document.number not in snippet and q1.document.addressees not in snippet, snippet
                 assert not snippet.startswith(q1.document.issuer + "文件"), snippet
             assert snippet not in ("承办工单量", "办理部门", "综合得分", "逾期率"), (query, href)
-    q1_snippet = dict(_search(reader, base_url, "承办工单量"))["quarters/2024Q1.html"]
+    q1_snippet = dict(_search(page, base_url, "承办工单量"))["quarters/2024Q1.html"]
     assert len(q1_snippet) > 12 and q1_snippet.rstrip().endswith(("。", "：", "；", "！", "？")), q1_snippet
 
 
