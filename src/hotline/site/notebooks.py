@@ -116,12 +116,48 @@ del _keep
 """
 
 
+def _one_client_kernel_manager():
+    """A kernel manager whose clients are one client, connected and found ready once.
+
+    A client waits for the kernel to answer before it is used (jupyter_client's
+    ``wait_for_ready``: a fifth of a second each time, as it also waits for an IOPub message that
+    a connected client may already have read); papermill asks a new client for every notebook and
+    the fresh session asks one more. A worker's kernel is alive (checked before each notebook) and
+    its one client stays connected, so only its first notebook waits. nbclient leaves the client
+    of a kernel manager it was given running, and reads only the messages that answer its own
+    requests, so a notebook never reads another's output."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ReadyOnceClient(AsyncKernelClient):
+        ready = False
+
+        def start_channels(self, *args, **kwargs) -> None:
+            if not self.channels_running:
+                super().start_channels(*args, **kwargs)
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            if not self.ready:
+                await super()._async_wait_for_ready(timeout)
+                self.ready = True
+
+    class OneClientKernelManager(AsyncKernelManager):
+        the_client = None
+
+        def client(self, **kwargs):
+            if self.the_client is None:
+                self.client_factory = ReadyOnceClient
+                self.the_client = super().client(**kwargs)
+            return self.the_client
+
+    return OneClientKernelManager
+
+
 def _worker_kernel():
     """Starting a kernel and importing pandas and matplotlib in it costs about a second per
     notebook; a worker starts one kernel and runs each of its notebooks in a fresh session of it."""
     from multiprocessing.util import Finalize
 
-    from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     global _kernel
@@ -129,7 +165,7 @@ def _worker_kernel():
         # Local sockets in a private folder rather than TCP ports: no other process on the build
         # machine can reach the kernel, and it says nothing about unencrypted TCP on every start.
         sockets = tempfile.mkdtemp(prefix="hotline-kernel-")
-        _kernel = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+        _kernel = _one_client_kernel_manager()(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
         run_sync(_kernel.start_kernel)()
         Finalize(_kernel, run_sync(_kernel.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
         Finalize(_kernel, shutil.rmtree, args=(sockets,), kwargs={"ignore_errors": True}, exitpriority=5)
@@ -138,8 +174,14 @@ def _worker_kernel():
 
 # What the page notebooks import (see notebooks/), imported into each worker's kernel before its
 # first notebook is due.
+# Then what is imported is set aside from the garbage collector's rounds (gc.freeze): IPython's
+# fresh session before each notebook collects garbage, which otherwise walks every object of pandas
+# and matplotlib each time (a tenth of a second a notebook).
 PAGE_MODULES = """import hotline, hotline.pages.quarter, hotline.pages.home, hotline.pages.comparison
 import hotline.pages.methodology, matplotlib.pyplot
+import gc as _gc
+_gc.freeze()
+del _gc
 """
 
 
@@ -167,13 +209,10 @@ def _execute(kernel, code: str) -> dict:
     """Run ``code`` in the kernel (once it is ready) and return the kernel's reply."""
     from jupyter_core.utils import run_sync
 
-    client = kernel.client()
+    client = kernel.client()  # the kernel's one client (see _one_client_kernel_manager), left open
     client.start_channels()
-    try:
-        run_sync(client.wait_for_ready)(timeout=60)
-        return run_sync(client.execute_interactive)(code, timeout=60)
-    finally:
-        client.stop_channels()
+    run_sync(client.wait_for_ready)(timeout=60)
+    return run_sync(client.execute_interactive)(code, timeout=60)
 
 
 def _fresh_session(kernel, workdir: str, kept_charts: tuple[str, str] | None) -> None:
@@ -189,6 +228,8 @@ def _discard_kernel() -> None:
 
         with contextlib.suppress(Exception):  # a dead kernel has nothing to shut down
             run_sync(_kernel.shutdown_kernel)(now=True)
+        if _kernel.the_client is not None:
+            _kernel.the_client.stop_channels()
     _kernel = None
 
 
