@@ -32,8 +32,8 @@ def report(result: results.QuarterResult) -> list[str]:
     differences = result.differences
     lines = [f"{quarter.id.zh}通报（{state}）：核对{len(result.checks)}项，{len(differences)}处不一致。"]
     for n, check in enumerate(differences, start=1):
-        lines.append(f"{n}. {says.label(check)}")
-        lines.append(f"   通报写的：{says.published(check)}；按附件/规则：{says.computed(check)}")
+        lines.append(f"{n}. {says.label(check, result.format)}")
+        lines.append(f"   通报写的：{says.published(check)}；按附件/规则：{says.computed(check, result.format)}")
         note = says.note(check, result.units)
         if note:
             lines.append(f"   {note}")
@@ -61,14 +61,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=REPO / "data", help="数据文件夹（默认 data/）")
     args = parser.parse_args(argv)
     from hotline.data.quarters import load_quarter
+    from hotline.format import load as load_format
 
     try:
+        circular = load_format.load(args.data)
         registry = Registry.load(args.data)
         quarter = load_quarter(args.data, args.quarter, registry, verify=False, drafting=True)
     except DataError as exc:
         print(f"无法核对：\n{exc}", file=sys.stderr)
         return 1
-    result = results.compute(quarter, registry)
+    result = results.compute(quarter, registry, circular)
     print("\n".join(report(result)))
     return 1 if issuing.unacknowledged(result) else 0
 

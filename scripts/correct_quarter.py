@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from hotline.data.errors import DataError
+from hotline.format import load as load_format
 from hotline.pages import checks as says
 from hotline.staff.correct import correct
 
@@ -33,11 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"没有登记更正。\n{exc}", file=sys.stderr)
         return 1
     print(f"已登记到更正记录：{line}")
+    circular = load_format.load(args.data)  # read and checked by the command just now
     print("印发的公文保持原样；运行 make site 更新网站（本季度页面会列出这次更正），再 make publish 发布。")
     for check in outdated:
-        numbers = f"通报 {says.published(check)}，按附件/规则 {says.computed(check)}"
+        numbers = f"通报 {says.published(check)}，按附件/规则 {says.computed(check, circular)}"
         print(
-            f"注意：“{says.label(check)}”的差异数字已变（{numbers}），原来的说明“{check.outdated_reason}”不再显示："
+            f"注意：“{says.label(check, circular)}”的差异数字已变（{numbers}），"
+            f"原来的说明“{check.outdated_reason}”不再显示："
             f"如仍适用，请重新说明（make explain Q={args.quarter} ITEM=序号 WHY=…）"
         )
     print('请把 data/ 提交到版本库：git add data && git commit -m "更正"')

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from hotline.data.errors import DataError
+from hotline.format import load as load_format
 from hotline.pages import checks as says
 from hotline.staff.explain import explain
 
@@ -35,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"没有记录说明，文件未改动。\n{exc}", file=sys.stderr)
         return 1
     check = done.check
-    print(f"已记录：{says.label(check)}（通报写的 {says.published(check)}，按附件/规则 {says.computed(check)}）")
+    circular = load_format.load(args.data)  # read and checked by the command just now
+    said = f"通报写的 {says.published(check)}，按附件/规则 {says.computed(check, circular)}"
+    print(f"已记录：{says.label(check, circular)}（{said}）")
     print(f"原因：{check.acknowledged}")
     if done.logged:
         print(f"这是已印发的通报：这一说明已作为更正公开登记在更正记录中：{done.logged}")

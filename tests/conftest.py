@@ -23,6 +23,7 @@ import hotline.site  # noqa: F401  (first: the tests' processes skip a slow opti
 from hotline.data import provenance
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
+from hotline.format import load as load_format
 from hotline.rules.history import History
 
 # Property-based tests: `make test` tries 300 inputs each, `make test-fast` 60 (HYPOTHESIS_PROFILE).
@@ -33,6 +34,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 ARTIFACTS = REPO / "test-artifacts"
+CIRCULAR = load_format.load(DATA)  # Baishui's circular format (data/format.toml)
+FULL = CIRCULAR.score.full_marks
+LABELS = CIRCULAR.labels
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +70,8 @@ def q1_charts(q1_result, tmp_path_factory, worker_id) -> dict:
         worker_id,
         "q1-charts",
         lambda folder: {
-            "work_orders": charts.work_orders_by_unit(q1_result.units, zh),
-            "composite_scores": charts.composite_scores(q1_result.ranking, zh),
+            "work_orders": charts.work_orders_by_unit(q1_result.units, zh, LABELS),
+            "composite_scores": charts.composite_scores(q1_result.ranking, zh, FULL, LABELS),
             "problems": charts.problems_by_unit(q1_result.units, zh),
         },
     )

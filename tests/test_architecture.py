@@ -18,7 +18,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hotline"
 # Each stage may import from itself and the stages listed before it: data are read, results
 # computed, worded, laid out (open data, pages, the official document), and the site assembled.
-STAGES = ["data", "rules", "circular", "opendata", "pages", "document", "examples", "site", "staff"]
+STAGES = ["data", "format", "rules", "circular", "opendata", "pages", "document", "examples", "site", "staff"]
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
 
 

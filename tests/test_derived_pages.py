@@ -26,7 +26,7 @@ from hotline.pages.home import HomePage
 from hotline.rules import scoring
 from hotline.rules.history import History
 
-from .conftest import DATA
+from .conftest import CIRCULAR, DATA, FULL, LABELS
 
 NOTE = "2024年第四季度的变化是与2024年第二季度相比（2024年第三季度无数据）。"
 
@@ -48,7 +48,7 @@ def _ranking(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
             "published_score": [float("nan")] * len(rows),
         }
     )
-    return scoring.rank(scoring.composite_scores(units))
+    return scoring.rank(scoring.composite_scores(units, CIRCULAR), CIRCULAR)
 
 
 def test_the_score_charts_alt_text_names_the_unit_whose_score_it_quotes():
@@ -56,16 +56,16 @@ def test_the_score_charts_alt_text_names_the_unit_whose_score_it_quotes():
         [("town", "甲镇", 0), ("town", "丙镇", 30), ("department", "丁局", 0), ("department", "乙局", 5)]
     )
     assert ranking["unit"].tolist() == ["甲镇", "丙镇", "丁局", "乙局"]  # the department at 95 is last
-    alt = charts.composite_scores(ranking, "2024年第一季度").alt
+    alt = charts.composite_scores(ranking, "2024年第一季度", FULL, LABELS).alt
     assert "2个单位低于100分，最低的是丙镇（70分）。" in alt
     assert "乙局（70" not in alt
 
 
 def test_units_that_share_the_lowest_score_are_all_named_and_none_below_says_so():
     tied = _ranking([("town", "甲镇", 20), ("department", "乙局", 20), ("department", "丁局", 5)])
-    assert "最低的是甲镇、乙局（80分）。" in charts.composite_scores(tied, "2024年第一季度").alt
+    assert "最低的是甲镇、乙局（80分）。" in charts.composite_scores(tied, "2024年第一季度", FULL, LABELS).alt
     full = _ranking([("town", "甲镇", 0), ("department", "乙局", 0)])
-    alt = charts.composite_scores(full, "2024年第一季度").alt
+    alt = charts.composite_scores(full, "2024年第一季度", FULL, LABELS).alt
     assert "所有单位均为满分100分。" in alt and "nan" not in alt
 
 

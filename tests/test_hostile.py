@@ -77,7 +77,15 @@ def apply(case: dict, data: Path) -> None:
 def test_the_corpus_has_every_kind_of_case():
     assert len(CASES) >= 40 and len({c["name"] for c in CASES}) == len(CASES)
     files = {c["file"].split("/")[-1] for c in CASES}
-    for name in ["towns.csv", "departments.csv", "circular.toml", "provenance.toml", "units.csv", "unit_aliases.csv"]:
+    for name in [
+        "towns.csv",
+        "departments.csv",
+        "circular.toml",
+        "provenance.toml",
+        "units.csv",
+        "unit_aliases.csv",
+        "format.toml",
+    ]:
         assert name in files, name
     for name in ["corrections.csv", "preamble.md", "quality_remark.md", "problems.md", "requirements.md", "*"]:
         assert name in files, name

@@ -19,6 +19,8 @@ from hotline.opendata import fields, package, tables
 from hotline.rules.history import History
 from hotline.rules.results import compute
 
+from .conftest import CIRCULAR
+
 
 @pytest.fixture(scope="session")
 def written(history, tmp_path_factory):
@@ -70,8 +72,8 @@ def test_a_name_that_looks_like_a_formula_is_text_in_csv_and_xlsx(q1, registry, 
     best = tuple(name if u == "市场局" else u for u in q1.published_best_units)
     headline = replace(q1.headline, outstanding=tuple(o for o in q1.headline.outstanding if o.unit != "市场局"))
     quarter = replace(q1, units=units, published_top_volume=named, published_best_units=best, headline=headline)
-    result = compute(quarter, registry)
-    history = History((result,), registry, (), result.units)
+    result = compute(quarter, registry, CIRCULAR)
+    history = History((result,), registry, (), result.units, result.format)
     package.write(history, tmp_path)
     raw = (tmp_path / fields.UNITS_CSV).read_text(encoding="utf-8-sig")
     assert f"'{name}" in raw or f"\"'{name}" in raw.replace('""', '"')

@@ -32,7 +32,7 @@ from hotline.pages.units import markdown_page, unit_index, unit_page
 from hotline.rules import results
 from hotline.rules.history import History
 
-from .conftest import DATA
+from .conftest import CIRCULAR, DATA, FULL, LABELS
 
 # Every character with a meaning in HTML, Markdown or MyST, a few whole constructs, Chinese, Latin.
 SPECIAL = "&<>\"'`{}[]()*_$|\\#!:~%^=+-@.,;/\n\t\r 　"
@@ -211,7 +211,7 @@ def test_the_reconciliation_says_each_check_from_its_numbers(q1_page):
 
 def test_a_drafts_reason_for_a_difference_is_shown_beside_it(q1, registry):
     draft = replace(q1, status="draft", acknowledged={"redone": Acknowledgement("平台统计口径含跨季度工单", 13, 12)})
-    page = QuarterPage(results.compute(draft, registry))
+    page = QuarterPage(results.compute(draft, registry, CIRCULAR))
     rows = {row["id"]: row for row in _html(page.reconciliation("headline")).select("tbody tr")}
     assert "起草时的说明：平台统计口径含跨季度工单" in rows["check-redone"].find_all("td")[-1].get_text()
     assert "起草时的说明" not in rows["check-extended"].get_text()  # only the difference it was given for
@@ -228,7 +228,7 @@ def test_hostile_names_in_every_block_are_shown_as_text(q1, registry):
     quarter = replace(
         q1, units=units, published_top_volume=named, published_best_units=best, document=document, headline=headline
     )
-    page = QuarterPage(results.compute(quarter, registry))
+    page = QuarterPage(results.compute(quarter, registry, CIRCULAR))
     blocks = [page.header(), page.summary(), page.basic_situation(), page.closing(), page.attachment("department")]
     blocks += [page.reconciliation(g) for g in ("headline", "totals", "lists", "scores")]
     for block in blocks:
@@ -398,7 +398,7 @@ def test_charts_are_laid_out_for_a_phone(q1_charts):
 def test_a_dollar_in_a_unit_name_is_drawn_as_a_dollar_not_as_maths(q1_result):
     units = q1_result.units.head(3).copy()  # a few bars are enough
     units.loc[units.index[0], "unit"] = "$\\alpha$镇"
-    chart = charts.work_orders_by_unit(units, "2024年第一季度")  # mathtext would raise or draw α
+    chart = charts.work_orders_by_unit(units, "2024年第一季度", LABELS)  # mathtext would raise or draw α
     assert "$\\alpha$镇" in chart.alt
     words = [t.get_text() for t in BeautifulSoup(chart.svg, "xml").find_all("text")]
     assert any("$\\alpha$镇" in w for w in words)  # drawn as typed
@@ -406,7 +406,7 @@ def test_a_dollar_in_a_unit_name_is_drawn_as_a_dollar_not_as_maths(q1_result):
 
 def test_a_sub_units_chart_does_not_promise_a_score_line(history):
     rows = history.units[history.units["unit"] == "劳动监察大队"]
-    chart = charts.unit_history(rows, "劳动监察大队")
+    chart = charts.unit_history(rows, "劳动监察大队", FULL)
     assert "综合得分" not in chart.caption.split("（")[0]
 
 
@@ -447,8 +447,8 @@ def demo_charts(demo) -> dict:
     return {
         "trends": page.trends(),
         "heatmap": page.heatmap(),
-        "unit": charts.unit_history(demo.rows_of("T02"), demo.current_name("T02")),
-        "sub-unit": charts.unit_history(demo.rows_of("D02"), demo.current_name("D02")),
+        "unit": charts.unit_history(demo.rows_of("T02"), demo.current_name("T02"), FULL),
+        "sub-unit": charts.unit_history(demo.rows_of("D02"), demo.current_name("D02"), FULL),
     }
 
 
@@ -511,7 +511,7 @@ def test_a_heatmap_of_many_quarters_puts_at_most_four_side_by_side():
 
     quarters = ["2021Q4"] + [f"{year}Q{n}" for year in (2022, 2023, 2024) for n in (1, 2, 3, 4)]
     scores = [[100.0 - (row + column) % 7 for column in range(len(quarters))] for row in range(6)]
-    chart = charts.score_heatmap(pd.DataFrame(scores, index=[f"单位{n}" for n in range(6)], columns=quarters), [])
+    chart = charts.score_heatmap(pd.DataFrame(scores, index=[f"单位{n}" for n in range(6)], columns=quarters), [], FULL)
     headers = [t for t in BeautifulSoup(chart.svg, "xml").find_all("text") if t.get_text() in ("一季度", "四季度")]
     assert len(headers) == 6  # the latest twelve quarters: 2021年四季度 is left out
     assert len({t["x"] for t in headers}) == 2  # three panels of four columns, one below another
@@ -522,7 +522,7 @@ def test_a_long_unit_name_takes_two_lines_of_a_bar_chart_and_the_bar_its_width(q
     units = q1_result.units.head(3).copy()
     long = "陕西省水务集团白水有限公司" * 2
     units.loc[units.index[0], ["unit", "parent"]] = [long, ""]
-    lines = [w for w in _chart_words(charts.work_orders_by_unit(units, "2024年第一季度")) if w and w in long]
+    lines = [w for w in _chart_words(charts.work_orders_by_unit(units, "2024年第一季度", LABELS)) if w and w in long]
     assert len(lines) == 2 and "".join(lines) == long
 
 

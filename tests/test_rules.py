@@ -16,7 +16,7 @@ from hotline.examples import generate as examples
 from hotline.rules import checks, extremes, full_marks, moves, periods, results, scoring, totals
 from hotline.rules.history import History
 
-from .conftest import DATA
+from .conftest import CIRCULAR, DATA, FULL
 
 EXAMPLE_QUARTERS = ["2024Q2", "2024Q3", "2024Q4"]
 
@@ -44,7 +44,7 @@ def test_score_is_capped_at_100_and_a_missing_published_score_never_disagrees():
         {"kind": ["town"], "unit": ["甲镇"], "parent": [""], "work_orders": [1], "bonus": [9.0], "penalty": [1.0]}
         | {"published_score": [float("nan")]}
     )
-    scored = scoring.composite_scores(units)
+    scored = scoring.composite_scores(units, CIRCULAR)
     assert scored["composite_score"].tolist() == [100.0]
     assert scored["score_agrees"].tolist() == [True]
 
@@ -132,7 +132,7 @@ def test_the_top_volume_list_is_not_the_top_four_and_says_who_was_passed_over(q1
 def test_a_wrong_total_row_is_caught(q1, registry):
     totals = {kind: dict(values) for kind, values in q1.published_totals.items()}
     totals["town"]["work_orders"] = 390
-    result = results.compute(replace(q1, published_totals=totals), registry)
+    result = results.compute(replace(q1, published_totals=totals), registry, CIRCULAR)
     check = result.check("totals.town.work_orders")
     assert (check.published, check.computed, check.agrees) == (390, 389, False)
 
@@ -141,7 +141,7 @@ def test_a_draft_that_leaves_a_figure_out_has_no_check_of_it_and_keeps_its_reaso
     headline = replace(q1.headline, extended=None, overdue_rate_pct=None)
     reason = Acknowledgement("平台口径含跨季度工单", 13, 12)  # the numbers it was given for (make explain)
     draft = replace(q1, headline=headline, status="draft", acknowledged={"redone": reason})
-    result = results.compute(draft, registry)
+    result = results.compute(draft, registry, CIRCULAR)
     assert result.check("extended") is None and result.check("overdue_rate") is None
     assert result.check("redone").acknowledged == "平台口径含跨季度工单"
 
@@ -152,7 +152,7 @@ def test_a_draft_that_leaves_a_figure_out_has_no_check_of_it_and_keeps_its_reaso
 )
 def test_a_reason_holds_only_for_the_numbers_it_was_given_for(q1, registry, published, computed, holds):
     reason = Acknowledgement("平台口径含跨季度工单", published, computed)
-    check = results.compute(replace(q1, acknowledged={"redone": reason}), registry).check("redone")
+    check = results.compute(replace(q1, acknowledged={"redone": reason}), registry, CIRCULAR).check("redone")
     assert (check.acknowledged, check.outdated_reason) == (
         ("平台口径含跨季度工单", "") if holds else ("", "平台口径含跨季度工单")
     )
@@ -171,7 +171,7 @@ def test_a_quarters_data_is_read_once_and_ranked_once_per_build(monkeypatch, tmp
     examples.generate(DATA, data)
     calls = []
     real = scoring.rank
-    monkeypatch.setattr(scoring, "rank", lambda scored: calls.append(1) or real(scored))
+    monkeypatch.setattr(scoring, "rank", lambda scored, circular: calls.append(1) or real(scored, circular))
     folder = DataFolder(data)
     built = History.build(folder)
     assert len(calls) == len(built.results) == 4
@@ -251,7 +251,7 @@ def test_the_checks_and_a_drafts_headline_use_the_same_sums(q1, q1_result, regis
     assert q1_result.check("received").operands == (56, *totals.by_kind(q1_result.sums, "work_orders"))
     assert q1_result.check("redone").operands == totals.by_kind(q1_result.sums, "redone")
     draft = replace(q1, headline=replace(q1.headline, redone=None), status="draft")
-    assert results.compute(draft, registry).headline.redone == totals.overall(q1_result.sums, "redone") == 12
+    assert results.compute(draft, registry, CIRCULAR).headline.redone == totals.overall(q1_result.sums, "redone") == 12
 
 
 Q = QuarterId.parse
@@ -314,13 +314,13 @@ def test_the_lowest_is_every_unit_with_the_lowest_score_in_the_given_order():
 
 
 def test_below_full_marks_lowest_first_counted_by_kind(q1_result):
-    below = full_marks.below(q1_result.ranking)
-    assert (below["composite_score"] < scoring.MAX_SCORE).all()
+    below = full_marks.below(q1_result.ranking, FULL)
+    assert (below["composite_score"] < FULL).all()
     assert below["composite_score"].is_monotonic_increasing
-    counts = full_marks.count_by_kind(q1_result.ranking)
+    counts = full_marks.count_by_kind(q1_result.ranking, FULL)
     assert list(counts) == [schema.TOWN, schema.DEPARTMENT] and sum(counts.values()) == len(below)
     matrix = pd.DataFrame({"a": [100.0, 99.0], "b": [float("nan"), 80.0]})
-    assert full_marks.count(matrix) == 2
+    assert full_marks.count(matrix, FULL) == 2
 
 
 def test_a_run_below_full_marks_is_broken_by_a_missing_quarter():
@@ -334,14 +334,14 @@ def test_a_run_below_full_marks_is_broken_by_a_missing_quarter():
         },
         index=["A", "B", "C"],
     )
-    assert full_marks.runs(matrix, quarters) == [
+    assert full_marks.runs(matrix, quarters, FULL) == [
         ("A", ("2023Q2", "2023Q3")),
         ("B", ("2024Q1", "2024Q2")),
         ("C", ("2023Q2", "2023Q3")),
     ]
-    assert full_marks.runs(matrix, quarters, 3) == []
+    assert full_marks.runs(matrix, quarters, FULL, 3) == []
     no_gap = [Q("2023Q1"), Q("2023Q2"), Q("2023Q3"), Q("2023Q4")]  # the same columns, had they been consecutive
-    assert full_marks.runs(matrix, no_gap, 3) == [
+    assert full_marks.runs(matrix, no_gap, FULL, 3) == [
         ("A", ("2023Q2", "2023Q3", "2024Q1")),
         ("B", ("2023Q3", "2024Q1", "2024Q2")),
     ]

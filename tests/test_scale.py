@@ -13,7 +13,7 @@ from hotline.examples import generate as examples
 from hotline.pages import charts
 from hotline.rules.history import History
 
-from .conftest import shared
+from .conftest import FULL, LABELS, shared
 
 
 def _large(folder):
@@ -39,8 +39,8 @@ def large_quarter_charts(large, tmp_path_factory, worker_id):
 
     def draw(folder):
         return [
-            charts.work_orders_by_unit(quarter.units, quarter.id.zh),
-            charts.composite_scores(quarter.ranking, quarter.id.zh),
+            charts.work_orders_by_unit(quarter.units, quarter.id.zh, LABELS),
+            charts.composite_scores(quarter.ranking, quarter.id.zh, FULL, LABELS),
             charts.problems_by_unit(quarter.units, quarter.id.zh),
         ]
 
@@ -60,7 +60,7 @@ def test_quarter_charts_of_many_units_show_sixty_and_say_so(large, large_quarter
 
 
 def test_the_real_quarter_charts_show_every_unit(q1_result):
-    chart = charts.work_orders_by_unit(q1_result.units, q1_result.id.zh)
+    chart = charts.work_orders_by_unit(q1_result.units, q1_result.id.zh, LABELS)
     assert "共" not in chart.caption
     assert f"{len(q1_result.units)}个单位" in chart.alt
 
@@ -69,7 +69,7 @@ def test_heatmap_over_many_quarters_shows_the_latest_twelve_and_the_lowest_units
     history, _ = large
     matrix = history.score_matrix()
     assert matrix.shape[1] == 14 and len(matrix) > charts.MAX_BARS
-    chart = charts.score_heatmap(matrix, [])
+    chart = charts.score_heatmap(matrix, [], FULL)
     assert chart.caption.startswith("各单位最近12个季度综合得分")
     assert f"图中为平均得分最低的{charts.MAX_BARS}个" in chart.caption
     assert "在12个季度（列）" in chart.alt
@@ -85,7 +85,7 @@ def test_trend_chart_of_many_quarters_stays_one_screen_high(large):
 
 def test_unit_history_of_one_quarter_is_not_one_wide_bar():
     rows = pd.DataFrame({"quarter": ["2024Q1"], "work_orders": [81], "composite_score": [100.0]})
-    chart = charts.unit_history(rows, "城关街道办")
+    chart = charts.unit_history(rows, "城关街道办", FULL)
     colour = charts.KIND_COLOURS[schema.TOWN].lower()
     bar = next(p for p in BeautifulSoup(chart.svg, "xml").find_all("path") if f"fill: {colour}" in p.get("style", ""))
     xs = [float(x) for x in re.findall(r"([\d.]+) [\d.]+", bar["d"])]

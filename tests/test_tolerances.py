@@ -22,7 +22,7 @@ from hotline.data.errors import DataError
 from hotline.data.quarters import load_quarter
 from hotline.rules import checks, full_marks, rates, results, scoring
 
-from .conftest import edit_line
+from .conftest import CIRCULAR, FULL, edit_line
 
 HERE = Path("towns.csv")
 
@@ -54,7 +54,9 @@ def test_a_score_check_of_the_quarter_flags_a_hundredth(q1, registry, offset, ag
     its rule score, 95.5."""
     units = q1.units.copy()
     units.loc[units["unit"] == "供销联社", "published_score"] = 95.5 + offset
-    check = results.compute(replace(q1, units=units), registry).check(f"score.{registry.by_name['供销联社'].id}")
+    check = results.compute(replace(q1, units=units), registry, CIRCULAR).check(
+        f"score.{registry.by_name['供销联社'].id}"
+    )
     assert check.computed == 95.5
     assert check.agrees is agrees
 
@@ -81,7 +83,7 @@ def test_the_completion_rate_check_pins_the_last_published_decimal(
     q1, registry, completed, received, published, agrees
 ):
     headline = replace(q1.headline, completed=completed, received=received, completion_rate_pct=published)
-    check = results.compute(replace(q1, headline=headline), registry).check("completion_rate")
+    check = results.compute(replace(q1, headline=headline), registry, CIRCULAR).check("completion_rate")
     assert (check.operands, check.agrees) == ((completed, received), agrees)
 
 
@@ -101,7 +103,7 @@ def test_the_completion_rate_check_pins_the_last_published_decimal(
 )
 def test_the_overdue_rate_check_pins_the_last_published_decimal(q1, registry, overdue, received, published, agrees):
     headline = replace(q1.headline, overdue=overdue, received=received, overdue_rate_pct=published)
-    check = results.compute(replace(q1, headline=headline), registry).check("overdue_rate")
+    check = results.compute(replace(q1, headline=headline), registry, CIRCULAR).check("overdue_rate")
     assert (check.operands, check.agrees) == ((overdue, received), agrees)
 
 
@@ -118,7 +120,7 @@ def test_a_drafts_computed_rates_round_half_up_too(q1, registry):
         q1.headline, completed=1997, received=2000, overdue=None, completion_rate_pct=None, overdue_rate_pct=None
     )
     draft = replace(q1, headline=headline, status="draft")
-    stated = results.compute(draft, registry).headline
+    stated = results.compute(draft, registry, CIRCULAR).headline
     assert stated.completion_rate_pct == 99.9  # 99.85
     assert stated.overdue_rate_pct == rates.percentage(6, 2000, 2) == 0.3  # the tables' 6 of 2000
 
@@ -129,7 +131,7 @@ def test_a_drafts_computed_rates_round_half_up_too(q1, registry):
 @pytest.mark.parametrize(("published", "holds"), [(13, True), (13.0, True), (13.01, False), (12.99, False)])
 def test_a_reason_holds_for_exactly_its_numbers(q1, registry, published, holds):
     reason = Acknowledgement("平台口径含跨季度工单", published, 12)
-    check = results.compute(replace(q1, acknowledged={"redone": reason}), registry).check("redone")
+    check = results.compute(replace(q1, acknowledged={"redone": reason}), registry, CIRCULAR).check("redone")
     assert bool(check.acknowledged) is holds
 
 
@@ -145,7 +147,7 @@ def test_pinned_numbers_compare_exactly():
     ("score", "below"), [(100, False), (100.0, False), (99.99, True), (99.9, True), (0, True), (float("nan"), False)]
 )
 def test_below_full_marks_is_anything_under_the_maximum(score, below):
-    assert full_marks.is_below(score) is below
+    assert full_marks.is_below(score, FULL) is below
 
 
 @pytest.mark.parametrize(("bonus", "penalty", "score"), [(0.0, 0.0, 100.0), (5.0, 5.1, 99.9), (5.1, 5.0, 100.0)])
@@ -154,7 +156,7 @@ def test_the_score_is_capped_at_full_marks_exactly(bonus, penalty, score):
         {"kind": ["town"], "unit": ["甲镇"], "parent": [""], "work_orders": [1], "bonus": [bonus], "penalty": [penalty]}
         | {"published_score": [float("nan")]}
     )
-    assert scoring.composite_scores(units)["composite_score"].tolist() == [score]
+    assert scoring.composite_scores(units, CIRCULAR)["composite_score"].tolist() == [score]
 
 
 # --- limits of the data -------------------------------------------------------------------------------

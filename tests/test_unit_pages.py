@@ -267,7 +267,8 @@ def test_the_methodology_page_says_the_score_rule_once_in_words_with_an_example(
     assert block.find(id=units.SCORE_RULE_ANCHOR) is not None
     words = _text(block)
     assert "以100分为基础" in words and "按100分计" in words
-    assert "例如2024年第一季度的供销联社：加分值合计1.5，减分值合计6，100+1.5−6=95.5分" in words
+    assert "例如2024年第一季度的供销联社：加分值合计1.5，减分值合计6，按规则计算min(100,100+1.5−6)=95.5分" in words
+    assert "min(…)取括号中各项的最小值" in words  # the rule's one word of notation, said once
 
 
 def test_the_methodology_page_names_no_unpublished_file(history):

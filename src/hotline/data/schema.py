@@ -249,6 +249,9 @@ ATTACHMENT_NO = {TOWN: 1, DEPARTMENT: 2}
 ATTACHMENT_FILE = {TOWN: "towns.csv", DEPARTMENT: "departments.csv"}
 ATTACHMENT_TITLE = {TOWN: "各镇办工单办理情况", DEPARTMENT: "各部门工单办理情况"}
 
+# The circular's format, at the top of a data folder (read by hotline.format.load).
+FORMAT_FILE = "format.toml"
+
 # The files of a quarter's folder, data/quarters/<quarter>/.
 CIRCULAR_FILE = "circular.toml"  # document details and the figures as published
 NARRATIVE_FILES = {  # the circular's text, in the Markdown subset of hotline.data.narrative

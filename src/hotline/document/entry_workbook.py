@@ -58,6 +58,8 @@ from hotline.data.importer.workbook import (
 from hotline.data.quarter_id import QuarterId
 from hotline.data.quarters import discover_quarters, load_quarter, peek_status
 from hotline.data.registry import Registry
+from hotline.format import load as load_format
+from hotline.format.model import CircularFormat
 from hotline.rules import scoring
 
 BOLD = Font(bold=True)
@@ -119,7 +121,9 @@ def _print_setup(sheet, *, title_rows: str | None, landscape: bool) -> None:
         sheet.print_title_rows = title_rows
 
 
-def _attachment(book: Workbook, kind: str, rows: list[tuple[str, str]], quarter: QuarterId) -> dict[str, str]:
+def _attachment(
+    book: Workbook, kind: str, rows: list[tuple[str, str]], quarter: QuarterId, circular: CircularFormat
+) -> dict[str, str]:
     """One attachment sheet; returns the cells of its 总计 row by column key."""
     sheet = book.create_sheet(ATTACHMENT_SHEETS[kind])
     subs = kind == schema.DEPARTMENT
@@ -167,9 +171,9 @@ def _attachment(book: Workbook, kind: str, rows: list[tuple[str, str]], quarter:
         end = (starts[n + 1] - 1) if n + 1 < len(starts) else last
         bonus, penalty = letter["bonus"], letter["penalty"]
         cell = sheet[f"{score}{start}"]
-        cell.value = (  # the scoring rule (hotline.rules.scoring) as a spreadsheet formula
-            f"=MIN({scoring.MAX_SCORE:g},{scoring.BASE_SCORE:g}"
-            f"+SUM({bonus}{start}:{bonus}{end})-SUM({penalty}{start}:{penalty}{end}))"
+        # the format's scoring rule (data/format.toml) as a spreadsheet formula
+        cell.value = "=" + circular.score.excel(
+            f"SUM({bonus}{start}:{bonus}{end})", f"SUM({penalty}{start}:{penalty}{end})"
         )
         cell.protection, cell.fill = UNLOCKED, COMPUTED
     total_row = last + 1
@@ -379,11 +383,12 @@ def _instructions(book: Workbook, quarter: QuarterId) -> None:
 
 
 def write_entry_workbook(data_dir: Path, quarter: QuarterId, path: Path) -> Path:
+    circular = load_format.load(Path(data_dir))
     registry = Registry.load(data_dir)
     kinds, latest = _order(Path(data_dir), registry, quarter)
     book = Workbook()
     _instructions(book, quarter)
-    totals = {kind: _attachment(book, kind, rows, quarter) for kind, rows in kinds.items()}
+    totals = {kind: _attachment(book, kind, rows, quarter, circular) for kind, rows in kinds.items()}
     _units(book, kinds)
     _headline(book, quarter, latest, totals)  # written last (it refers to the totals), shown second:
     book.move_sheet(HEADLINE_SHEET, offset=1 - book.sheetnames.index(HEADLINE_SHEET))

@@ -17,10 +17,14 @@ from hotline.data import provenance, schema
 from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.quarters import Quarter, load_all
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE
+from hotline.data.schema import FORMAT_FILE
+from hotline.format import load as load_format
+from hotline.format.model import CircularFormat
 from hotline.rules import scoring
 from hotline.rules.rates import percentage
 from hotline.rules.totals import attachment_sums, overall
 
+BAISHUI_FORMAT = Path(__file__).resolve().parents[3] / "data" / FORMAT_FILE
 EXAMPLE_NOTE = "示例数据：本季度的数字由程序随机生成，仅用于演示网站的历史比较功能，不是真实通报。"
 # A renamed unit and a new one, so that the history follows a unit across a rename.
 RENAMED_UNIT = ("D07", "城管局", "城市管理执法局")
@@ -57,7 +61,9 @@ def _rows(base: Quarter, kind: str, rng: random.Random, names: dict[str, str], d
     return rows
 
 
-def _write_quarter(folder: Path, quarter: QuarterId, tables: dict[str, list[dict]], answered: int) -> None:
+def _write_quarter(
+    folder: Path, quarter: QuarterId, tables: dict[str, list[dict]], answered: int, circular: CircularFormat
+) -> None:
     folder.mkdir(parents=True)
     import pandas as pd
 
@@ -67,7 +73,7 @@ def _write_quarter(folder: Path, quarter: QuarterId, tables: dict[str, list[dict
         frame["bonus"] = pd.to_numeric(frame["bonus"].replace("", "0"))
         frame["penalty"] = pd.to_numeric(frame["penalty"].replace("", "0"))
         frame["published_score"] = float("nan")
-        scores = scoring.composite_scores(frame).set_index("unit")["composite_score"]
+        scores = scoring.composite_scores(frame, circular).set_index("unit")["composite_score"]
         lines = [",".join(c.zh for c in schema.FILE_COLUMNS)]
         for row in rows:
             top = row["parent"] == ""
@@ -82,8 +88,8 @@ def _write_quarter(folder: Path, quarter: QuarterId, tables: dict[str, list[dict
     received = answered + overall(sums, "work_orders")
     totals = {k: overall(sums, k) for k in ("extended", "redone", "overdue")}
     outstanding = frame.sort_values("overdue", ascending=False).iloc[0]
-    ranking = scoring.rank(scoring.composite_scores(frame.drop(columns="score")))
-    best = scoring.best_units(ranking)
+    ranking = scoring.rank(scoring.composite_scores(frame.drop(columns="score"), circular), circular)
+    best = scoring.best_units(ranking, circular)
     top_volume = frame.sort_values("work_orders", ascending=False, kind="stable").head(4)
     previous = quarter.previous
     toml = f'''# {EXAMPLE_NOTE}
@@ -166,6 +172,7 @@ def generate(real_data: Path, target: Path, count: int = 3, seed: int = 12345) -
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(real_data, target)
+    circular = load_format.load(target)
     rng = random.Random(seed)
     real = load_all(real_data)
     base = real[-1]
@@ -185,7 +192,7 @@ def generate(real_data: Path, target: Path, count: int = 3, seed: int = 12345) -
                 | {"bonus": "1", "penalty": "4"}
             )
             rename_from = quarter
-        _write_quarter(quarters_dir(target) / str(quarter), quarter, tables, answered=rng.randint(40, 80))
+        _write_quarter(quarters_dir(target) / str(quarter), quarter, tables, rng.randint(40, 80), circular)
         made.append(quarter)
     aliases = target / ALIASES_FILE
     until = QuarterId(rename_from.year, rename_from.number).previous
@@ -205,6 +212,8 @@ def generate_benchmark(target: Path, quarters: int = 40, units: int = 300, seed:
     if target.exists():
         shutil.rmtree(target)
     (target / "quarters").mkdir(parents=True)
+    shutil.copyfile(BAISHUI_FORMAT, target / FORMAT_FILE)  # the examples are shaped like Baishui's circular
+    circular = load_format.load(target)
     rng = random.Random(seed)
     towns = max(2, units // 10)
     registry = [["编号", "名称", "类别", "上级单位编号", "说明"]]
@@ -244,6 +253,6 @@ def generate_benchmark(target: Path, quarters: int = 40, units: int = 300, seed:
                     | {"extended": int(rng.random() < 0.15), "overdue": overdue}
                     | {"bonus": _points(rng, 5), "penalty": _points(rng, 4 + 3 * (redone + overdue))}
                 )
-        _write_quarter(quarters_dir(target) / str(quarter), quarter, tables, answered=rng.randint(40, 80))
+        _write_quarter(quarters_dir(target) / str(quarter), quarter, tables, rng.randint(40, 80), circular)
         made.append(quarter)
     return made

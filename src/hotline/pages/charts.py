@@ -309,8 +309,9 @@ def _nothing(axes, sentence: str) -> None:
 
 
 @_keepable
-def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
-    """Every unit and sub-unit by its own work orders, largest first, coloured by kind."""
+def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str, groups: dict[str, str]) -> Chart:
+    """Every unit and sub-unit by its own work orders, largest first, coloured by kind (``groups``:
+    each kind's label, as the format names it)."""
     use_cjk_font()
     largest = extremes.largest(units, "work_orders", MAX_BARS)
     shown = _shown(len(units), "工单量最多的")
@@ -320,9 +321,7 @@ def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     axes.barh(bands, largest["work_orders"], height=BAR_PT, color=[KIND_COLOURS[k] for k in largest["kind"]])
     axes.set_xlim(0, max(1, largest["work_orders"].max()))
     kinds = [k for k in KIND_COLOURS if k in set(largest["kind"])]
-    _legend(
-        figure, [plt.Rectangle((0, 0), 1, 1, color=KIND_COLOURS[k]) for k in kinds], [schema.KIND_ZH[k] for k in kinds]
-    )
+    _legend(figure, [plt.Rectangle((0, 0), 1, 1, color=KIND_COLOURS[k]) for k in kinds], [groups[k] for k in kinds])
     top = extremes.largest(units, "work_orders", 3)
     leaders = "、".join(f"{r.unit}{r.work_orders}件" for r in top.itertuples())
     alt = (
@@ -333,34 +332,37 @@ def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     return Chart("work-orders", render(figure), alt, caption)
 
 
-def _score_ticks(floor: float) -> list[float]:
+def _score_ticks(floor: float, full: float) -> list[float]:
     """At most five scores on the axis, above the floor (a label there would stick out at the left)."""
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50) if (100 - floor) / s <= 5)
-    return [float(t) for t in range(100, int(floor), -step)][::-1]
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50) if (full - floor) / s <= 5)
+    return [float(t) for t in range(int(full), int(floor), -step)][::-1]
 
 
 @_keepable
-def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
+def composite_scores(ranking: pd.DataFrame, quarter_zh: str, full: float, groups: dict[str, str]) -> Chart:
     """Rule scores of every scored unit in ranking order, as dots on a labelled scale (a dot has no
-    baseline to cut, as a bar would), with full marks marked and published mismatches as diamonds."""
+    baseline to cut, as a bar would), with full marks ``full`` (the format's) marked and published
+    mismatches as diamonds."""
     use_cjk_font()
     ordered = ranking.tail(MAX_BARS)
     shown = _shown(len(ranking), "排名最后的")
     differs = ~ranking["score_agrees"]  # decided once, by the scoring rule
     mismatch = differs.loc[ordered.index].to_numpy()
     scores, published = ordered["composite_score"].to_numpy(), ordered["published_score"].to_numpy()
-    labels = [f"{u}（{schema.KIND_ZH[k]}）" for u, k in zip(ordered["unit"], ordered["kind"], strict=True)]
+    labels = [f"{u}（{groups[k]}）" for u, k in zip(ordered["unit"], ordered["kind"], strict=True)]
     values = [f"{s:g}" + (f"（通报{p:g}）" if m else "") for s, p, m in zip(scores, published, mismatch, strict=True)]
     top = (LEGEND_PT if mismatch.any() else EDGE_PT) + AXIS_PT
     figure, axes, bands = _rows(labels, values, top, AXIS_PT)
     low = min(ordered["composite_score"].min(), ordered["published_score"].min())
     floor = max(0.0, (low // 5) * 5 - 5)
-    # Room right of 100 for half the tick label "满分100": (right − 100) of (right − floor) is that much of the width.
-    half, width = _width("满分100") / 2 + EDGE_PT, WIDTH_IN * 72 - 2 * EDGE_PT
-    axes.set_xlim(floor, max(101.5, (100 - half * floor / width) / (1 - half / width)))
+    # Room right of full marks for half the tick label "满分100": (right − full) of
+    # (right − floor) is that much of the width.
+    top_label = f"满分{full:g}"
+    half, width = _width(top_label) / 2 + EDGE_PT, WIDTH_IN * 72 - 2 * EDGE_PT
+    axes.set_xlim(floor, max(full * 1.015, (full - half * floor / width) / (1 - half / width)))
     axes.hlines(bands, floor, scores, color=GUIDE_COLOUR, linewidth=1, zorder=1)
     axes.vlines(
-        [100] * len(bands), [b - 4 for b in bands], [b + 4 for b in bands], color=RULE_COLOUR, linewidth=1, zorder=2
+        [full] * len(bands), [b - 4 for b in bands], [b + 4 for b in bands], color=RULE_COLOUR, linewidth=1, zorder=2
     )
     axes.scatter(
         scores[~mismatch],
@@ -377,9 +379,9 @@ def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
         s=36,
         zorder=3,
     )
-    ticks = _score_ticks(floor)
+    ticks = _score_ticks(floor, full)
     axes.xaxis.set_visible(True)
-    axes.set_xticks(ticks, ["满分100" if t == 100 else f"{t:g}" for t in ticks])
+    axes.set_xticks(ticks, [top_label if t == full else f"{t:g}" for t in ticks])
     axes.tick_params(axis="x", top=True, labeltop=True, labelsize=TEXT_PT, length=3, pad=2, color=RULE_COLOUR)
     axes.spines[["top", "bottom"]].set_visible(True)
     axes.spines[["top", "bottom"]].set_color(RULE_COLOUR)
@@ -393,20 +395,20 @@ def composite_scores(ranking: pd.DataFrame, quarter_zh: str) -> Chart:
             ],
             ["按计分规则的得分", "与通报公布得分不一致"],
         )
-    below = full_marks.below(ranking)
+    below = full_marks.below(ranking, full)
     lowest = extremes.lowest(below, "composite_score")  # the unit named is the unit whose score is quoted
     names, score = "、".join(lowest["unit"]), lowest["composite_score"].min()
-    standing = "所有单位均为满分100分。"
+    standing = f"所有单位均为满分{full:g}分。"
     if len(below):
-        standing = f"{len(below)}个单位低于100分，最低的是{names}（{score:g}分）。"
+        standing = f"{len(below)}个单位低于{full:g}分，最低的是{names}（{score:g}分）。"
     alt = (
         f"点图：{quarter_zh}{len(ranking)}个参与考评单位按计分规则算出的综合得分，按排名顺序排列，"
-        f"虚线为满分100分。{standing}"
+        f"虚线为满分{full:g}分。{standing}"
         + (f"与通报公布得分不一致的单位：{'、'.join(ranking.loc[differs, 'unit'])}。" if differs.any() else "")
         + shown
     )
     mismatched = "；菱形为与通报公布得分不一致的单位，括号内为公布得分" if differs.any() else ""
-    caption = f"{quarter_zh}各单位综合得分，按排名顺序（按计分规则；竖虚线为满分100分{mismatched}）{shown}"
+    caption = f"{quarter_zh}各单位综合得分，按排名顺序（按计分规则；竖虚线为满分{full:g}分{mismatched}）{shown}"
     return Chart("composite-scores", render(figure), alt, caption)
 
 
@@ -524,7 +526,7 @@ def headline_trends(headline: pd.DataFrame, labels: dict[str, str]) -> Chart:
 
 
 @_keepable
-def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
+def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str], full: float) -> Chart:
     """Unit × quarter grid of rule scores; darker is lower, blank where the unit was not scored.
     At most four quarters side by side (a phone's width): more are panels one below another, the
     latest year whole. Laid out here, in points: a name too long for its column takes two lines
@@ -562,8 +564,8 @@ def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
     axes.set_xlim(0, HEATMAP_QUARTERS)
     axes.set_ylim(grid_pt, 0)
     axes.axis("off")
-    low = max(0.0, (min(matrix.min(numeric_only=True).min(), 100) // 5) * 5)
-    colours = matplotlib.colors.Normalize(low, 100)
+    low = max(0.0, (min(matrix.min(numeric_only=True).min(), full) // 5) * 5)
+    colours = matplotlib.colors.Normalize(low, full)
     named = transforms.offset_copy(axes.transData, fig=figure, x=-6, units="points")
     top = 0.0
     for columns in panels:
@@ -591,7 +593,7 @@ def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
                 axes.text(0, middle + offset, line, transform=named, ha="right", va="center")
             for x, score in enumerate(scores[row]):
                 if not np.isnan(score):
-                    colour = "black" if score > (low + 100) / 2 else "white"
+                    colour = "black" if score > (low + full) / 2 else "white"
                     axes.text(x + 0.5, middle, f"{score:g}", ha="center", va="center", color=colour)
         top = edges[-1] + gap_pt
     key = figure.add_axes(
@@ -602,7 +604,7 @@ def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
             10 / height_pt,
         )
     )
-    key.imshow(np.linspace(low, 100, 256)[None, :], aspect="auto", cmap="cividis", extent=(low, 100, 0, 1))
+    key.imshow(np.linspace(low, full, 256)[None, :], aspect="auto", cmap="cividis", extent=(low, full, 0, 1))
     key.set_yticks([])
     key.xaxis.set_major_locator(MaxNLocator(nbins=5))
     key.tick_params(labelsize=TEXT_PT, length=3, pad=2)
@@ -614,16 +616,16 @@ def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str]) -> Chart:
         va="baseline",
     )
     latest = f"最近{MAX_LABELLED_QUARTERS}个季度" if cut else "各季度"
-    below = full_marks.count(matrix)
+    below = full_marks.count(matrix, full)
     alt = (
         f"热力图：{len(matrix)}个参与考评单位（行）在{len(matrix.columns)}个季度（列）按计分规则的综合得分，"
-        f"颜色越深得分越低，空白表示该季度未参与考评。图中共有{below}个单位季度得分低于100分。{shown}"
+        f"颜色越深得分越低，空白表示该季度未参与考评。图中共有{below}个单位季度得分低于{full:g}分。{shown}"
     )
     caption = f"各单位{latest}综合得分（空白：该季度未参与考评）{shown}"
     return Chart("score-heatmap", render(figure), alt, caption)
 
 
-def unit_history(rows: pd.DataFrame, name: str) -> Chart:
+def unit_history(rows: pd.DataFrame, name: str, full: float) -> Chart:
     """One unit over time: work orders as bars, rule score as a line (when scored) in the upper part
     of the chart, above the bars and their labels, each named in the legend."""
     use_cjk_font()
@@ -644,7 +646,7 @@ def unit_history(rows: pd.DataFrame, name: str) -> Chart:
         # The bars and their labels in the lower 60%, the scores in the upper 40%, so they never cross.
         bars_axis.set_ylim(0, max(1, rows["work_orders"].max()) * 1.75)
         scores = rows.loc[scored, "composite_score"]
-        floor = min(95.0, (scores.min() // 5) * 5)
+        floor = min(full - 5, (scores.min() // 5) * 5)
         score_axis = bars_axis.twinx()
         score_axis.plot(
             [p for p, s in zip(positions, scored, strict=True) if s],
@@ -652,9 +654,10 @@ def unit_history(rows: pd.DataFrame, name: str) -> Chart:
             color=BLACK,
             marker="o" if len(quarters) <= MAX_LABELLED_QUARTERS else ".",
         )
-        score_axis.set_ylim(101 - (101 - floor) / 0.4, 101)
-        step = 5 if 100 - floor <= 10 else 10
-        score_axis.set_yticks([float(t) for t in range(100, int(floor) - 1, -step)][::-1])
+        top = full + 1
+        score_axis.set_ylim(top - (top - floor) / 0.4, top)
+        step = 5 if full - floor <= 10 else 10
+        score_axis.set_yticks([float(t) for t in range(int(full), int(floor) - 1, -step)][::-1])
         score_axis.tick_params(labelsize=TEXT_PT, length=3, pad=2)
         score_axis.spines[["top"]].set_visible(False)
         handles = [

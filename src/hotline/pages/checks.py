@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from hotline.circular import fmt
 from hotline.data import schema
+from hotline.format.model import CircularFormat
 from hotline.rules import checks as rules
-from hotline.rules import scoring
 from hotline.rules.checks import Check
 
 GROUP_TITLES = {
@@ -23,10 +23,12 @@ _HEADLINE_LABELS = {
     "assigned_towns": "交办各镇（办） = 附件1承办工单量合计",
     "assigned_departments": "交办部门和单位 = 附件2承办工单量合计",
     "overdue_rate": "逾期率 = 逾期 ÷ 受理",
-    "best_units": "综合成绩较好的单位（排名"
-    + "、".join(f"前{n}的{schema.KIND_ZH[kind]}" for kind, n in scoring.BEST_UNITS_PER_KIND.items())
-    + "）",
 }
+
+
+def best_named(circular: CircularFormat, between: str = "、") -> str:
+    """How many units of each group the circular names as best, as the format says: 前2的镇办、前3的部门."""
+    return between.join(f"前{g.best_named}的{g.label}" for g in circular.groups)
 
 
 def anchor(check: Check) -> str:
@@ -38,16 +40,18 @@ def mark(check: Check) -> str:
     return "✓" if check.agrees else "✗"
 
 
-def label(check: Check) -> str:
+def label(check: Check, circular: CircularFormat) -> str:
     if check.key in _HEADLINE_LABELS:
         return _HEADLINE_LABELS[check.key]
+    if check.key == "best_units":
+        return f"综合成绩较好的单位（排名{best_named(circular)}）"
     if check.group == rules.HEADLINE:
         column = schema.BY_KEY[check.column]
         return f"{column.zh.removesuffix('量')} = 附件1、附件2{column.zh}合计"
     if check.group == rules.TOTALS:
         return f"附件{schema.ATTACHMENT_NO[check.kind]}总计·{schema.zh(check.column)}"
     if check.group == rules.SCORES:
-        return f"{check.unit}（{schema.KIND_ZH[check.kind]}）"
+        return f"{check.unit}（{circular.labels[check.kind]}）"
     if check.key == "top_volume":
         return f"工单量较多的单位 = 附件中承办工单量最多的{len(check.published)}个单位"
     return f"工单量较多单位·{check.unit}的承办工单量"
@@ -69,8 +73,16 @@ def published(check: Check) -> str:
     return _value(check, check.published)
 
 
-def computed(check: Check) -> str:
-    """The computed value, and for a formula the numbers it came from."""
+def computed(check: Check, circular: CircularFormat) -> str:
+    """The computed value, and for a formula the numbers it came from (a score: the format's rule
+    with the unit's points)."""
+    if check.group == rules.SCORES:
+        bonus, penalty = (fmt.number(n) for n in check.operands)
+        return f"{circular.score.with_points(bonus, penalty)} = {_value(check, check.computed)}"
+    return _worked(check)
+
+
+def _worked(check: Check) -> str:
     value = _value(check, check.computed)
     ops = [fmt.number(n) for n in check.operands]
     if check.key == "received" or check.key in ("extended", "redone", "overdue"):
@@ -79,9 +91,6 @@ def computed(check: Check) -> str:
         return f"{ops[0]} − {ops[1]} = {value}"
     if check.key in ("completion_rate", "overdue_rate"):
         return f"{ops[0]} ÷ {ops[1]} = {value}"
-    if check.group == rules.SCORES:
-        top, base = fmt.number(scoring.MAX_SCORE), fmt.number(scoring.BASE_SCORE)
-        return f"min({top}, {base} + {ops[0]} − {ops[1]}) = {value}"
     return value
 
 
@@ -91,7 +100,7 @@ def shown(check: Check) -> str:
     methodology page; staff's commands keep the formula)."""
     if check.group == rules.SCORES:
         return _value(check, check.computed)
-    return computed(check)
+    return _worked(check)
 
 
 def note(check: Check, units=None) -> str:

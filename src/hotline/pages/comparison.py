@@ -10,7 +10,6 @@ import pandas as pd
 from IPython.display import HTML
 
 from hotline.circular import fmt
-from hotline.data import schema
 from hotline.pages import charts, compared, links
 from hotline.pages.banner import example_banner
 from hotline.pages.safe import Source, block, html, join
@@ -111,7 +110,7 @@ class ComparisonPage:
         quarters = self.history.quarter_ids
         rows = []
         for unit_id, unit_moves in self.history.rank_moves().items():
-            cells = [self._unit(unit_id), schema.KIND_ZH[self.history.kind_of(unit_id)]]
+            cells = [self._unit(unit_id), self.history.format.labels[self.history.kind_of(unit_id)]]
             cells += [_move_text(move) for move in unit_moves]
             rows.append(cells)
         columns = [Column("单位"), Column("类别")] + [Column(self._label(q), numeric=True) for q in quarters]
@@ -134,18 +133,21 @@ class ComparisonPage:
         matrix = self.history.score_matrix()
         matrix.index = [self.history.current_name(uid) for uid in matrix.index]
         self.figures += 1
-        return charts.numbered(charts.score_heatmap(matrix, examples), self.figures)
+        return charts.numbered(
+            charts.score_heatmap(matrix, examples, self.history.format.score.full_marks), self.figures
+        )
 
     def below_full_marks(self) -> HTML:
+        full = f"{self.history.format.score.full_marks:g}"
         if not self.comparable:
-            return block(html("<p>连续低于100分的单位将在添加第二个季度后列出。</p>"))
+            return block(html("<p>连续低于{}分的单位将在添加第二个季度后列出。</p>", full))
         found = self.history.below_full_marks()
         if not found:
-            return block(html("<p>没有单位连续两个或以上季度低于100分。</p>"))
+            return block(html("<p>没有单位连续两个或以上季度低于{}分。</p>", full))
         matrix = self.history.score_matrix()
         rows = [
             [self._unit(uid), len(quarters), "、".join(f"{q}：{fmt.number(matrix.loc[uid, q])}" for q in quarters)]
             for uid, quarters in found
         ]
         columns = [Column("单位"), Column("连续季度数", numeric=True), Column("各季度得分")]
-        return block(table("below-full-marks", "连续两个或以上季度综合得分低于100分的单位", columns, rows))
+        return block(table("below-full-marks", f"连续两个或以上季度综合得分低于{full}分的单位", columns, rows))

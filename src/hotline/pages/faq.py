@@ -3,18 +3,19 @@ is, what its words mean, how a score is made), answered in plain Chinese.
 
 Every fact here comes from somewhere the site already states it, so the page cannot drift from
 the rest: the figures from the latest issued circular, the meanings of 延期, 重办 and 逾期 from the
-data dictionary (:mod:`hotline.data.schema`), the scoring and ranking numbers from the rules
-(:mod:`hotline.rules.scoring`), the examples of names from the unit registry. Nothing is said that
+data dictionary (:mod:`hotline.data.schema`), the scoring and ranking rules from the place's format
+(data/format.toml), the examples of names from the unit registry. Nothing is said that
 the circulars or the rules do not say (no office hours, no promise of a reply time).
 """
 
 from __future__ import annotations
 
 from hotline.data import schema
+from hotline.format.model import TIE_BREAK_COLUMNS
 from hotline.pages import links
+from hotline.pages.checks import best_named
 from hotline.pages.safe import Source, html, join
 from hotline.pages.units import markdown_page
-from hotline.rules import scoring
 from hotline.rules.history import History
 
 TITLE = "常见问题"
@@ -95,22 +96,19 @@ def _words() -> Source:
     return html('<ul class="faq-terms">{}</ul>', lines)
 
 
-def _scores(here: str) -> Source:
-    towns = scoring.BEST_UNITS_PER_KIND[schema.TOWN]
-    departments = scoring.BEST_UNITS_PER_KIND[schema.DEPARTMENT]
+def _scores(history: History, here: str) -> Source:
+    circular = history.format
+    groups = "和".join(g.label for g in circular.groups)
+    ties = "、".join(TIE_BREAK_COLUMNS[column] for column in circular.tie_break)
+    tied = f"得分相同的，{ties}多的在前" if ties else "得分相同的，按通报附件中的先后"
     return join(
         [
+            html("<p>{}</p>", circular.score.explained()),
             html(
-                "<p>每个单位从{}分算起，加上考评的加分，减去考评的减分（有下属单位的，连同下属单位的加分和减分一起算），"
-                "最高{}分。</p>",
-                f"{scoring.BASE_SCORE:g}",
-                f"{scoring.MAX_SCORE:g}",
-            ),
-            html(
-                "<p>镇办和部门分别排名：综合得分高的在前；得分相同的，承办工单多的（含下属单位）在前。"
-                "每季度“综合成绩较好的单位”是排名前{}的镇办和前{}的部门。</p>",
-                towns,
-                departments,
+                "<p>{}分别排名：综合得分高的在前；{}。每期“综合成绩较好的单位”是排名{}。</p>",
+                groups,
+                tied,
+                best_named(circular, "和"),
             ),
             html(
                 "<p>网站按这个规则从附件表格算出每个单位的得分，并与通报公布的得分逐项核对，不一致的在该季度页面的“数据核对”中列出。"
@@ -149,6 +147,6 @@ def faq_page(history: History) -> str:
         ("12345热线怎么打？", _calling(history, here)),
         ("季度通报是什么？", _circular(history, here)),
         ("承办、延期、重办、逾期是什么意思？", _words()),
-        ("综合得分怎么算？排名怎么排？", _scores(here)),
+        ("综合得分怎么算？排名怎么排？", _scores(history, here)),
         ("怎样找到某个单位？数字改过吗？", _finding(history, here)),
     )

@@ -9,7 +9,6 @@ from pathlib import Path
 from IPython.display import HTML
 
 from hotline.circular import fmt
-from hotline.data import schema
 from hotline.pages import checks as says
 from hotline.pages import compared, links
 from hotline.pages.safe import Source, block, html, join
@@ -127,9 +126,10 @@ class HomePage:
         ids = dict(zip(r.ranking["unit"], r.ranking["unit_id"], strict=True))
         best = join((self._unit(u, ids[u]) for u in r.best_units), "、")
         parts = [html("<p><strong>综合成绩较好的单位</strong>（按计分规则）：{}</p>", best)]
-        below = full_marks.below(r.ranking)
+        full = r.format.score.full_marks
+        below = full_marks.below(r.ranking, full)
         if below.empty:
-            parts.append(html("<p>所有单位综合得分均为100分。</p>"))
+            parts.append(html("<p>所有单位综合得分均为{}分。</p>", f"{full:g}"))
         else:
             lowest = join(
                 (
@@ -138,11 +138,12 @@ class HomePage:
                 ),
                 "、",
             )
-            kinds = full_marks.count_by_kind(r.ranking)
-            counts = "、".join(f"{schema.KIND_ZH[k]}{n}个" for k, n in kinds.items())
+            kinds = full_marks.count_by_kind(r.ranking, full)
+            counts = "、".join(f"{r.format.labels[k]}{n}个" for k, n in kinds.items())
             parts.append(
                 html(
-                    "<p><strong>需要关注的单位</strong>：本季度综合得分低于100分的有{}个（{}），最低的是{}。</p>",
+                    "<p><strong>需要关注的单位</strong>：本季度综合得分低于{}分的有{}个（{}），最低的是{}。</p>",
+                    f"{full:g}",
                     len(below),
                     counts,
                     lowest,
@@ -154,7 +155,7 @@ class HomePage:
                 html(
                     '<li><a href="{}">{}</a></li>',
                     links.href(links.quarter_page(r.id), self.here, anchor=says.anchor(c)),
-                    says.label(c),
+                    says.label(c, r.format),
                 )
                 for c in failed
             )

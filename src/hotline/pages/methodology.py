@@ -12,9 +12,11 @@ from IPython.display import HTML
 
 from hotline.circular import fmt
 from hotline.data import schema
+from hotline.format import expression
+from hotline.format.model import TIE_BREAK_COLUMNS, CircularFormat
 from hotline.opendata import fields
 from hotline.pages import links
-from hotline.pages.checks import GROUP_TITLES
+from hotline.pages.checks import GROUP_TITLES, best_named
 from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import Column, table
 from hotline.pages.units import SCORE_RULE_ANCHOR
@@ -25,6 +27,19 @@ from hotline.rules.history import History
 def _rule(function) -> str:
     """The public sentence of a rule: the Chinese first paragraph of its docstring."""
     return inspect.getdoc(function).split("\n\n")[0].replace("\n", "")
+
+
+def ranking_in_words(circular: CircularFormat) -> str:
+    """The ranking rule as the format declares it, for the public."""
+    groups = "、".join(g.label for g in circular.groups)
+    ties = "，再按".join(TIE_BREAK_COLUMNS[column] for column in circular.tie_break)
+    tied = f"得分相同按{ties}从多到少；仍相同的，" if ties else "得分相同的，"
+    return f"排名：同类单位（{groups}分别排名）按综合得分从高到低，{tied}按附件中的先后顺序。"
+
+
+def best_in_words(circular: CircularFormat) -> str:
+    """Which units the circular names as best, as the format declares it, for the public."""
+    return f"综合成绩较好的单位：排名{best_named(circular, '和')}（{circular.groups[0].label}在前）。"
 
 
 def _quote(text: str) -> Source:
@@ -61,12 +76,9 @@ class MethodologyPage:
         show the points and the result in columns and link here, never the formula on every row."""
         return _page(
             html('<div id="{}"></div>', SCORE_RULE_ANCHOR),
-            _quote(_rule(scoring.composite_scores)),
-            html(
-                "<p>用文字说：每个单位以100分为基础，加上它（连同下属单位）的加分值合计，减去减分值合计；"
-                "结果超过100分的，按100分计。{}</p>",
-                self.score_example(),
-            ),
+            _quote(f"综合得分 = {self.history.format.score.in_words()}，合计范围为单位本身及其全部下属单位。"),
+            html("<p>{}</p>", expression.CALLS_EXPLAINED) if self.history.format.score.rule.calls else Source(""),
+            html("<p>用文字说：{}{}</p>", self.history.format.score.explained(), self.score_example()),
             html(
                 "<p>下属单位没有单独的综合得分：它的加分值、减分值计入上级部门。计算结果保留两位小数（通报保留一位）。"
                 "网站用这一规则重算每个公布的综合得分，并在每季度页面的“数据核对”中列出与公布值不一致的单位；"
@@ -81,22 +93,20 @@ class MethodologyPage:
         checks = [c for c in result.checks if c.key.startswith("score.") and len(c.operands) == 2]
         if not checks:
             return ""
-        check = next(
-            (c for c in checks if not c.agrees), next((c for c in checks if float(c.computed) < 100), checks[0])
-        )
+        score = result.format.score
+        below = next((c for c in checks if float(c.computed) < score.full_marks), checks[0])
+        check = next((c for c in checks if not c.agrees), below)
         bonus, penalty = (fmt.number(n) for n in check.operands)
-        raw = fmt.number(scoring.BASE_SCORE + float(check.operands[0]) - float(check.operands[1]))
-        capped = "，超过100分，按100分计" if float(raw) > scoring.MAX_SCORE else ""
         said = f"例如{result.id.zh}的{check.unit}：加分值合计{bonus}，减分值合计{penalty}，"
-        said += f"100 + {bonus} − {penalty} = {raw}分{capped}，综合得分为{fmt.number(check.computed)}分"
+        said += f"按规则计算 {score.with_points(bonus, penalty)} = {fmt.number(check.computed)}分"
         if not check.agrees:
             said += f"（通报公布为{fmt.number(check.published)}分，与规则不一致）"
         return said + "。"
 
     def ranking_rule(self) -> HTML:
         return _page(
-            _quote(_rule(scoring.rank)),
-            _quote(_rule(scoring.best_units)),
+            _quote(ranking_in_words(self.history.format)),
+            _quote(best_in_words(self.history.format)),
             html(
                 "<p>“工单量较多的单位”是通报点名的名单，网站按原文展示，括号中的工单量取自附件表格；"
                 "网站同时按下述口径列出工单量最多的单位，两者不同时明确指出：</p>"

@@ -18,6 +18,8 @@ from hotline.circular import fmt, wording
 from hotline.data import schema
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
+from hotline.format import load as load_format
+from hotline.format.model import CircularFormat
 from hotline.pages import charts, info, links
 from hotline.pages import checks as says
 from hotline.pages.banner import draft_banner, example_banner
@@ -32,26 +34,30 @@ from hotline.rules.results import QuarterResult, compute
 EXAMPLE_NOTE = "示例数据：本季度的数字由程序随机生成，仅用于演示网站的历史比较功能，不是真实通报。"
 
 
-def flag(figure: wording.Figure, here: str) -> Source:
+def flag(figure: wording.Figure, here: str, circular: CircularFormat) -> Source:
     """A published figure, followed by a link to its check when the tables do not bear it out."""
     if not figure.disagrees:
         return html("{}", figure.text)
     check = figure.check
-    say = "名单为通报所列" if check.key in ("top_volume", "best_units") else f"按附件/规则为{says.computed(check)}"
+    say = (
+        "名单为通报所列"
+        if check.key in ("top_volume", "best_units")
+        else f"按附件/规则为{says.computed(check, circular)}"
+    )
     return html(
         '{}<a class="flag" href="#{}" title="{}"><sup>✗ {}，见数据核对</sup></a>',
         figure.text,
         says.anchor(check),
-        says.label(check),
+        says.label(check, circular),
         say,
     )
 
 
-def sentence(parts: wording.Sentence, here: str) -> Source:
+def sentence(parts: wording.Sentence, here: str, circular: CircularFormat) -> Source:
     out = []
     for part in parts:
         if isinstance(part, wording.Figure):
-            out.append(flag(part, here))
+            out.append(flag(part, here, circular))
         elif isinstance(part, str):
             out.append(html("{}", part))
         else:
@@ -71,7 +77,8 @@ class QuarterPage:
         if saved:
             return cls(pickle.loads(Path(saved).read_bytes()))  # written by this project's own build
         registry = Registry.load(Path(data_dir))
-        return cls(compute(load_quarter(Path(data_dir), quarter, registry), registry))
+        circular = load_format.load(Path(data_dir))
+        return cls(compute(load_quarter(Path(data_dir), quarter, registry), registry, circular))
 
     @property
     def here(self) -> str:
@@ -154,7 +161,7 @@ class QuarterPage:
             html(
                 '<li><a href="#{}">{}</a>：通报为 {}，按附件/规则为 {}。{}</li>',
                 says.anchor(c),
-                says.label(c),
+                says.label(c, self.result.format),
                 says.published(c),
                 says.shown(c),
                 says.note(c, self.result.units),
@@ -172,7 +179,12 @@ class QuarterPage:
 
     def basic_situation(self) -> HTML:
         """一、基本情况, sentence by sentence as the circular writes it."""
-        return block(join(html("<p>{}</p>", sentence(s, self.here)) for s in wording.basic_situation(self.result)))
+        return block(
+            join(
+                html("<p>{}</p>", sentence(s, self.here, self.result.format))
+                for s in wording.basic_situation(self.result)
+            )
+        )
 
     def published_only(self) -> HTML:
         items = "；".join(wording.published_only(self.result))
@@ -187,8 +199,10 @@ class QuarterPage:
         """One of the quarter's charts, numbered on this page (图1, 图2 …)."""
         r = self.result
         drawn = {
-            "work_orders": lambda: charts.work_orders_by_unit(r.units, r.id.zh),
-            "composite_scores": lambda: charts.composite_scores(r.ranking, r.id.zh),
+            "work_orders": lambda: charts.work_orders_by_unit(r.units, r.id.zh, r.format.labels),
+            "composite_scores": lambda: charts.composite_scores(
+                r.ranking, r.id.zh, r.format.score.full_marks, r.format.labels
+            ),
             "problems": lambda: charts.problems_by_unit(r.units, r.id.zh),
         }[name]()
         self.figures += 1
@@ -293,7 +307,9 @@ class QuarterPage:
         rows = []
         for c in found:
             subject = (
-                link(says.label(c), links.href(links.unit_page(c.unit_id), self.here)) if c.unit_id else says.label(c)
+                link(says.label(c, self.result.format), links.href(links.unit_page(c.unit_id), self.here))
+                if c.unit_id
+                else says.label(c, self.result.format)
             )
             note = says.note(c, self.result.units)
             if c.acknowledged:

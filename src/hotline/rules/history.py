@@ -21,6 +21,8 @@ from hotline.data.provenance import Correction, read_corrections
 from hotline.data.quarter_id import QuarterId
 from hotline.data.quarters import Quarter, check_still_a_draft, discover_quarters, draft_quarters, load_quarter
 from hotline.data.registry import Registry
+from hotline.format import load as load_format
+from hotline.format.model import CircularFormat
 from hotline.rules import full_marks, moves, periods
 from hotline.rules.results import UNIT_COLUMNS, QuarterResult, compute
 
@@ -34,6 +36,7 @@ class History:
     registry: Registry
     corrections: tuple[Correction, ...]
     units: pd.DataFrame  # the long table: one row per unit per quarter (UNIT_COLUMNS)
+    format: CircularFormat  # the place's circular format (data/format.toml)
     publications: tuple[publish_log.Publication, ...] = ()  # the public 发布记录, its chain checked
 
     @classmethod
@@ -53,9 +56,10 @@ class History:
         staff's preview) they are in, read as they stand (a part still 待填写 is empty and
         differences are shown, not blocking: issuing is where they must be settled)."""
         folder = DataFolder.of(data)
+        circular = load_format.load(folder)
         registry = Registry.load(folder)
         results = tuple(
-            reuse(quarter) or compute(load_quarter(folder, quarter, registry, drafting=drafts), registry)
+            reuse(quarter) or compute(load_quarter(folder, quarter, registry, drafting=drafts), registry, circular)
             for quarter in discover_quarters(folder, drafts=drafts)
         )
         corrections = tuple(read_corrections(folder))
@@ -65,7 +69,7 @@ class History:
         publications = tuple(publish_log.read(folder))
         publish_log.check_still_published(folder, publications, [r.id for r in results if not r.quarter.is_draft])
         units = pd.concat([r.units for r in results], ignore_index=True)[list(UNIT_COLUMNS)]
-        return cls(results, registry, corrections, units, publications)
+        return cls(results, registry, corrections, units, circular, publications)
 
     def save(self, path: Path) -> Path:
         """Kept for the notebooks, which then read these results instead of the data files."""
@@ -217,4 +221,4 @@ class History:
     def below_full_marks(self, run: int = 2) -> list[tuple[str, tuple[str, ...]]]:
         """Units scoring below full marks in ``run`` or more consecutive quarters: (unit id, the
         quarters of its longest such run); a missing quarter ends a run (see :func:`full_marks.runs`)."""
-        return full_marks.runs(self.score_matrix(), [r.id for r in self.results], run)
+        return full_marks.runs(self.score_matrix(), [r.id for r in self.results], self.format.score.full_marks, run)

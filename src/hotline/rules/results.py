@@ -15,6 +15,7 @@ from hotline.data import schema
 from hotline.data.circular import Headline
 from hotline.data.quarters import Quarter
 from hotline.data.registry import Registry
+from hotline.format.model import CircularFormat
 from hotline.rules import checks as checking
 from hotline.rules import rates, scoring, totals
 
@@ -51,6 +52,7 @@ class QuarterResult:
     ``sums``: per kind, the sum of each count column over all its rows.
     ``headline``: the headline figures as the circular states them (see :func:`stated_headline`);
     ``quarter.headline`` keeps them as entered.
+    ``format``: the place's circular format the results were computed by (data/format.toml).
     """
 
     quarter: Quarter
@@ -61,6 +63,7 @@ class QuarterResult:
     best_units: tuple[str, ...]
     most_work_orders: tuple[tuple[str, int], ...]
     checks: tuple[checking.Check, ...]
+    format: CircularFormat
 
     @property
     def id(self):
@@ -121,9 +124,10 @@ def stated_headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Headli
     return replace(headline, **filled)
 
 
-def compute(quarter: Quarter, registry: Registry) -> QuarterResult:
-    """Score, rank, sum and check a validated quarter: the only place any of that happens."""
-    ranking = scoring.rank(scoring.composite_scores(quarter.units))
+def compute(quarter: Quarter, registry: Registry, circular: CircularFormat) -> QuarterResult:
+    """Score, rank, sum and check a validated quarter by the place's format: the only place any of
+    that happens."""
+    ranking = scoring.rank(scoring.composite_scores(quarter.units, circular), circular)
     scored = ranking.set_index("unit")[["composite_score", "combined_work_orders", "rank"]]
     units = quarter.units.join(scored, on="unit")
     units["rank"] = units["rank"].astype("Int64")
@@ -133,9 +137,9 @@ def compute(quarter: Quarter, registry: Registry) -> QuarterResult:
     units["example"] = quarter.example
     units = units[list(UNIT_COLUMNS)].reset_index(drop=True)
     sums = totals.attachment_sums(units)
-    best = tuple(scoring.best_units(ranking))
-    size = len(quarter.published_top_volume) if quarter.published_top_volume else scoring.TOP_VOLUME_COUNT
+    best = tuple(scoring.best_units(ranking, circular))
+    size = len(quarter.published_top_volume) if quarter.published_top_volume else circular.top_volume
     largest = tuple(scoring.most_work_orders(units, size))
     found = checking.check_quarter(quarter, units, ranking, sums, best, largest)
     headline = stated_headline(quarter, sums)
-    return QuarterResult(quarter, headline, units, ranking, sums, best, largest, found)
+    return QuarterResult(quarter, headline, units, ranking, sums, best, largest, found, circular)

@@ -1,4 +1,6 @@
-"""The scoring rule and the ranking rule, the only place either is written down.
+"""The scoring rule and the ranking rule, applied as the place's format file declares them
+(data/format.toml: the score rule, full marks, the tie-break columns, how many units are named), the
+only place either is applied.
 
 The site's methodology page quotes these docstrings, so they are written for the public.
 """
@@ -7,13 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from hotline.data import schema
+from hotline.format.model import CircularFormat
 from hotline.rules import extremes
 
-MAX_SCORE = 100.0
-BASE_SCORE = 100.0
-BEST_UNITS_PER_KIND = {schema.TOWN: 2, schema.DEPARTMENT: 3}
-TOP_VOLUME_COUNT = 4  # units the circular names for most work orders, when a draft computes the list
 # Decimals of the rates a draft has computed (as the circulars print them: 99.8%, 1.56%).
 COMPLETION_RATE_DECIMALS = 1
 OVERDUE_RATE_DECIMALS = 2
@@ -28,8 +26,8 @@ def top_level_unit(units: pd.DataFrame) -> pd.Series:
     return units["parent"].where(units["parent"] != "", units["unit"])
 
 
-def composite_scores(units: pd.DataFrame) -> pd.DataFrame:
-    """综合得分 = min(100, 100 + 加分值合计 − 减分值合计)，合计范围为单位本身及其全部下属单位。
+def composite_scores(units: pd.DataFrame, circular: CircularFormat) -> pd.DataFrame:
+    """综合得分按通报格式中的计分规则计算，加分值、减分值的合计范围为单位本身及其全部下属单位。
 
     Returns one row per top-level unit, in file order, with its kind (and registry id, when the
     rows have one), the summed points, the combined work orders (unit plus sub-units), the score,
@@ -44,8 +42,8 @@ def composite_scores(units: pd.DataFrame) -> pd.DataFrame:
         penalty_total=("penalty", "sum"),
         combined_work_orders=("work_orders", "sum"),
     )
-    raw = BASE_SCORE + scored["bonus_total"] - scored["penalty_total"]
-    scored["composite_score"] = raw.clip(upper=MAX_SCORE).round(SCORE_DECIMALS)
+    score = circular.score.compute(scored["bonus_total"], scored["penalty_total"])
+    scored["composite_score"] = pd.Series(score, index=scored.index, dtype=float).round(SCORE_DECIMALS)
     top = units[units["parent"] == ""].set_index("unit")
     scored["published_score"] = top["published_score"].reindex(scored.index)
     if "unit_id" in units:
@@ -62,29 +60,29 @@ def score_agrees(published: float, computed: float) -> bool:
     return bool(pd.isna(published) or round(float(published), SCORE_DECIMALS) == round(float(computed), SCORE_DECIMALS))
 
 
-def rank(scored: pd.DataFrame) -> pd.DataFrame:
-    """排名：同类单位（镇办、部门分别排名）按综合得分从高到低，得分相同按合计工单量（含下属单位）从多到少；
+def rank(scored: pd.DataFrame, circular: CircularFormat) -> pd.DataFrame:
+    """排名：同组单位（各组分别排名）按综合得分从高到低，得分相同时依次按通报格式列出的列从多到少；
     仍相同的，按附件中的先后顺序。
 
     Adds ``rank`` (1 = best) within each kind and returns the rows in ranking order.
     """
-    ordered = scored.assign(
-        _attachment=scored["kind"].map(schema.ATTACHMENT_NO), _order=range(len(scored))
-    ).sort_values(
-        ["_attachment", "composite_score", "combined_work_orders", "_order"],
-        ascending=[True, False, False, True],
+    attachment = {g.key: g.attachment for g in circular.groups}
+    ties = list(circular.tie_break)
+    ordered = scored.assign(_attachment=scored["kind"].map(attachment), _order=range(len(scored))).sort_values(
+        ["_attachment", "composite_score", *ties, "_order"],
+        ascending=[True, False, *[False] * len(ties), True],
         kind="stable",
     )
     ordered["rank"] = ordered.groupby("kind").cumcount() + 1
     return ordered.drop(columns=["_attachment", "_order"]).reset_index(drop=True)
 
 
-def best_units(ranking: pd.DataFrame) -> list[str]:
-    """综合成绩较好的单位：排名前2的镇办和前3的部门（镇办在前）。"""
+def best_units(ranking: pd.DataFrame, circular: CircularFormat) -> list[str]:
+    """综合成绩较好的单位：各组排名靠前的单位，每组点名几个由通报格式规定（按附件顺序，各组依次列出）。"""
     best = []
-    for kind in (schema.TOWN, schema.DEPARTMENT):
-        of_kind = ranking[ranking["kind"] == kind].sort_values("rank")
-        best += of_kind["unit"].head(BEST_UNITS_PER_KIND[kind]).tolist()
+    for group in circular.groups:
+        of_kind = ranking[ranking["kind"] == group.key].sort_values("rank")
+        best += of_kind["unit"].head(group.best_named).tolist()
     return best
 
 

@@ -18,6 +18,7 @@ from hotline.data.errors import DataError
 from hotline.data.files import DataFolder, read_regular
 from hotline.data.quarter_id import quarters_dir
 from hotline.data.registry import ALIASES_FILE, UNITS_FILE
+from hotline.data.schema import FORMAT_FILE
 from hotline.site.errors import BuildError
 
 REPO = Path(__file__).resolve().parents[3]
@@ -101,13 +102,15 @@ class Inputs:
         return next((n, b) for n, b in self.notebooks if n == path)
 
     def quarter_key(self, quarter: str) -> str:
-        """What a quarter's page depends on: the code, the unit registry and the quarter's own folder."""
+        """What a quarter's page depends on: the code, the circular's format, the unit registry and the
+        quarter's own folder."""
         if quarter not in self._quarter_keys:
             self._quarter_keys[quarter] = self._quarter_key(quarter)
         return self._quarter_keys[quarter]
 
     def _quarter_key(self, quarter: str) -> str:
-        registry = [(name, self.data.read_bytes(self.data.path(name))) for name in (UNITS_FILE, ALIASES_FILE)]
+        shared = (FORMAT_FILE, UNITS_FILE, ALIASES_FILE)
+        registry = [(name, self.data.read_bytes(self.data.path(name))) for name in shared]
         folder = quarters_dir(self.data.root) / quarter
         own = [(f"quarter/{name}", self.data.read_bytes(folder / name)) for name in schema.QUARTER_FILES]
         own.append(("provenance", self.data.read_bytes(folder / "provenance.toml")))

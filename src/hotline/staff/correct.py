@@ -21,6 +21,7 @@ from hotline.data.quarter_id import QuarterId
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
 from hotline.data.status import peek_status
+from hotline.format import load as load_format
 from hotline.rules import results
 from hotline.rules.checks import Check
 from hotline.staff.explain import quarter_folder
@@ -62,5 +63,6 @@ def correct(data: Path, quarter: str, change: str, reason: str, day: dt.date | N
         else:
             log.write_bytes(before)
         raise
-    outdated = [c for c in results.compute(quarter_data, registry).checks if c.outdated_reason]
+    computed = results.compute(quarter_data, registry, load_format.load(data))
+    outdated = [c for c in computed.checks if c.outdated_reason]
     return line, outdated

@@ -17,6 +17,7 @@ from hotline.data.errors import DataError
 from hotline.data.quarter_id import QuarterId, quarters_dir
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
+from hotline.format import load as load_format
 from hotline.pages import checks as says
 from hotline.rules import results
 from hotline.rules.checks import Check
@@ -29,7 +30,8 @@ def load_result(data: Path, quarter: str) -> results.QuarterResult:
     """A quarter's results as a staff command sees them: a draft with its text still to write is
     read, its figures checked (the text is checked when it is issued)."""
     registry = Registry.load(data)
-    return results.compute(load_quarter(data, quarter, registry, verify=False, drafting=True), registry)
+    quarter_data = load_quarter(data, quarter, registry, verify=False, drafting=True)
+    return results.compute(quarter_data, registry, load_format.load(data))
 
 
 def pick(result: results.QuarterResult, item: str) -> Check:
@@ -40,7 +42,9 @@ def pick(result: results.QuarterResult, item: str) -> Check:
         return differences[int(item) - 1]
     found = next((c for c in differences if c.key == item), None)
     if found is None:
-        listed = "；".join(f"{n}. {says.label(c)}" for n, c in enumerate(differences, start=1)) or "没有差异"
+        listed = (
+            "；".join(f"{n}. {says.label(c, result.format)}" for n, c in enumerate(differences, start=1)) or "没有差异"
+        )
         raise DataError(
             result.quarter.folder / schema.CIRCULAR_FILE,
             f"没有第“{item}”处差异（make check Q={result.id} 列出的差异：{listed}）：ITEM 请填差异的序号",
@@ -89,7 +93,7 @@ def explain(data: Path, quarter: str, item: str, reason: str) -> Explained:
         if not result.quarter.is_draft:  # an issued quarter's file changes only through the log
             from hotline.staff.correct import correct
 
-            logged, _ = correct(data, quarter, f"说明数据核对中“{says.label(check)}”的差异", reason)
+            logged, _ = correct(data, quarter, f"说明数据核对中“{says.label(check, result.format)}”的差异", reason)
     except BaseException:
         path.write_text(text, encoding="utf-8")  # never leave a file that does not validate
         raise

@@ -34,6 +34,7 @@ from hotline.data.importer.write import staging_data
 from hotline.data.quarter_id import quarters_dir
 from hotline.data.quarters import load_quarter
 from hotline.data.registry import Registry
+from hotline.format import load as load_format
 from hotline.pages import checks as says
 from hotline.rules import issuing, results
 from hotline.site import documents
@@ -105,7 +106,8 @@ def _examined(data: Path, quarter: str) -> tuple[list[str], results.QuarterResul
     differences = result.differences
     for check in issuing.unacknowledged(result):
         n = differences.index(check) + 1
-        what = f"{says.label(check)}：通报写的 {says.published(check)}，按附件/规则 {says.computed(check)}"
+        said = says.computed(check, result.format)
+        what = f"{says.label(check, result.format)}：通报写的 {says.published(check)}，按附件/规则 {said}"
         if check.outdated_reason:
             found.append(
                 f"第{n}处差异（{what}）的说明“{check.outdated_reason}”是针对当时的数字写的，数字已经变了："
@@ -176,7 +178,9 @@ def issue(data: Path, quarter: str) -> Issued:
         for kind, name in schema.ATTACHMENT_FILE.items():
             (staged / name).write_text(_in_printed_order(staged / name, draft, kind), encoding="utf-8")
         registry = Registry.load(staged_data)
-        issued = results.compute(load_quarter(staged_data, quarter, registry, verify=False), registry)
+        issued = results.compute(
+            load_quarter(staged_data, quarter, registry, verify=False), registry, load_format.load(staged_data)
+        )
         if issued.quarter.is_draft or issuing.unacknowledged(issued):
             raise DataError(circular, "印发后的数据未能通过核对：没有作任何改动，请把这条信息告诉技术支持")
         record = staged / provenance.ISSUED_FOLDER

@@ -211,11 +211,11 @@ class Outcome:
 
 
 def staging_data(data_dir: Path, scratch: Path, quarter: QuarterId | str | None = None) -> Path:
-    """A data folder to validate one quarter in before anything is written in place: the registry
-    and the log, and no other quarter than ``quarter`` (copied, when given)."""
+    """A data folder to validate one quarter in before anything is written in place: the circular's
+    format, the registry and the log, and no other quarter than ``quarter`` (copied, when given)."""
     target = scratch / "data"
     (target / "quarters").mkdir(parents=True)
-    for name in (UNITS_FILE, ALIASES_FILE, provenance.CORRECTIONS_FILE):
+    for name in (schema.FORMAT_FILE, UNITS_FILE, ALIASES_FILE, provenance.CORRECTIONS_FILE):
         if (data_dir / name).is_file():
             shutil.copy2(data_dir / name, target / name)
     if quarter is not None:

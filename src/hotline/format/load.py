@@ -1,0 +1,123 @@
+"""Reading and checking a place's format file (data/format.toml), as every staff file is checked:
+a wrong value is refused with the file, the line and the key, and what to write instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hotline.data.errors import DataError
+from hotline.data.files import DataFolder
+from hotline.data.schema import FORMAT_FILE
+from hotline.data.toml_file import TomlFile
+from hotline.format import expression, template
+from hotline.format.model import PERIOD_KINDS, SCORE_NAMES, TIE_BREAK_COLUMNS, CircularFormat, Group, Score
+
+# The groups this version's pages, documents and data files know; their labels, attachments and
+# named counts are the format's to set.
+GROUP_KEYS = {"town": "镇办", "department": "部门"}
+_TABLES = {"place", "period", "groups", "score", "ranking", "lists"}
+MAX_LABEL = 20  # characters of a group's label: it heads tables on a phone
+MAX_NAMED = 50
+EXPLAINED_PLACEHOLDERS = {"base": "基础分", "full_marks": "满分"}
+
+
+def _listed(names: dict[str, str]) -> str:
+    return "、".join(f"{key}（{label}）" for key, label in names.items())
+
+
+def load(data: DataFolder | Path) -> CircularFormat:
+    """The format of the data folder's circular, checked."""
+    folder = DataFolder.of(data)
+    path = folder.path(FORMAT_FILE)
+    if not path.is_file() and not path.is_symlink():
+        raise DataError(
+            path, "缺少通报格式文件 format.toml：请从项目的 data/format.toml 复制一份到数据文件夹，再按本地通报修改"
+        )
+    toml = TomlFile(path, folder.read_text(path))
+    toml.check_keys("", _TABLES)
+    for table in _TABLES - {"groups"}:
+        toml.get(table, dict)
+    toml.check_keys("place", {"name", "publisher"})
+    place = _text(toml, "place.name", 40)
+    publisher = _text(toml, "place.publisher", 60)
+    toml.check_keys("period", {"kind"})
+    period = toml.get("period.kind", str)
+    if period not in PERIOD_KINDS:
+        raise toml.error("period.kind", f"期次“{period}”不可用（可用：{_listed(PERIOD_KINDS)}；按月的通报尚未支持）")
+    groups = _groups(toml)
+    toml.check_keys("score", {"full_marks", "base", "rule", "explained"})
+    full_marks = _number(toml, "score.full_marks", low=0, high=1000, low_open=True)
+    base = _number(toml, "score.base", low=0, high=1000)
+    rule_text = toml.get("score.rule", str)
+    try:
+        rule = expression.parse(rule_text, SCORE_NAMES)
+    except expression.ExpressionError as exc:
+        raise toml.error("score.rule", f"计分规则“{rule_text}”有误：{exc.message}") from None
+    explained_text = toml.get("score.explained", str)
+    try:
+        explained = template.parse(explained_text, EXPLAINED_PLACEHOLDERS)
+    except template.TemplateError as exc:
+        raise toml.error("score.explained", f"计分规则的文字说明有误：{exc.message}") from None
+    toml.check_keys("ranking", {"tie_break"})
+    tie_break = tuple(toml.get("ranking.tie_break", list))
+    for index, column in enumerate(tie_break):
+        key = f"ranking.tie_break[{index}]"
+        if not isinstance(column, str) or column not in TIE_BREAK_COLUMNS:
+            raise toml.error(key, f"“{column}”不是可用于排名的列（可用：{_listed(TIE_BREAK_COLUMNS)}）")
+        if column in tie_break[:index]:
+            raise toml.error(key, f"“{column}”重复了")
+    toml.check_keys("lists", {"top_volume"})
+    top_volume = _integer(toml, "lists.top_volume", 1, MAX_NAMED)
+    return CircularFormat(
+        place, publisher, period, groups, Score(float(full_marks), float(base), rule, explained), tie_break, top_volume
+    )
+
+
+def _groups(toml: TomlFile) -> tuple[Group, ...]:
+    listed = toml.get("groups", list)
+    groups = []
+    for index, _ in enumerate(listed):
+        at = f"groups[{index}]"
+        toml.get(at, dict)
+        toml.check_keys(at, {"key", "label", "attachment", "best_named"})
+        key = toml.get(f"{at}.key", str)
+        if key not in GROUP_KEYS:
+            raise toml.error(f"{at}.key", f"分组“{key}”不可用（本版本的分组：{_listed(GROUP_KEYS)}）")
+        if any(g.key == key for g in groups):
+            raise toml.error(f"{at}.key", f"分组“{key}”重复了")
+        label = _text(toml, f"{at}.label", MAX_LABEL)
+        attachment = _integer(toml, f"{at}.attachment", 1, 9)
+        if any(g.attachment == attachment for g in groups):
+            raise toml.error(f"{at}.attachment", f"附件{attachment}已是另一组的附件")
+        best_named = _integer(toml, f"{at}.best_named", 0, MAX_NAMED)
+        groups.append(Group(key, label, attachment, best_named))
+    missing = [key for key in GROUP_KEYS if key not in {g.key for g in groups}]
+    if missing:
+        raise toml.error("groups", f"缺少分组：{_listed({k: GROUP_KEYS[k] for k in missing})}")
+    return tuple(sorted(groups, key=lambda g: g.attachment))
+
+
+def _text(toml: TomlFile, key: str, longest: int) -> str:
+    value = toml.get(key, str).strip()
+    if not value:
+        raise toml.error(key, "不能为空")
+    if len(value) > longest:
+        raise toml.error(key, f"太长（{len(value)}个字符，最多{longest}个）")
+    if "\n" in value or "\r" in value:
+        raise toml.error(key, "不能分行")
+    return value
+
+
+def _integer(toml: TomlFile, key: str, low: int, high: int) -> int:
+    value = toml.get(key, int)
+    if not low <= value <= high:
+        raise toml.error(key, f"值{value}应在{low}到{high}之间")
+    return value
+
+
+def _number(toml: TomlFile, key: str, *, low: float, high: float, low_open: bool = False) -> float:
+    value = toml.get(key, float)
+    if value > high or value < low or (low_open and value == low):
+        bound = f"大于{low:g}" if low_open else f"不小于{low:g}"
+        raise toml.error(key, f"值{value:g}应{bound}且不大于{high:g}")
+    return value

@@ -1,0 +1,96 @@
+"""What a place's circular looks like, as read from its format file (data/format.toml).
+
+The rules, checks, pages, workbook and documents ask these objects instead of constants of their
+own, so another place's circular, or next year's Baishui, is a change of the format file, not of
+the code. Everything here is plain data and declared rules (:mod:`hotline.format.expression`):
+nothing a staff member writes is ever run as code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hotline.format.expression import Expression
+from hotline.format.template import Template
+
+#: The names a score rule may use, with what the public reads for each.
+SCORE_NAMES = {
+    "full_marks": "满分",
+    "base": "基础分",
+    "bonus": "加分值合计",
+    "penalty": "减分值合计",
+}
+#: The columns a tie between equal scores may be broken by (most first), with their labels.
+TIE_BREAK_COLUMNS = {"combined_work_orders": "合计工单量（含下属单位）"}
+PERIOD_KINDS = {"quarter": "季度"}
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of units with its own attachment table and its own ranking (镇办, 部门)."""
+
+    key: str
+    label: str
+    attachment: int  # 附件N
+    best_named: int  # how many of its best units the circular names (综合成绩较好的单位)
+
+
+@dataclass(frozen=True)
+class Score:
+    """The composite score: a declared rule over the unit's points (summed with its sub-units')."""
+
+    full_marks: float
+    base: float
+    rule: Expression
+    in_plain_words: Template  # the rule explained in a sentence; placeholders {base} and {full_marks}
+
+    def compute(self, bonus, penalty):
+        """The rule's score for summed points (numbers, or pandas Series of them)."""
+        return self.rule.evaluate(
+            {"full_marks": self.full_marks, "base": self.base, "bonus": bonus, "penalty": penalty}
+        )
+
+    def explained(self) -> str:
+        """The format's sentence that explains the rule, its numbers filled in."""
+        return self.in_plain_words.render({"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"})
+
+    def in_words(self) -> str:
+        """The rule as the public reads it, with the format's numbers in place of 满分 and 基础分."""
+        numbers = {"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"}
+        return self.rule.describe({**SCORE_NAMES, **numbers})
+
+    def with_points(self, bonus: str, penalty: str) -> str:
+        """The rule worked with a unit's points (as printed): min(100, 100 + 4.8 − 4)."""
+        numbers = {"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"}
+        return self.rule.describe({**numbers, "bonus": bonus, "penalty": penalty})
+
+    def excel(self, bonus_cell: str, penalty_cell: str) -> str:
+        """The rule as an Excel formula body over two cells (the entry workbook's check column)."""
+        numbers = {"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"}
+        return self.rule.to_excel({**numbers, "bonus": bonus_cell, "penalty": penalty_cell})
+
+
+@dataclass(frozen=True)
+class CircularFormat:
+    """A place's circular: who issues it, how often, its groups, score, ranking and named lists."""
+
+    place: str
+    publisher: str
+    period: str
+    groups: tuple[Group, ...]
+    score: Score
+    tie_break: tuple[str, ...]
+    top_volume: int  # how many units a draft names for most work orders
+
+    def group(self, key: str) -> Group:
+        return next(g for g in self.groups if g.key == key)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each group's label by its key (镇办 for town), in attachment order."""
+        return {g.key: g.label for g in self.groups}
+
+    @property
+    def best_named(self) -> dict[str, int]:
+        """How many best units the circular names in each group, in attachment order."""
+        return {g.key: g.best_named for g in self.groups}
