@@ -15,7 +15,7 @@ from hotline.format.model import PERIOD_KINDS, SCORE_NAMES, TIE_BREAK_COLUMNS, C
 # The groups this version's pages, documents and data files know; their labels, attachments and
 # named counts are the format's to set.
 GROUP_KEYS = {"town": "镇办", "department": "部门"}
-_TABLES = {"place", "period", "groups", "score", "ranking", "lists"}
+_TABLES = {"period", "groups", "score", "ranking", "lists"}
 MAX_LABEL = 20  # characters of a group's label: it heads tables on a phone
 MAX_NAMED = 50
 EXPLAINED_PLACEHOLDERS = {"base": "基础分", "full_marks": "满分"}
@@ -37,9 +37,6 @@ def load(data: DataFolder | Path) -> CircularFormat:
     toml.check_keys("", _TABLES)
     for table in _TABLES - {"groups"}:
         toml.get(table, dict)
-    toml.check_keys("place", {"name", "publisher"})
-    place = _text(toml, "place.name", 40)
-    publisher = _text(toml, "place.publisher", 60)
     toml.check_keys("period", {"kind"})
     period = toml.get("period.kind", str)
     if period not in PERIOD_KINDS:
@@ -68,9 +65,7 @@ def load(data: DataFolder | Path) -> CircularFormat:
             raise toml.error(key, f"“{column}”重复了")
     toml.check_keys("lists", {"top_volume"})
     top_volume = _integer(toml, "lists.top_volume", 1, MAX_NAMED)
-    return CircularFormat(
-        place, publisher, period, groups, Score(float(full_marks), float(base), rule, explained), tie_break, top_volume
-    )
+    return CircularFormat(period, groups, Score(float(full_marks), float(base), rule, explained), tie_break, top_volume)
 
 
 def _groups(toml: TomlFile) -> tuple[Group, ...]:

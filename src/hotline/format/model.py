@@ -72,10 +72,8 @@ class Score:
 
 @dataclass(frozen=True)
 class CircularFormat:
-    """A place's circular: who issues it, how often, its groups, score, ranking and named lists."""
+    """A place's circular: how often it is issued, its groups, score, ranking and named lists."""
 
-    place: str
-    publisher: str
     period: str
     groups: tuple[Group, ...]
     score: Score
