@@ -145,3 +145,60 @@ def test_the_pages_and_the_workbook_say_the_formats_rule(data_copy, tmp_path):
         if isinstance(cell.value, str) and cell.value.startswith("=MIN(")
     ]
     assert formulas and all(f.startswith("=MIN(120,90+SUM(") for f in formulas)
+
+
+def test_a_groups_label_and_title_in_the_format_reach_every_place_they_are_shown(data_copy, tmp_path):
+    """镇办 called 街镇 and its attachment titled 各街镇工单办理情况 in the format: the quarter page's
+    table and chart, the official document, the entry workbook and the open data say so."""
+    path = data_copy / FORMAT_FILE
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('label = "镇办"', 'label = "街镇"').replace("各镇办工单办理情况", "各街镇工单办理情况")
+    path.write_text(text, encoding="utf-8")
+    built = History.build(data_copy)
+    result = built.latest
+
+    from bs4 import BeautifulSoup
+    from openpyxl import load_workbook
+
+    from hotline.data.quarter_id import QuarterId
+    from hotline.document.compose import official_document
+    from hotline.document.entry_workbook import write_entry_workbook
+    from hotline.opendata import package
+    from hotline.pages import charts
+    from hotline.pages.quarter import QuarterPage
+
+    caption = BeautifulSoup(QuarterPage(result).attachment("town").data, "html.parser").find("caption")
+    assert "2024年第一季度各街镇工单办理情况" in caption.get_text()
+    chart = charts.work_orders_by_unit(result.units, result.id.zh, result.format.labels)
+    assert "街镇" in chart.svg.decode() and "镇办" not in chart.svg.decode()
+    document = official_document(result)
+    assert document.attachments[0].title == "2024年第一季度各街镇工单办理情况"
+    workbook = write_entry_workbook(data_copy, QuarterId.parse("2024Q2"), tmp_path / "录入表.xlsx")
+    assert load_workbook(workbook)["附件1"]["A1"].value == "2024年第二季度各街镇工单办理情况"
+    opened = package.quarter_csv(built, "2024Q1")
+    assert set(opened["类别"]) == {"街镇", "部门"}
+
+
+def test_shared_ties_give_equal_ranks_and_the_pages_say_so(data_copy):
+    """并列: with no tie-break column and ties shared, units with the same score share a rank and the
+    next rank is left out (1, 2, 2, 4); the methodology and FAQ pages say it."""
+    set_value(data_copy, "tie_break", "[]")
+    set_value(data_copy, "ties", '"shared"')
+    built = History.build(data_copy)
+    ranking = built.latest.ranking
+    for kind in ("town", "department"):
+        group = ranking[ranking["kind"] == kind]
+        for score, tied in group.groupby("composite_score"):
+            assert tied["rank"].nunique() == 1, (kind, score)
+        expected = [1 + sum(group["composite_score"] > s) for s in group["composite_score"]]
+        assert group["rank"].tolist() == expected
+    assert ranking["rank"].duplicated().any()  # 2024 Q1 has ties: many units at 100
+    assert "名次并列" in methodology.ranking_in_words(built.format)
+    assert "名次并列" in faq.faq_page(built)
+
+
+def test_ties_is_one_of_two_words(data_copy):
+    line = line_of(data_copy, "ties = ")
+    set_value(data_copy, "ties", '"random"')
+    error = refused(data_copy)
+    assert "“random”不可用" in error.message and error.line == line and error.column == "ranking.ties"

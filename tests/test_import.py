@@ -14,7 +14,7 @@ from hotline.data.errors import DataError
 from hotline.data.importer import parse_circular_text, parse_workbook, tables
 from hotline.data.importer.formulas import FormulaError, evaluate
 
-from .conftest import DATA, REPO
+from .conftest import CIRCULAR, DATA, REPO
 
 REFERENCE = DATA / "sources" / "2024Q1-baishui-circular.txt"  # the circular's text as received
 Q1 = DATA / "quarters" / "2024Q1"
@@ -58,7 +58,7 @@ def _workbook_like_the_attachments(path: Path, *, drop_column=None, shift_row=No
     workbook.remove(workbook.active)
     for kind, file in schema.ATTACHMENT_FILE.items():
         sheet = workbook.create_sheet(f"附件{schema.ATTACHMENT_NO[kind]}")
-        sheet.append([f"2024 年第一季度{schema.ATTACHMENT_TITLE[kind]}"])
+        sheet.append([f"2024 年第一季度{CIRCULAR.group(kind).title}"])
         sheet.append(["(包含联合派单)"])
         printed = tables.TOWN_HEADER if kind == schema.TOWN else tables.DEPARTMENT_HEADER
         header = [h for h in printed if h != drop_column]

@@ -122,7 +122,7 @@ def published_only(result: QuarterResult) -> tuple[str, ...]:
 
 def attachment_titles(result: QuarterResult) -> dict[str, str]:
     """附件 titles as the circular prints them: 2024年第一季度各镇办工单办理情况."""
-    return {kind: f"{result.id.zh}{title}" for kind, title in schema.ATTACHMENT_TITLE.items()}
+    return {group.key: f"{result.id.zh}{group.title}" for group in result.format.groups}
 
 
 ATTACHMENT_SUBTITLE = "（包含联合派单）"

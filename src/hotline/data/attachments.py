@@ -39,7 +39,7 @@ def _check_header(header: list[str], path: Path) -> None:
 def load_attachment(folder: DataFolder, path: Path, kind: str) -> pd.DataFrame:
     """One attachment table: a row per unit or sub-unit, sub-units naming their parent.
 
-    Columns: ``kind`` (a key of :data:`schema.KIND_ZH`), ``unit``, ``parent`` (empty for scored
+    Columns: ``kind`` (one of :data:`schema.KINDS`), ``unit``, ``parent`` (empty for scored
     units), the count and point columns (blank read as 0), ``published_score`` (NaN where none is
     printed), ``source_line`` (for errors found later).
     """

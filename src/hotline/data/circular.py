@@ -297,8 +297,8 @@ def load_circular(path: Path, text: str, quarter: QuarterId) -> Circular:
 
     totals: dict[str, dict[str, int]] = {}
     if toml.has("totals"):
-        toml.check_keys("totals", set(schema.KIND_ZH))
-        for kind in schema.KIND_ZH:
+        toml.check_keys("totals", set(schema.KINDS))
+        for kind in schema.KINDS:
             if toml.has(f"totals.{kind}"):
                 toml.check_keys(f"totals.{kind}", {c.key for c in schema.COUNT_COLUMNS})
                 totals[kind] = {c.key: read.count(f"totals.{kind}.{c.key}") for c in schema.COUNT_COLUMNS}

@@ -18,18 +18,20 @@ class Column:
 
 
 # Kinds of unit: which attachment a unit is scored in. Data and open data use the keys; pages,
-# documents and the Chinese workbook use the labels.
+# documents and the Chinese workbook use the labels the circular's format gives them
+# (data/format.toml, hotline.format).
 TOWN = "town"
 DEPARTMENT = "department"
-KIND_ZH = {TOWN: "镇办", DEPARTMENT: "部门"}
+KINDS = (TOWN, DEPARTMENT)  # in attachment order
 # The example flag: a boolean in data and open data; 是/否 where a Chinese reader sees it.
 FLAG_ZH = {True: "是", False: "否"}
 
 
-def label(column: Column, value) -> str:
-    """What a reader sees for a key or a flag (镇办 for town, 是 for True); other values unchanged."""
+def label(column: Column, value, kinds: dict[str, str]) -> str:
+    """What a reader sees for a key or a flag (``kinds[value]``, 镇办 for town; 是 for True); other
+    values unchanged."""
     if column.type == "kind":
-        return KIND_ZH.get(value, value)
+        return kinds.get(value, value)
     if column.type == "flag":
         return FLAG_ZH[bool(value)]
     return value
@@ -247,7 +249,6 @@ BY_KEY: dict[str, Column] = {c.key: c for c in FILE_COLUMNS + DERIVED_COLUMNS}
 
 ATTACHMENT_NO = {TOWN: 1, DEPARTMENT: 2}
 ATTACHMENT_FILE = {TOWN: "towns.csv", DEPARTMENT: "departments.csv"}
-ATTACHMENT_TITLE = {TOWN: "各镇办工单办理情况", DEPARTMENT: "各部门工单办理情况"}
 
 # The circular's format, at the top of a data folder (read by hotline.format.load).
 FORMAT_FILE = "format.toml"

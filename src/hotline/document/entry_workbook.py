@@ -129,7 +129,7 @@ def _attachment(
     subs = kind == schema.DEPARTMENT
     columns = [c for c in schema.FILE_COLUMNS if c is not schema.SUB_UNIT or subs]
     letter = {c.key: get_column_letter(n) for n, c in enumerate(columns, start=1)}
-    sheet.append([f"{quarter.zh}{schema.ATTACHMENT_TITLE[kind]}"])
+    sheet.append([f"{quarter.zh}{circular.group(kind).title}"])
     sheet["A1"].font = BOLD
     sheet.append(["(包含联合派单)"])
     sheet.append([c.zh for c in columns])

@@ -7,17 +7,18 @@ from pathlib import Path
 
 from hotline.data.errors import DataError
 from hotline.data.files import DataFolder
-from hotline.data.schema import FORMAT_FILE
+from hotline.data.schema import ATTACHMENT_NO, FORMAT_FILE
 from hotline.data.toml_file import TomlFile
 from hotline.format import expression, template
-from hotline.format.model import PERIOD_KINDS, SCORE_NAMES, TIE_BREAK_COLUMNS, CircularFormat, Group, Score
+from hotline.format.model import PERIOD_KINDS, SCORE_NAMES, TIE_BREAK_COLUMNS, TIES, CircularFormat, Group, Score
 
-# The groups this version's pages, documents and data files know; their labels, attachments and
-# named counts are the format's to set.
+# The groups this version's pages, documents and data files know (with their attachment numbers and
+# data files); their labels, titles and named counts are the format's to set.
 GROUP_KEYS = {"town": "镇办", "department": "部门"}
 _TABLES = {"period", "groups", "score", "ranking", "lists"}
 MAX_LABEL = 20  # characters of a group's label: it heads tables on a phone
 MAX_NAMED = 50
+MAX_TITLE = 40  # characters of an attachment's title (after the period's name)
 EXPLAINED_PLACEHOLDERS = {"base": "基础分", "full_marks": "满分"}
 
 
@@ -55,7 +56,7 @@ def load(data: DataFolder | Path) -> CircularFormat:
         explained = template.parse(explained_text, EXPLAINED_PLACEHOLDERS)
     except template.TemplateError as exc:
         raise toml.error("score.explained", f"计分规则的文字说明有误：{exc.message}") from None
-    toml.check_keys("ranking", {"tie_break"})
+    toml.check_keys("ranking", {"tie_break", "ties"})
     tie_break = tuple(toml.get("ranking.tie_break", list))
     for index, column in enumerate(tie_break):
         key = f"ranking.tie_break[{index}]"
@@ -63,9 +64,14 @@ def load(data: DataFolder | Path) -> CircularFormat:
             raise toml.error(key, f"“{column}”不是可用于排名的列（可用：{_listed(TIE_BREAK_COLUMNS)}）")
         if column in tie_break[:index]:
             raise toml.error(key, f"“{column}”重复了")
+    ties = toml.get("ranking.ties", str)
+    if ties not in TIES:
+        raise toml.error("ranking.ties", f"“{ties}”不可用（可用：{_listed(TIES)}）")
     toml.check_keys("lists", {"top_volume"})
     top_volume = _integer(toml, "lists.top_volume", 1, MAX_NAMED)
-    return CircularFormat(period, groups, Score(float(full_marks), float(base), rule, explained), tie_break, top_volume)
+    return CircularFormat(
+        period, groups, Score(float(full_marks), float(base), rule, explained), tie_break, ties, top_volume
+    )
 
 
 def _groups(toml: TomlFile) -> tuple[Group, ...]:
@@ -74,18 +80,16 @@ def _groups(toml: TomlFile) -> tuple[Group, ...]:
     for index, _ in enumerate(listed):
         at = f"groups[{index}]"
         toml.get(at, dict)
-        toml.check_keys(at, {"key", "label", "attachment", "best_named"})
+        toml.check_keys(at, {"key", "label", "title", "best_named"})
         key = toml.get(f"{at}.key", str)
         if key not in GROUP_KEYS:
             raise toml.error(f"{at}.key", f"分组“{key}”不可用（本版本的分组：{_listed(GROUP_KEYS)}）")
         if any(g.key == key for g in groups):
             raise toml.error(f"{at}.key", f"分组“{key}”重复了")
         label = _text(toml, f"{at}.label", MAX_LABEL)
-        attachment = _integer(toml, f"{at}.attachment", 1, 9)
-        if any(g.attachment == attachment for g in groups):
-            raise toml.error(f"{at}.attachment", f"附件{attachment}已是另一组的附件")
+        title = _text(toml, f"{at}.title", MAX_TITLE)
         best_named = _integer(toml, f"{at}.best_named", 0, MAX_NAMED)
-        groups.append(Group(key, label, attachment, best_named))
+        groups.append(Group(key, label, title, ATTACHMENT_NO[key], best_named))
     missing = [key for key in GROUP_KEYS if key not in {g.key for g in groups}]
     if missing:
         raise toml.error("groups", f"缺少分组：{_listed({k: GROUP_KEYS[k] for k in missing})}")

@@ -23,6 +23,8 @@ SCORE_NAMES = {
 #: The columns a tie between equal scores may be broken by (most first), with their labels.
 TIE_BREAK_COLUMNS = {"combined_work_orders": "合计工单量（含下属单位）"}
 PERIOD_KINDS = {"quarter": "季度"}
+#: What a tie that the tie-break columns leave is: ranked in attachment order, or shared (并列).
+TIES = {"order": "按附件中的先后顺序排出名次", "shared": "名次并列"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ class Group:
 
     key: str
     label: str
-    attachment: int  # 附件N
+    title: str  # the attachment's title after the period: 各镇办工单办理情况
+    attachment: int  # 附件N (fixed by the group in this version: 镇办 1, 部门 2)
     best_named: int  # how many of its best units the circular names (综合成绩较好的单位)
 
 
@@ -78,6 +81,7 @@ class CircularFormat:
     groups: tuple[Group, ...]
     score: Score
     tie_break: tuple[str, ...]
+    ties: str  # a key of TIES
     top_volume: int  # how many units a draft names for most work orders
 
     def group(self, key: str) -> Group:

@@ -39,7 +39,7 @@ def _field(column: schema.Column) -> dict:
         "description_zh": column.description_zh,
     }
     if column.type == "kind":
-        field["constraints"] = {"enum": list(schema.KIND_ZH)}
+        field["constraints"] = {"enum": list(schema.KINDS)}
     return field
 
 
@@ -80,7 +80,7 @@ def datapackage(history: History) -> dict:
 def quarter_csv(history: History, quarter: str) -> pd.DataFrame:
     """One quarter's table as a reader opening it in Excel sees it: Chinese headers and words."""
     units = history.units[history.units["quarter"] == quarter][list(UNIT_COLUMNS)]
-    return tables.chinese(units, {key: schema.BY_KEY[key] for key in UNIT_COLUMNS})
+    return tables.chinese(units, {key: schema.BY_KEY[key] for key in UNIT_COLUMNS}, history.format.labels)
 
 
 def write(history: History, folder: Path) -> list[Path]:
@@ -104,8 +104,8 @@ def write(history: History, folder: Path) -> list[Path]:
         ]
     )
     sheets = {
-        "单位数据": tables.chinese(units, {c.key: c for c in fields.unit_fields()}),
-        "主要数字": tables.chinese(headline, {c.key: c for c in fields.HEADLINE_FIELDS}),
+        "单位数据": tables.chinese(units, {c.key: c for c in fields.unit_fields()}, history.format.labels),
+        "主要数字": tables.chinese(headline, {c.key: c for c in fields.HEADLINE_FIELDS}, history.format.labels),
         "字段说明": dictionary,
     }
     tables.write_workbook(workbook, sheets, when)

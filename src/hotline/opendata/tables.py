@@ -34,12 +34,13 @@ def safe_text_cells(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def chinese(table: pd.DataFrame, columns: dict[str, schema.Column]) -> pd.DataFrame:
-    """The table as a Chinese reader sees it: Chinese headers, kinds and flags as words."""
+def chinese(table: pd.DataFrame, columns: dict[str, schema.Column], kinds: dict[str, str]) -> pd.DataFrame:
+    """The table as a Chinese reader sees it: Chinese headers, kinds (as the format labels them,
+    ``kinds``) and flags as words."""
     out = table.copy()
     for key, column in columns.items():
         if key in out and column.type in ("kind", "flag"):
-            out[key] = out[key].map(lambda value, c=column: schema.label(c, value))
+            out[key] = out[key].map(lambda value, c=column: schema.label(c, value, kinds))
     return out.rename(columns={key: c.zh for key, c in columns.items()})
 
 

@@ -100,7 +100,11 @@ def _scores(history: History, here: str) -> Source:
     circular = history.format
     groups = "和".join(g.label for g in circular.groups)
     ties = "、".join(TIE_BREAK_COLUMNS[column] for column in circular.tie_break)
-    tied = f"得分相同的，{ties}多的在前" if ties else "得分相同的，按通报附件中的先后"
+    shared = circular.ties == "shared"
+    if ties:
+        tied = f"得分相同的，{ties}多的在前" + ("，仍相同的名次并列" if shared else "")
+    else:
+        tied = "得分相同的，" + ("名次并列" if shared else "按通报附件中的先后")
     return join(
         [
             html("<p>{}</p>", circular.score.explained()),

@@ -34,7 +34,8 @@ def ranking_in_words(circular: CircularFormat) -> str:
     groups = "、".join(g.label for g in circular.groups)
     ties = "，再按".join(TIE_BREAK_COLUMNS[column] for column in circular.tie_break)
     tied = f"得分相同按{ties}从多到少；仍相同的，" if ties else "得分相同的，"
-    return f"排名：同类单位（{groups}分别排名）按综合得分从高到低，{tied}按附件中的先后顺序。"
+    last = "按附件中的先后顺序" if circular.ties == "order" else "名次并列"
+    return f"排名：同类单位（{groups}分别排名）按综合得分从高到低，{tied}{last}。"
 
 
 def best_in_words(circular: CircularFormat) -> str:

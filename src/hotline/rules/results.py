@@ -46,7 +46,7 @@ class QuarterResult:
     """Everything computed for one quarter.
 
     ``units``: every unit and sub-unit in file order, one row each, with its registry id and
-    category, its kind (a key of :data:`schema.KIND_ZH`), its figures, and for scored (top-level)
+    category, its kind (one of :data:`schema.KINDS`), its figures, and for scored (top-level)
     units the rule score, combined work orders and rank (empty for sub-units).
     ``ranking``: the scored units in ranking order (see :func:`scoring.rank`).
     ``sums``: per kind, the sum of each count column over all its rows.

@@ -62,7 +62,7 @@ def score_agrees(published: float, computed: float) -> bool:
 
 def rank(scored: pd.DataFrame, circular: CircularFormat) -> pd.DataFrame:
     """排名：同组单位（各组分别排名）按综合得分从高到低，得分相同时依次按通报格式列出的列从多到少；
-    仍相同的，按附件中的先后顺序。
+    仍相同的，按通报格式的规定：按附件中的先后顺序排出名次，或名次并列（下一名次空出相应的位数）。
 
     Adds ``rank`` (1 = best) within each kind and returns the rows in ranking order.
     """
@@ -74,6 +74,8 @@ def rank(scored: pd.DataFrame, circular: CircularFormat) -> pd.DataFrame:
         kind="stable",
     )
     ordered["rank"] = ordered.groupby("kind").cumcount() + 1
+    if circular.ties == "shared":  # 并列: every unit of a tie takes the tie's best rank
+        ordered["rank"] = ordered.groupby(["kind", "composite_score", *ties])["rank"].transform("min")
     return ordered.drop(columns=["_attachment", "_order"]).reset_index(drop=True)
 
 

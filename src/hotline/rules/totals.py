@@ -14,7 +14,7 @@ import pandas as pd
 from hotline.data import schema
 
 #: The kinds of unit in attachment order: the order of the operands of every sum over kinds.
-KINDS = tuple(schema.KIND_ZH)
+KINDS = schema.KINDS
 
 
 def attachment_sums(units: pd.DataFrame) -> dict[str, dict[str, int]]:
