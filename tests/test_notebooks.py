@@ -80,3 +80,25 @@ def test_the_research_notebook_loads_every_quarter_in_one_call_and_runs_its_exam
     assert any("相关系数" in o.get("text", "") for o in outputs)
     loading = next(c for c in notebook.cells if "load_units(" in c.source)
     assert loading.source.count("\n") <= 3  # one call
+
+
+def test_the_research_notebooks_visible_cells_need_nothing_but_the_data_folder():
+    """A reader who copies the cells the site shows needs no build plumbing: the results the build
+    hands over (``saved``) are taken in a cell the site does not show, and each table is one call."""
+    notebook = nbformat.read(NOTEBOOKS / "research.ipynb", as_version=4)
+    shown = [
+        c.source for c in notebook.cells if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])
+    ]
+    assert shown and not any("saved" in source for source in shown)
+    for call in ("load_units(data_dir)", "load_headline(data_dir)", "load_checks(data_dir)", "load_format(data_dir)"):
+        assert any(call in source for source in shown), call
+
+
+def test_one_call_each_gives_the_units_the_headline_and_the_checks_of_any_data_folder(data_copy, history):
+    import hotline
+
+    units, headline, checks = (f(data_copy) for f in (hotline.load_units, hotline.load_headline, hotline.load_checks))
+    assert units.equals(history.units) and set(units["quarter"]) == {"2024Q1"}
+    assert headline.loc[0, "received"] == 1615
+    assert len(checks[~checks["agrees"]]) == 6  # the six differences of the 2024 Q1 circular
+    assert hotline.load_format(data_copy).labels == {"town": "镇办", "department": "部门"}

@@ -7,6 +7,7 @@ here is numbers; the comparison page says them in words.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import pickle
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from hotline.data.registry import Registry
 from hotline.format import load as load_format
 from hotline.format.model import CircularFormat
 from hotline.rules import full_marks, moves, periods
+from hotline.rules.checks import Check
 from hotline.rules.results import UNIT_COLUMNS, QuarterResult, compute
 
 #: The headline figures followed over time, in the order the comparison page shows them.
@@ -146,6 +148,18 @@ class History:
                 frame[column.key] = pd.to_numeric(frame[column.key])
         return frame
 
+    def checks(self) -> pd.DataFrame:
+        """One row per check of every quarter: each published figure against the value computed from
+        the tables or the rules (see :class:`hotline.rules.checks.Check`); a list (named units) is
+        kept as a tuple, numbers as numbers."""
+        names = [f.name for f in dataclasses.fields(Check)]
+        rows = [
+            (str(result.id), *(getattr(check, name) for name in names), result.quarter.example)
+            for result in self.results
+            for check in result.checks
+        ]
+        return pd.DataFrame(rows, columns=["quarter", *names, "example"])
+
     def compared_with(self, quarter: str | QuarterId) -> periods.Previous | None:
         """The quarter ``quarter`` is compared with: the latest earlier one with data, and the
         quarters missing in between (see :mod:`hotline.rules.periods`); its results are
@@ -197,17 +211,14 @@ class History:
         return ranks.loc[order.sort_values(["town", "latest"], kind="stable").index].astype("Int64")
 
     def rows_of(self, unit_id: str) -> pd.DataFrame:
-        """A unit's rows in every quarter (by registry id, across renames), oldest first."""
-        return self.units.iloc[list(self._positions[unit_id])]
+        """A unit's rows in every quarter (by registry id, across renames), oldest first. Split once
+        for all units (the unit pages and their charts ask for every unit's rows, twice): callers
+        read them and never change them."""
+        return self._rows.get(unit_id, self.units.iloc[0:0])
 
     @functools.cached_property
-    def _positions(self) -> dict[str, tuple[int, ...]]:
-        """Each unit's row positions, found in one pass: the unit pages and charts ask for every
-        unit's rows, and filtering the whole table for each grew with the square."""
-        positions: dict[str, list[int]] = {}
-        for position, unit_id in enumerate(self.units["unit_id"]):
-            positions.setdefault(unit_id, []).append(position)
-        return {unit_id: tuple(rows) for unit_id, rows in positions.items()}
+    def _rows(self) -> dict[str, pd.DataFrame]:
+        return {str(unit_id): rows for unit_id, rows in self.units.groupby("unit_id", sort=False)}
 
     def kind_of(self, unit_id: str) -> str:
         return self._kinds[unit_id]
