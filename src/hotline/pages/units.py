@@ -128,8 +128,10 @@ def score_notes(history: History, rows: pd.DataFrame, here: str) -> Source:
     """In words, each quarter whose published score differs from the score of the site's rule, and
     which of the two the site's ranking uses (the rule's)."""
     notes = []
-    differ = rows["published_score"].ne(rows["composite_score"])
-    for row in rows.loc[differ, ["quarter", "unit_id", "published_score", "composite_score"]].to_dict("records"):
+    columns = ("quarter", "unit_id", "published_score", "composite_score")
+    # Most units have no such quarter: the rows are read as plain values, not filtered as a frame.
+    for values in zip(*(rows[c].tolist() for c in columns), strict=True):
+        row = dict(zip(columns, values, strict=True))
         if not scores_differ(row["published_score"], row["composite_score"]):
             continue
         quarter = history.result(row["quarter"])
@@ -262,7 +264,8 @@ def mentions(result: QuarterResult) -> dict[str, tuple[Mention, ...]]:
 def mentions_section(history: History, rows: pd.DataFrame, here: str) -> Source:
     """What each quarter's circular said about the unit, newest first, in its own words."""
     quarters = []
-    for row in rows.iloc[::-1][["quarter", "unit", "example"]].to_dict("records"):
+    newest_first = zip(*(rows[c].tolist()[::-1] for c in ("quarter", "unit", "example")), strict=True)
+    for row in (dict(quarter=q, unit=u, example=e) for q, u, e in newest_first):
         result = history.result(row["quarter"])
         found = mentions(result).get(row["unit"], ())
         if not found:
