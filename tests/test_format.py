@@ -202,3 +202,21 @@ def test_ties_is_one_of_two_words(data_copy):
     set_value(data_copy, "ties", '"random"')
     error = refused(data_copy)
     assert "“random”不可用" in error.message and error.line == line and error.column == "ranking.ties"
+
+
+def test_a_rule_that_gives_some_unit_no_score_is_named_before_any_page_is_made(data_copy):
+    """bonus ÷ penalty divides by zero for a unit with no penalty: the build says which rule, where,
+    and for which units, instead of a page or chart failing on a missing score."""
+    line = line_of(data_copy, "rule = ")
+    set_value(data_copy, "rule", '"base + bonus / penalty"')
+    with pytest.raises(DataError) as caught:
+        History.build(data_copy)
+    error = caught.value
+    assert error.path == data_copy / FORMAT_FILE and error.line == line and error.column == "score.rule"
+    assert "计分规则“base + bonus / penalty”对" in error.message and "算不出得分" in error.message
+
+
+def test_a_format_file_that_is_a_folder_is_named_as_such(data_copy):
+    (data_copy / FORMAT_FILE).unlink()
+    (data_copy / FORMAT_FILE).mkdir()
+    assert "不是一个普通文件" in refused(data_copy).message

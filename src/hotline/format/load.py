@@ -3,6 +3,7 @@ a wrong value is refused with the file, the line and the key, and what to write 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hotline.data.errors import DataError
@@ -30,7 +31,7 @@ def load(data: DataFolder | Path) -> CircularFormat:
     """The format of the data folder's circular, checked."""
     folder = DataFolder.of(data)
     path = folder.path(FORMAT_FILE)
-    if not path.is_file() and not path.is_symlink():
+    if not os.path.lexists(path):  # anything else there (a folder, a link) is named by the read
         raise DataError(
             path, "缺少通报格式文件 format.toml：请从项目的 data/format.toml 复制一份到数据文件夹，再按本地通报修改"
         )
@@ -70,7 +71,12 @@ def load(data: DataFolder | Path) -> CircularFormat:
     toml.check_keys("lists", {"top_volume"})
     top_volume = _integer(toml, "lists.top_volume", 1, MAX_NAMED)
     return CircularFormat(
-        period, groups, Score(float(full_marks), float(base), rule, explained), tie_break, ties, top_volume
+        period,
+        groups,
+        Score(float(full_marks), float(base), rule, explained, str(path), toml.line_of("score.rule")),
+        tie_break,
+        ties,
+        top_volume,
     )
 
 

@@ -8,7 +8,7 @@ nothing a staff member writes is ever run as code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hotline.format.expression import Expression
 from hotline.format.template import Template
@@ -46,6 +46,8 @@ class Score:
     base: float
     rule: Expression
     in_plain_words: Template  # the rule explained in a sentence; placeholders {base} and {full_marks}
+    path: str = field(default="", compare=False)  # where the rule is written, for an error about it
+    line: int | None = field(default=None, compare=False)
 
     def compute(self, bonus, penalty):
         """The rule's score for summed points (numbers, or pandas Series of them)."""

@@ -7,8 +7,10 @@ The site's methodology page quotes these docstrings, so they are written for the
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from hotline.data.errors import DataError
 from hotline.format.model import CircularFormat
 from hotline.rules import extremes
 
@@ -42,8 +44,19 @@ def composite_scores(units: pd.DataFrame, circular: CircularFormat) -> pd.DataFr
         penalty_total=("penalty", "sum"),
         combined_work_orders=("work_orders", "sum"),
     )
-    score = circular.score.compute(scored["bonus_total"], scored["penalty_total"])
-    scored["composite_score"] = pd.Series(score, index=scored.index, dtype=float).round(SCORE_DECIMALS)
+    score = pd.Series(circular.score.compute(scored["bonus_total"], scored["penalty_total"]), index=scored.index)
+    unscored = score.index[~np.isfinite(score.to_numpy(dtype=float))]
+    if len(unscored):  # a rule that divides by a zero some units have: said before any page is made
+        rule = circular.score
+        names = "、".join(map(str, unscored[:3])) + ("等" if len(unscored) > 3 else "")
+        raise DataError(
+            rule.path,
+            f"计分规则“{rule.rule.text}”对{names}算不出得分（例如除以0）：请修改计分规则，使每个单位都有得分",
+            line=rule.line,
+            column="score.rule",
+            item="项",
+        )
+    scored["composite_score"] = score.astype(float).round(SCORE_DECIMALS)
     top = units[units["parent"] == ""].set_index("unit")
     scored["published_score"] = top["published_score"].reindex(scored.index)
     if "unit_id" in units:
