@@ -205,15 +205,44 @@ def test_ties_is_one_of_two_words(data_copy):
 
 
 def test_a_rule_that_gives_some_unit_no_score_is_named_before_any_page_is_made(data_copy):
-    """bonus ÷ penalty divides by zero for a unit with no penalty: the build says which rule, where,
-    and for which units, instead of a page or chart failing on a missing score."""
+    """bonus ÷ penalty divides by zero for a unit with no penalty: the format is refused when read;
+    a rule that leaves 0…full marks (no cap) is refused at the build, naming the units, instead of a
+    page or chart failing on a missing or impossible score."""
     line = line_of(data_copy, "rule = ")
     set_value(data_copy, "rule", '"base + bonus / penalty"')
+    error = refused(data_copy)
+    assert error.line == line and error.column == "score.rule"
+    assert "在加分值合计为0、减分值合计为0时算不出得分" in error.message
+    set_value(data_copy, "rule", '"base + bonus - penalty"')
     with pytest.raises(DataError) as caught:
         History.build(data_copy)
     error = caught.value
     assert error.path == data_copy / FORMAT_FILE and error.line == line and error.column == "score.rule"
-    assert "计分规则“base + bonus / penalty”对" in error.message and "算不出得分" in error.message
+    assert "计分规则“base + bonus - penalty”对城关街道办、尧禾镇、雷牙镇等算不出0到100分之间的得分" in error.message
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("label", '"\\u3164"', "看不见或会改变显示的字符"),
+        ("label", '"镇\\u00ad办"', "看不见或会改变显示的字符"),
+        ("label", '"镇\\u0301办"', "看不见或会改变显示的字符"),
+        ("label", '"镇\\t办"', "看不见或会改变显示的字符"),
+        ("title", '"各镇办\\ue000工单办理情况"', "看不见或会改变显示的字符"),
+        ("explained", '"   "', "不能为空"),
+        ("base", "99.123", "小数太多"),
+        ("full_marks", "90", "满分90小于基础分100"),
+    ],
+)
+def test_labels_sentences_and_numbers_that_would_show_wrongly_are_refused(data_copy, key, value, message):
+    set_value(data_copy, key, value)
+    assert message in refused(data_copy).message
+
+
+def test_two_groups_with_one_label_are_refused(data_copy):
+    path = data_copy / FORMAT_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace('label = "部门"', 'label = "镇办"'), encoding="utf-8")
+    assert "组名“镇办”与另一组相同" in refused(data_copy).message
 
 
 def test_a_format_file_that_is_a_folder_is_named_as_such(data_copy):

@@ -3,7 +3,9 @@ a wrong value is refused with the file, the line and the key, and what to write 
 
 from __future__ import annotations
 
+import math
 import os
+import unicodedata
 from pathlib import Path
 
 from hotline.data.errors import DataError
@@ -20,6 +22,13 @@ _TABLES = {"period", "groups", "score", "ranking", "lists"}
 MAX_LABEL = 20  # characters of a group's label: it heads tables on a phone
 MAX_NAMED = 50
 MAX_TITLE = 40  # characters of an attachment's title (after the period's name)
+MAX_EXPLAINED = 300  # characters of the sentence that explains the score rule
+DECIMALS = 2  # of full marks and the base score: as a circular prints them
+# Characters a label, title or sentence has no use for, and which hide, blank or garble what is
+# shown: controls and tabs (Cc), format characters (Cf), private use (Co), surrogates (Cs), line
+# and paragraph separators (Zl, Zp), combining marks (Mn, Me), and the fillers that draw nothing.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp", "Mn", "Me"}
+_BLANK_LETTERS = {"\u3164", "\u115f", "\u1160", "\uffa0"}
 EXPLAINED_PLACEHOLDERS = {"base": "基础分", "full_marks": "满分"}
 
 
@@ -47,12 +56,21 @@ def load(data: DataFolder | Path) -> CircularFormat:
     toml.check_keys("score", {"full_marks", "base", "rule", "explained"})
     full_marks = _number(toml, "score.full_marks", low=0, high=1000, low_open=True)
     base = _number(toml, "score.base", low=0, high=1000)
+    if full_marks < base:
+        raise toml.error("score.full_marks", f"满分{full_marks:g}小于基础分{base:g}：满分应不小于基础分")
     rule_text = toml.get("score.rule", str)
     try:
         rule = expression.parse(rule_text, SCORE_NAMES)
     except expression.ExpressionError as exc:
         raise toml.error("score.rule", f"计分规则“{rule_text}”有误：{exc.message}") from None
-    explained_text = toml.get("score.explained", str)
+    for bonus, penalty in ((0.0, 0.0), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0)):  # a unit with or without points
+        value = float(rule.evaluate({"full_marks": full_marks, "base": base, "bonus": bonus, "penalty": penalty}))
+        if not math.isfinite(value):
+            raise toml.error(
+                "score.rule",
+                f"计分规则“{rule_text}”在加分值合计为{bonus:g}、减分值合计为{penalty:g}时算不出得分（例如除以0）：请修改计分规则",
+            )
+    explained_text = _text(toml, "score.explained", MAX_EXPLAINED)
     try:
         explained = template.parse(explained_text, EXPLAINED_PLACEHOLDERS)
     except template.TemplateError as exc:
@@ -95,6 +113,8 @@ def _groups(toml: TomlFile) -> tuple[Group, ...]:
         label = _text(toml, f"{at}.label", MAX_LABEL)
         title = _text(toml, f"{at}.title", MAX_TITLE)
         best_named = _integer(toml, f"{at}.best_named", 0, MAX_NAMED)
+        if any(g.label == label for g in groups):
+            raise toml.error(f"{at}.label", f"组名“{label}”与另一组相同：两组的名称应能区分")
         groups.append(Group(key, label, title, ATTACHMENT_NO[key], best_named))
     missing = [key for key in GROUP_KEYS if key not in {g.key for g in groups}]
     if missing:
@@ -110,6 +130,11 @@ def _text(toml: TomlFile, key: str, longest: int) -> str:
         raise toml.error(key, f"太长（{len(value)}个字符，最多{longest}个）")
     if "\n" in value or "\r" in value:
         raise toml.error(key, "不能分行")
+    for position, character in enumerate(value, start=1):
+        if unicodedata.category(character) in _REFUSED_CATEGORIES or character in _BLANK_LETTERS:
+            raise toml.error(
+                key, f"第{position}个字符（U+{ord(character):04X}）是看不见或会改变显示的字符：请删去，只写文字"
+            )
     return value
 
 
@@ -121,8 +146,10 @@ def _integer(toml: TomlFile, key: str, low: int, high: int) -> int:
 
 
 def _number(toml: TomlFile, key: str, *, low: float, high: float, low_open: bool = False) -> float:
-    value = toml.get(key, float)
+    value = toml.get(key, float) + 0.0  # -0.0 is 0
     if value > high or value < low or (low_open and value == low):
         bound = f"大于{low:g}" if low_open else f"不小于{low:g}"
         raise toml.error(key, f"值{value:g}应{bound}且不大于{high:g}")
+    if round(value, DECIMALS) != value:
+        raise toml.error(key, f"值{value!r}的小数太多：最多{DECIMALS}位小数")
     return value

@@ -45,13 +45,17 @@ def composite_scores(units: pd.DataFrame, circular: CircularFormat) -> pd.DataFr
         combined_work_orders=("work_orders", "sum"),
     )
     score = pd.Series(circular.score.compute(scored["bonus_total"], scored["penalty_total"]), index=scored.index)
-    unscored = score.index[~np.isfinite(score.to_numpy(dtype=float))]
-    if len(unscored):  # a rule that divides by a zero some units have: said before any page is made
-        rule = circular.score
-        names = "、".join(map(str, unscored[:3])) + ("等" if len(unscored) > 3 else "")
+    values = score.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        shown = np.round(values, SCORE_DECIMALS)  # as kept: floating point's noise is not a breach
+        outside = ~np.isfinite(values) | (shown < 0) | (shown > circular.score.full_marks)
+    if outside.any():  # a rule that divides by zero, or leaves 0…full marks: said before any page is made
+        rule, units_named = circular.score, score.index[outside]
+        names = "、".join(map(str, units_named[:3])) + ("等" if len(units_named) > 3 else "")
         raise DataError(
             rule.path,
-            f"计分规则“{rule.rule.text}”对{names}算不出得分（例如除以0）：请修改计分规则，使每个单位都有得分",
+            f"计分规则“{rule.rule.text}”对{names}算不出0到{rule.full_marks:g}分之间的得分"
+            "（例如除以0，或没有以满分为上限）：请修改计分规则",
             line=rule.line,
             column="score.rule",
             item="项",
