@@ -533,3 +533,19 @@ def test_with_one_quarter_the_comparison_page_draws_no_chart_of_nothing(history)
     assert "得分热力图将在添加第二个季度后画出" in _html(heatmap).get_text()
     assert "变化图将在添加第二个季度后画出" in _html(trends).get_text()
     assert page.figures == 0
+
+
+def test_every_checked_relation_is_said_on_the_methodology_page_as_each_check_says_it(history):
+    """The relations are worded once (pages.checks): a check's label on a quarter page is the very
+    sentence the methodology page lists, so the two cannot drift apart."""
+    from bs4 import BeautifulSoup
+
+    from hotline.pages import checks as says
+
+    listed = BeautifulSoup(MethodologyPage(history).reconciliation_rules().data, "html.parser").get_text()
+    result = history.latest
+    headline = [c for c in result.checks if c.key in says.HEADLINE_RELATIONS]
+    assert {c.key for c in headline} >= {"received", "completed", "completion_rate", "overdue_rate"}
+    for check in headline:
+        assert says.label(check, result.format) in listed, check.key
+    assert says.TOTALS_RELATION in listed

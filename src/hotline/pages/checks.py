@@ -16,7 +16,9 @@ GROUP_TITLES = {
     rules.LISTS: "通报点名的单位名单",
     rules.SCORES: "公布的综合得分与计分规则",
 }
-_HEADLINE_LABELS = {
+# How each check relates a published figure to the tables, said once: each check's label, and the
+# methodology page's list of what is checked (with the notes there).
+HEADLINE_RELATIONS = {
     "received": "受理 = 电话直接答复 + 交办镇办（附件1合计）+ 交办部门（附件2合计）",
     "completed": "办结 = 受理 − 尚未办结",
     "completion_rate": "办结率 = 办结 ÷ 受理",
@@ -24,6 +26,8 @@ _HEADLINE_LABELS = {
     "assigned_departments": "交办部门和单位 = 附件2承办工单量合计",
     "overdue_rate": "逾期率 = 逾期 ÷ 受理",
 }
+PROBLEMS_RELATION = "{figure} = 附件1、附件2{column}合计"  # 延期, 重办, 逾期
+TOTALS_RELATION = "附件“总计”行 = 该附件各行（含下属单位）之和"
 
 
 def best_named(circular: CircularFormat, between: str = "、") -> str:
@@ -41,13 +45,13 @@ def mark(check: Check) -> str:
 
 
 def label(check: Check, circular: CircularFormat) -> str:
-    if check.key in _HEADLINE_LABELS:
-        return _HEADLINE_LABELS[check.key]
+    if check.key in HEADLINE_RELATIONS:
+        return HEADLINE_RELATIONS[check.key]
     if check.key == "best_units":
         return f"综合成绩较好的单位（排名{best_named(circular)}）"
     if check.group == rules.HEADLINE:
         column = schema.BY_KEY[check.column]
-        return f"{column.zh.removesuffix('量')} = 附件1、附件2{column.zh}合计"
+        return PROBLEMS_RELATION.format(figure=column.zh.removesuffix("量"), column=column.zh)
     if check.group == rules.TOTALS:
         return f"附件{schema.ATTACHMENT_NO[check.kind]}总计·{schema.zh(check.column)}"
     if check.group == rules.SCORES:

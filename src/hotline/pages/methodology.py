@@ -16,7 +16,7 @@ from hotline.format import expression
 from hotline.format.model import TIE_BREAK_COLUMNS, CircularFormat
 from hotline.opendata import fields
 from hotline.pages import links
-from hotline.pages.checks import GROUP_TITLES, best_named
+from hotline.pages.checks import GROUP_TITLES, HEADLINE_RELATIONS, PROBLEMS_RELATION, TOTALS_RELATION, best_named
 from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import Column, table
 from hotline.pages.units import SCORE_RULE_ANCHOR
@@ -116,12 +116,14 @@ class MethodologyPage:
         )
 
     def reconciliation_rules(self) -> HTML:
+        said = HEADLINE_RELATIONS
         items = [
-            "受理 = 电话直接答复 + 附件1承办工单量合计 + 附件2承办工单量合计",
-            "办结 = 受理 − 通报列出的尚未办结件数；办结率 = 办结 ÷ 受理（按通报的小数位数取舍）",
-            "通报正文的延期、重办、逾期件数 = 附件1、附件2相应列的合计",
-            "逾期率 = 逾期 ÷ 受理",
-            "附件“总计”行 = 该附件各行（含下属单位）之和",
+            said["received"],
+            f"{said['assigned_towns']}；{said['assigned_departments']}",
+            f"{said['completed']}（尚未办结为通报列出的件数）；{said['completion_rate']}（按通报的小数位数取舍）",
+            PROBLEMS_RELATION.format(figure="延期、重办、逾期", column="相应列的"),
+            f"{said['overdue_rate']}（按通报的小数位数取舍）",
+            TOTALS_RELATION,
             "每个公布的综合得分 = 按上述规则计算的得分",
             "“综合成绩较好的单位” = 按排名规则选出的单位；“工单量较多的单位” = 工单量最多的同样数目的单位",
         ]
