@@ -384,7 +384,7 @@ def test_a_value_left_out_or_not_text_is_named():
         ("{a[0]}", f"第1个字符处的占位符“{{a[0]}}”含有“[”：花括号中只能写一个名称（{TEMPLATE_LISTED}）；{BRACES}", 1),
         ("{a!r}", f"第1个字符处的占位符“{{a!r}}”含有“!”：花括号中只能写一个名称（{TEMPLATE_LISTED}）；{BRACES}", 1),
         ("{a:>10}", f"第1个字符处的占位符“{{a:>10}}”含有“:”：花括号中只能写一个名称（{TEMPLATE_LISTED}）；{BRACES}", 1),
-        ("{a:{b}}", f"第1个字符处的占位符“{{a:{{b}}”含有“:”：花括号中只能写一个名称（{TEMPLATE_LISTED}）；{BRACES}", 1),
+        ("{a:{b}}", f"第1个字符的“{{”没有对应的“}}”：占位符写成 {{名称}}；{BRACES}", 1),  # a nested “{” opens first
         (
             "{ base }",
             f"第1个字符处的占位符“{{ base }}”含有空格：花括号中只能写一个名称（{TEMPLATE_LISTED}）；{BRACES}",
@@ -474,3 +474,11 @@ def test_the_functions_a_rule_uses_are_known_so_a_page_can_explain_them():
     names = {"bonus": "加分值", "penalty": "减分值"}
     assert expression.parse("min(100, 100 + bonus - max(penalty, 0))", names).calls == {"min", "max"}
     assert expression.parse("100 + bonus - (penalty)", names).calls == frozenset()
+
+
+def test_a_brace_left_open_before_a_placeholder_is_named_where_it_opens():
+    """“{每个单位以{base}” is an unclosed “{” at character 1, not a placeholder containing “{”."""
+    with pytest.raises(TemplateError) as caught:
+        template.parse("{每个单位以{base}分为基础", {"base": "基础分"})
+    assert caught.value.position == 1
+    assert caught.value.message.startswith("第1个字符的“{”没有对应的“}”")

@@ -108,7 +108,7 @@ def parse(text: str, placeholders: Mapping[str, str]) -> Template:
             raise TemplateError(f"第{i + 1}个字符的“}}”没有对应的“{{”：{BRACES}", i + 1)
         elif char == "{":
             end = text.find("}", i + 1)
-            if end == -1:
+            if end == -1 or "{" in text[i + 1 : end]:  # no "}", or another "{" opens before it
                 raise TemplateError(f"第{i + 1}个字符的“{{”没有对应的“}}”：占位符写成 {{名称}}；{BRACES}", i + 1)
             name = text[i + 1 : end]
             _check(name, i + 1, placeholders)
