@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from hotline.data.files import hidden_character
+from hotline.format.errors import MissingName, UnreadableText
 
 MAX_LENGTH = 300
 MAX_DEPTH = 20
@@ -69,30 +70,12 @@ __all__ = [
 ]
 
 
-class ExpressionError(ValueError):
-    """A rule that cannot be read: ``message`` says in Chinese what is wrong and what is allowed;
-    ``position`` is the 1-based character it is about (one past the end for something missing at
-    the end), or None when it is about the whole text."""
-
-    def __init__(self, message: str, position: int | None = None):
-        super().__init__(message, position)
-        self.message = message
-        self.position = position
-
-    def __str__(self) -> str:
-        return self.message
+class ExpressionError(UnreadableText):
+    """A rule that cannot be read (see :class:`hotline.format.errors.UnreadableText`)."""
 
 
-class MissingValue(KeyError):
+class MissingValue(MissingName):
     """A name the rule uses was given no value (or no cell): a mistake of the calling code, named."""
-
-    def __init__(self, name: str, message: str):
-        super().__init__(name, message)
-        self.name = name
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 # The tree. Each node is a frozen dataclass, so a parsed rule is immutable, comparable and picklable.

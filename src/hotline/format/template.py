@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hotline.data.files import hidden_character
+from hotline.format.errors import MissingName, UnreadableText
 
 MAX_LENGTH = 1000
 BRACES = "如要写花括号本身，请写成“{{”和“}}”"
@@ -26,29 +27,12 @@ BRACES = "如要写花括号本身，请写成“{{”和“}}”"
 __all__ = ["MAX_LENGTH", "MissingPlaceholder", "Placeholder", "Template", "TemplateError", "parse"]
 
 
-class TemplateError(ValueError):
-    """A template that cannot be read: ``message`` says in Chinese what is wrong and what is
-    allowed; ``position`` is the 1-based character it is about, or None for the whole text."""
-
-    def __init__(self, message: str, position: int | None = None):
-        super().__init__(message, position)
-        self.message = message
-        self.position = position
-
-    def __str__(self) -> str:
-        return self.message
+class TemplateError(UnreadableText):
+    """A template that cannot be read (see :class:`hotline.format.errors.UnreadableText`)."""
 
 
-class MissingPlaceholder(KeyError):
+class MissingPlaceholder(MissingName):
     """A placeholder of the template was given no value: a mistake of the calling code, named."""
-
-    def __init__(self, name: str, message: str):
-        super().__init__(name, message)
-        self.name = name
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)
