@@ -55,24 +55,26 @@ class Score:
             {"full_marks": self.full_marks, "base": self.base, "bonus": bonus, "penalty": penalty}
         )
 
+    @property
+    def numbers(self) -> dict[str, str]:
+        """Full marks and the base as every text of the rule writes them (100, not 100.0)."""
+        return {"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"}
+
     def explained(self) -> str:
         """The format's sentence that explains the rule, its numbers filled in."""
-        return self.in_plain_words.render({"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"})
+        return self.in_plain_words.render(self.numbers)
 
     def in_words(self) -> str:
         """The rule as the public reads it, with the format's numbers in place of 满分 and 基础分."""
-        numbers = {"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"}
-        return self.rule.describe({**SCORE_NAMES, **numbers})
+        return self.rule.describe({**SCORE_NAMES, **self.numbers})
 
     def with_points(self, bonus: str, penalty: str) -> str:
         """The rule worked with a unit's points (as printed): min(100, 100 + 4.8 − 4)."""
-        numbers = {"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"}
-        return self.rule.describe({**numbers, "bonus": bonus, "penalty": penalty})
+        return self.rule.describe({**self.numbers, "bonus": bonus, "penalty": penalty})
 
     def excel(self, bonus_cell: str, penalty_cell: str) -> str:
         """The rule as an Excel formula body over two cells (the entry workbook's check column)."""
-        numbers = {"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"}
-        return self.rule.to_excel({**numbers, "bonus": bonus_cell, "penalty": penalty_cell})
+        return self.rule.to_excel({**self.numbers, "bonus": bonus_cell, "penalty": penalty_cell})
 
 
 @dataclass(frozen=True)
