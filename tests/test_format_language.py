@@ -168,6 +168,15 @@ def test_words_and_formulas_keep_the_order_of_operations(text, words, excel):
 # Rules: refusals, each with its message and position
 
 
+def assert_named(error, message: str, position: int | None) -> None:
+    """A refusal as staff read it: its message exactly, where it is, a ValueError, picklable."""
+    assert error.message == message
+    assert str(error) == message
+    assert error.position == position
+    assert isinstance(error, ValueError)
+    assert pickle.loads(pickle.dumps(error)).message == message
+
+
 @pytest.mark.parametrize(
     ("text", "message", "position"),
     [
@@ -232,11 +241,7 @@ def test_words_and_formulas_keep_the_order_of_operations(text, words, excel):
 def test_a_rule_that_cannot_be_read_is_named(text, message, position):
     with pytest.raises(ExpressionError) as caught:
         expression.parse(text, SCORE)
-    assert caught.value.message == message
-    assert str(caught.value) == message
-    assert caught.value.position == position
-    assert isinstance(caught.value, ValueError)
-    assert pickle.loads(pickle.dumps(caught.value)).message == message
+    assert_named(caught.value, message, position)
 
 
 def test_twenty_levels_are_allowed():
@@ -414,11 +419,7 @@ def test_a_value_left_out_or_not_text_is_named():
 def test_a_template_that_cannot_be_read_is_named(text, message, position):
     with pytest.raises(TemplateError) as caught:
         template.parse(text, PLACES)
-    assert caught.value.message == message
-    assert str(caught.value) == message
-    assert caught.value.position == position
-    assert isinstance(caught.value, ValueError)
-    assert pickle.loads(pickle.dumps(caught.value)).message == message
+    assert_named(caught.value, message, position)
 
 
 def test_where_no_placeholder_is_allowed_the_message_says_so():
