@@ -102,3 +102,18 @@ def test_one_call_each_gives_the_units_the_headline_and_the_checks_of_any_data_f
     assert headline.loc[0, "received"] == 1615
     assert len(checks[~checks["agrees"]]) == 6  # the six differences of the 2024 Q1 circular
     assert hotline.load_format(data_copy).labels == {"town": "镇办", "department": "部门"}
+
+
+def test_the_research_calls_validate_a_folder_once_while_it_stays_the_same(data_copy, monkeypatch):
+    import hotline
+    from hotline.rules.history import History
+
+    built = []
+    real = History.build
+    monkeypatch.setattr(History, "build", lambda data, *a, **k: built.append(1) or real(data, *a, **k))
+    hotline.load_units(data_copy), hotline.load_headline(data_copy), hotline.load_checks(data_copy)
+    assert len(built) == 1
+    path = data_copy / "format.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("best_named = 2", "best_named = 3"), encoding="utf-8")
+    checks = hotline.load_checks(data_copy)  # a changed folder is read again
+    assert len(built) == 2 and not checks.set_index("key").loc["best_units", "agrees"]

@@ -28,20 +28,24 @@ def use_saved(data_dir: str | Path, saved: str | Path | None) -> None:
         _saved[Path(data_dir).resolve()] = Path(saved)
 
 
-_opened: dict[Path, object] = {}  # the saved results, read once (a saved file is named by its content)
+_opened: dict[object, object] = {}  # the last results, by what they were made from
 
 
 def _history(data_dir: str | Path):
+    """The data folder's results, made once for the calls below while the folder stays the same:
+    by the saved file the build handed over (named by its content), or by the folder's content."""
+    from hotline.data.files import DataFolder
     from hotline.rules.history import History
+    from hotline.site import keys
 
     folder = Path(data_dir).resolve()
     saved = _saved.get(folder)
-    if saved is None:
-        return History.build(folder)
-    if saved not in _opened:
+    data = DataFolder(folder)  # each file read once: for the key, then for the results
+    key = saved or keys.digest(keys.tree(folder, "data", reader=data.read_bytes), str(folder))
+    if key not in _opened:
         _opened.clear()
-        _opened[saved] = History.open(folder, saved)
-    return _opened[saved]
+        _opened[key] = History.open(data, saved)  # the saved results, or built from the folder
+    return _opened[key]
 
 
 def load_format(data_dir: str | Path = "data"):
