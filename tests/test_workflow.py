@@ -309,6 +309,46 @@ def test_a_notebook_run_in_a_kernel_that_ran_others_gives_the_same_page(tmp_path
     assert sorted(p.name for p in (tmp_path / "again").iterdir()) == ["page.ipynb"]
 
 
+def _run_in_new_worker(template: str, work: str, parameters: dict, fork: bool) -> tuple[dict | None, str]:
+    """A notebook as a fresh notebook worker runs it, with its kernel forked from it or started the
+    usual way; and which it was (the process class the kernel's manager holds)."""
+    if not fork:
+        notebooks._kernels_started = 1  # as a worker whose first kernel died: the next starts the usual way
+    error = notebooks.run_in_worker(template, work, parameters)
+    kernel = notebooks._worker_kernel()
+    return error, type(kernel.provisioner.process).__name__
+
+
+def test_a_kernel_forked_from_its_worker_gives_the_pages_a_kernel_started_anew_gives(tmp_path, history, capfd):
+    """The worker's first kernel is a fork of the worker (pandas and matplotlib imported already);
+    what it writes must not tell: tables shown as text as wide as in a new kernel (pandas decides
+    that when imported), charts shown by plt.show() inline, no connection banner in the build's output."""
+    import concurrent.futures
+    import multiprocessing
+
+    saved = history.save(tmp_path / "history.pickle")
+    parameters = {"data_dir": str(DATA), "saved": str(saved)}
+    pages = {}
+    for fork in (True, False):
+        work = tmp_path / f"fork-{fork}"
+        work.mkdir()
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+            template = str(REPO / "notebooks" / "research.ipynb")
+            error, process = pool.submit(_run_in_new_worker, template, str(work), parameters, fork).result(timeout=300)
+        assert error is None
+        assert process == ("ForkedKernel" if fork else "Popen")
+        notebook = nbformat.read(work / "page.ipynb", as_version=4)
+        notebooks.hide_injected_parameters(notebook)
+        notebooks.strip_run_metadata(notebook)
+        pages[fork] = notebook
+    outputs = [o for c in pages[True].cells for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs)  # the scatter plot, shown inline
+    assert any("..." in o.get("data", {}).get("text/plain", "") for o in outputs)  # 20 columns at most
+    assert nbformat.writes(pages[True]) == nbformat.writes(pages[False])
+    assert "--existing" not in capfd.readouterr().out  # a kernel that thinks it has no parent says how to reach it
+
+
 def test_a_stylesheet_change_alone_reaches_the_published_pages(workspace, tmp_path):
     """Sphinx sees no changed page when only _static/ changed; the build must still publish it."""
     data, output = workspace

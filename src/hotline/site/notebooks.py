@@ -1,7 +1,8 @@
 """Run the page notebooks with papermill: only those whose inputs changed, in parallel workers.
 
 Each worker keeps one Jupyter kernel and gives every notebook a fresh IPython session in it, which
-saves starting a kernel and importing pandas and matplotlib for every page. An executed notebook is
+saves starting a kernel and importing pandas and matplotlib for every page; its first kernel is a
+fork of the worker, which has them imported already (:class:`ForkedKernel`). An executed notebook is
 cached under the hash of its inputs (template, package, the data it reads). The notebooks read the
 results the build computed once (a saved file), never the data files.
 
@@ -15,7 +16,9 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
+import pickle
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -98,6 +101,7 @@ def caption_figures(notebook: nbformat.NotebookNode) -> None:
 
 
 _kernel = None  # the kernel of this worker process, kept for the notebooks it runs next
+_kernels_started = 0  # by this worker process
 
 # Before each notebook: a new IPython session (empty namespace, execution counts from 1) in the
 # notebook's own folder. Only the imported modules stay, which is what saves the time. The kernel
@@ -143,6 +147,7 @@ def _one_client_kernel_manager():
 
     class OneClientKernelManager(AsyncKernelManager):
         the_client = None
+        forked: ForkedKernel | None = None  # the process to start the kernel in, if one was forked
 
         def client(self, **kwargs):
             if self.the_client is None:
@@ -150,7 +155,135 @@ def _one_client_kernel_manager():
                 self.the_client = super().client(**kwargs)
             return self.the_client
 
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            """Start the kernel in the forked process (jupyter_client's place for launching a
+            kernel differently); the usual way where there is none, or the kernel is not ipykernel's."""
+            forked, self.forked = self.forked, None
+            if forked is None or not forked.start(kernel_cmd, kw.get("env"), kw.get("cwd")):
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            provisioner = self.provisioner
+            # No process group: the kernel makes its own session, and until it has, the group
+            # would be this worker's (the provisioner signals the kernel alone then).
+            provisioner.process, provisioner.pid, provisioner.pgid = forked, forked.pid, None
+            provisioner.cwd = kw.get("cwd") or os.getcwd()
+            self._reconcile_connection_info(provisioner.connection_info)
+
     return OneClientKernelManager
+
+
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+class ForkedKernel:
+    """A worker's kernel as a fork of the worker rather than a new Python.
+
+    A kernel started the usual way is a new Python that imports pandas, matplotlib and the page code
+    again (two to three seconds of a processor, twice per build, before the first page can run);
+    the worker has them imported already (the forkserver's, see hotline.site.parallel). So, before
+    its first kernel, while it runs no other thread, a worker forks this process: it imports
+    ipykernel and the pages, then waits on a pipe for the kernel's command line and environment,
+    which jupyter_client sends where it would start the kernel
+    (:meth:`OneClientKernelManager._async_launch_kernel`); it then runs as that kernel does, with
+    matplotlib's inline backend as such a kernel sets it. The manager treats it as its process
+    (this class answers as :class:`subprocess.Popen` does). A kernel started again after one died
+    is started the usual way."""
+
+    def __init__(self) -> None:
+        self.returncode: int | None = None
+        self.stdin = self.stdout = self.stderr = None
+        read, self._pipe = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the kernel-to-be
+            code = 1
+            try:
+                os.close(self._pipe)
+                code = _forked_kernel_main(read)
+            finally:
+                os._exit(code)
+        os.close(read)
+
+    def start(self, kernel_cmd: list[str], env: dict | None, cwd: str | None) -> bool:
+        """Hand the forked process its kernel's arguments; False (and it ends) for a kernel that
+        is not ipykernel's."""
+        launcher = "ipykernel_launcher"
+        arguments = kernel_cmd[kernel_cmd.index(launcher) + 1 :] if launcher in kernel_cmd else None
+        with os.fdopen(self._pipe, "wb") as pipe:
+            if arguments is not None:
+                # As jupyter_client's launcher: the kernel watches this process, and ends with it.
+                env = {**(env or os.environ), "JPY_PARENT_PID": str(os.getpid())}
+                pipe.write(pickle.dumps((arguments, env, cwd)))
+        if arguments is None:
+            self.wait()
+        return arguments is not None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped already
+                self.returncode = -1
+                return self.returncode
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            try:
+                _, status = os.waitpid(self.pid, 0)
+                self.returncode = os.waitstatus_to_exitcode(status)
+            except ChildProcessError:
+                self.returncode = -1
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _forked_kernel_main(pipe: int) -> int:
+    """The forked process (see :class:`ForkedKernel`): import, wait, run the kernel; its exit code."""
+    os.setsid()  # as jupyter_client starts a kernel: a session of its own
+    with contextlib.suppress(Exception):  # imported again, and reported, by the kernel if broken
+        exec(PAGE_IMPORTS, {})
+        import ipykernel.kernelapp  # noqa: F401
+    with os.fdopen(pipe, "rb") as reader:
+        request = reader.read()
+    if not request:
+        return 0  # the worker ended, or starts its kernel the usual way
+    arguments, env, cwd = pickle.loads(request)
+    os.environ.clear()
+    os.environ.update(env)
+    if cwd:
+        os.chdir(cwd)
+    nothing = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(nothing, 0)
+    os.close(nothing)
+    from ipykernel.kernelapp import IPKernelApp
+    from IPython.core.pylabtools import activate_matplotlib
+    from matplotlib_inline.backend_inline import configure_inline_support
+
+    # Read from the environment when ipykernel was imported, before this process had the kernel's:
+    # the kernel watches its parent, and so prints no connection banner into the build's output.
+    app = IPKernelApp.instance(parent_handle=int(env["JPY_PARENT_PID"]))
+    app.initialize(arguments)
+    # What a new kernel's matplotlib does when first drawn (MPLBACKEND is the inline backend there;
+    # here matplotlib was imported, off-screen, before the kernel existed).
+    activate_matplotlib(INLINE_BACKEND)
+    configure_inline_support(app.shell, INLINE_BACKEND)
+    # pandas, imported inside a kernel, shows at most 20 columns of a table as text; imported
+    # elsewhere (here: in the worker), as many as the terminal is wide.
+    import pandas
+
+    pandas.set_option("display.max_columns", 20)
+    app.start()
+    return 0
 
 
 def _worker_kernel():
@@ -160,12 +293,16 @@ def _worker_kernel():
 
     from jupyter_core.utils import run_sync
 
-    global _kernel
+    global _kernel, _kernels_started
     if _kernel is None or not run_sync(_kernel.is_alive)():
+        # The first kernel of a worker that runs no other thread is a fork of it (see ForkedKernel).
+        forked = ForkedKernel() if _kernels_started == 0 and threading.active_count() == 1 else None
+        _kernels_started += 1
         # Local sockets in a private folder rather than TCP ports: no other process on the build
         # machine can reach the kernel, and it says nothing about unencrypted TCP on every start.
         sockets = tempfile.mkdtemp(prefix="hotline-kernel-")
         _kernel = _one_client_kernel_manager()(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+        _kernel.forked = forked
         run_sync(_kernel.start_kernel)()
         Finalize(_kernel, run_sync(_kernel.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
         Finalize(_kernel, shutil.rmtree, args=(sockets,), kwargs={"ignore_errors": True}, exitpriority=5)
@@ -177,12 +314,16 @@ def _worker_kernel():
 # Then what is imported is set aside from the garbage collector's rounds (gc.freeze): IPython's
 # fresh session before each notebook collects garbage, which otherwise walks every object of pandas
 # and matplotlib each time (a tenth of a second a notebook).
-PAGE_MODULES = """import hotline, hotline.pages.quarter, hotline.pages.home, hotline.pages.comparison
+PAGE_IMPORTS = """import hotline, hotline.pages.quarter, hotline.pages.home, hotline.pages.comparison
 import hotline.pages.methodology, matplotlib.pyplot
-import gc as _gc
+"""
+PAGE_MODULES = (
+    PAGE_IMPORTS
+    + """import gc as _gc
 _gc.freeze()
 del _gc
 """
+)
 
 
 def _warm_kernel() -> None:
