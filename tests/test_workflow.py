@@ -20,7 +20,7 @@ import pytest
 
 from hotline.data.errors import DataError
 from hotline.examples import generate as examples
-from hotline.site import build, cli, lifetime, lock, notebooks, publish, sphinx_run
+from hotline.site import build, cli, jupyterbook, lifetime, lock, notebooks, publish, sphinx_run
 from hotline.site.errors import BuildError
 
 from .conftest import DATA, REPO, correct, project_copy, serve
@@ -371,3 +371,12 @@ def test_a_same_size_edit_of_a_published_page_is_repaired_by_the_next_build(work
     assert not again.up_to_date and page.read_bytes() == published
     verified = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=output, capture_output=True)
     assert verified.returncode == 0, verified.stdout
+
+
+def test_every_module_the_sphinx_process_imports_ahead_exists():
+    """The head start skips a module it cannot import (Sphinx imports what it needs anyway), so a
+    misspelt or removed name would silently cost a rebuild its seconds again."""
+    import importlib
+
+    for name in jupyterbook.PRELOAD:
+        importlib.import_module(name)
