@@ -417,7 +417,7 @@ def test_figures_are_numbered_per_page(q1_page, q1_charts, monkeypatch):
         "problems": "problems_by_unit",
     }
     for name, function in functions.items():  # numbering, not drawing: the charts drawn once
-        monkeypatch.setattr(charts, function, lambda *args, drawn=q1_charts[name]: drawn)
+        monkeypatch.setattr(charts, function, lambda *args, drawn=q1_charts[name], **_: drawn)
     page = QuarterPage(q1_page.result)
     assert [page.chart(name).caption[:2] for name in ("work_orders", "composite_scores", "problems")] == [
         "图1",

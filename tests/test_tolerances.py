@@ -21,8 +21,9 @@ from hotline.data.circular import Acknowledgement
 from hotline.data.errors import DataError
 from hotline.data.quarters import load_quarter
 from hotline.rules import checks, full_marks, rates, results, scoring
+from hotline.rules.history import History
 
-from .conftest import CIRCULAR, FULL, edit_line
+from .conftest import CIRCULAR, FULL, correct
 
 HERE = Path("towns.csv")
 
@@ -184,15 +185,17 @@ def test_the_largest_points_in_a_table(text, accepted):
             values.parse_number(text, HERE, 3, "加分值")
 
 
-@pytest.mark.parametrize(("score", "accepted"), [("100", True), ("100.01", False), ("0", True)])
-def test_a_published_score_is_between_0_and_100(data_copy, score, accepted):
-    path = data_copy / "quarters" / "2024Q1" / "towns.csv"
-    edit_line(path, 3, f"尧禾镇,,64,,,,3.4,1,{score}")
+@pytest.mark.parametrize(("score", "accepted"), [("100", True), ("100.01", False), ("0", True), ("-0.01", False)])
+def test_a_published_score_is_between_0_and_the_formats_full_marks(data_copy, score, accepted):
+    """Negative: refused when the file is read; above the format's full marks (100 here): by the rules."""
+    correct(data_copy, "towns.csv", "尧禾镇,,64,,,,3.4,1,100", f"尧禾镇,,64,,,,3.4,1,{score}")
     if accepted:
-        assert load_quarter(data_copy, "2024Q1", verify=False).units.loc[1, "published_score"] == float(score)
+        units = History.build(data_copy).result("2024Q1").units.set_index("unit")
+        assert units.loc["尧禾镇", "published_score"] == float(score)
     else:
-        with pytest.raises(DataError, match="超出0–100"):
-            load_quarter(data_copy, "2024Q1", verify=False)
+        with pytest.raises(DataError, match=r"超出0–100的范围|负数") as caught:
+            History.build(data_copy)
+        assert (caught.value.path.name, caught.value.line, caught.value.column) == ("towns.csv", 3, "综合得分")
 
 
 @pytest.mark.parametrize(

@@ -102,8 +102,8 @@ def _row(value: dict[str, str], kind: str, path: Path, line: int) -> dict:
         raise DataError(
             path, "下属单位没有单独的综合得分，请留空（得分计入上级部门）", line=line, column=schema.PUBLISHED_SCORE.zh
         )
-    if score is not None and not 0 <= score <= 100:
-        raise DataError(path, f"综合得分“{raw_score}”超出0–100的范围", line=line, column=schema.PUBLISHED_SCORE.zh)
+    # A negative score is refused as every negative number is; one above full marks by the rules,
+    # which know the format's full marks (hotline.rules.scoring.check_published).
     row["published_score"] = score
     row["source_line"] = line
     return row

@@ -140,6 +140,15 @@ COMPOSITE_SCORE = Column(
     "按公开规则由加分值、减分值计算的综合得分。",
     "Composite score computed by the published rule from bonus and penalty points.",
 )
+# The same column where the format takes the circular's published scores as the scores (see
+# hotline.format.model.Score): nothing is recomputed, and the column says so.
+COMPOSITE_SCORE_PUBLISHED = Column(
+    "composite_score",
+    "综合得分（通报公布）",
+    "score",
+    "通报公布的综合得分：通报格式规定采用公布的得分，本网站不按规则重新计算。",
+    "Composite score as published: the circular's format takes the published scores as they are.",
+)
 RANK = Column("rank", "排名", "count", "在同类单位（镇办或部门）中的名次。", "Rank among units of the same kind.")
 
 UNIT_ID = Column(

@@ -167,10 +167,20 @@ def _attachment(
         points.add(f"{first}:{letter[column.key]}{last}")
         sheet.add_data_validation(points)
     score = letter["published_score"]
+    if circular.score.published_only:  # the circular's scores are typed as published: no rule to work them out
+        full = f"{circular.score.full_marks:g}"
+        published = _rule(
+            "decimal", "应为得分", f"综合得分应为0到{full}之间的数。", operator="between", formula1="0", formula2=full
+        )
+        sheet.add_data_validation(published)
     for n, start in enumerate(starts):
         end = (starts[n + 1] - 1) if n + 1 < len(starts) else last
         bonus, penalty = letter["bonus"], letter["penalty"]
         cell = sheet[f"{score}{start}"]
+        if circular.score.published_only:
+            cell.protection, cell.fill = UNLOCKED, INPUT
+            published.add(cell.coordinate)
+            continue
         # the format's scoring rule (data/format.toml) as a spreadsheet formula
         cell.value = "=" + circular.score.excel(
             f"SUM({bonus}{start}:{bonus}{end})", f"SUM({penalty}{start}:{penalty}{end})"
@@ -350,16 +360,15 @@ INSTRUCTIONS = [
     "绿色单元格（延期、重办、逾期、交办数、办结率、逾期率）由公式按附件表格计算，受理数填好前办结率、逾期率为空白。",
     "    尚未办结的工单：通报中“某单位N件尚未办结”，每行从下拉列表中选一个单位，填件数；没有则留空。",
     "    月度满意率：本季度三个月已列出，填平台公布的当月满意率（0到100的数，不写%）；没有公布的月份留空。",
-    "    如通报必须写与公式不同的数字，可以直接覆盖绿色单元格；导入后运行 make check，程序会逐项列出与附件表格、"
-    "计分规则不一致之处。",
+    "    如通报必须写与公式不同的数字，可以直接覆盖绿色单元格；导入后运行 make check，程序会逐项列出与{checked}"
+    "不一致之处。",
     "二、附件1、附件2：按各单位本季度的实际情况，填写承办工单量、延期量、重办量、逾期量、加分值、减分值。"
     "空白表示0；分值最多一位小数。请直接输入数字，不要粘贴成文本，也不要合并单元格。",
-    "    单位名称按单位名录和上季度通报列出，不要改动；下属单位列在其上级部门之下。公文附件按计分规则排序，"
+    "    单位名称按单位名录和上季度通报列出，不要改动；下属单位列在其上级部门之下。公文附件按{ranked_by}排序，"
     "与这里的顺序无关。本季度没有某个单位时，可在“审阅”中撤销工作表保护（没有密码）后删去它的整行，导入时会列出删去的单位。",
     "    新设或改名的单位，请先登记到单位名录（make add-unit NAME=名称 KIND=部门，或 make rename FROM=原名 TO=新名），"
     "再重新生成本表（make new-quarter Q={id}）。",
-    "    绿色单元格是公式：综合得分按计分规则（100 + 加分合计 − 减分合计，最高100，下属单位计入上级部门）计算，"
-    "总计行为各行之和。",
+    "    {score_cells}总计行为各行之和。",
     "三、工作表的名称不要改动，也不要隐藏工作表；填好后保存（Excel、WPS 或 LibreOffice 均可），导入："
     "make import FILE=本工作簿.xlsx BY=录入人姓名（导入的是草稿，不公开；改正本表后可再次导入）。",
     "    导入后运行 make check Q={id} 核对数字：每一处差异，或改正本表后重新导入，"
@@ -369,11 +378,27 @@ INSTRUCTIONS = [
 ]
 
 
-def _instructions(book: Workbook, quarter: QuarterId) -> None:
+def _instructions(book: Workbook, quarter: QuarterId, circular: CircularFormat) -> None:
+    """The first sheet: the instructions, with the format's score rule (or its published scores) in them."""
     sheet = book.active
     sheet.title = INSTRUCTIONS_SHEET
+    score = circular.score
+    if score.published_only:
+        said = {
+            "checked": "附件表格",
+            "ranked_by": "综合得分",
+            "score_cells": (
+                f"综合得分按通报公布的填写（黄色单元格，0到{score.full_marks:g}分，下属单位留空）。绿色单元格是公式："
+            ),
+        }
+    else:
+        said = {
+            "checked": "附件表格、计分规则",
+            "ranked_by": "计分规则",
+            "score_cells": f"绿色单元格是公式。综合得分按计分规则计算：{score.explained()}",
+        }
     for line in INSTRUCTIONS:
-        sheet.append([line.format(quarter=quarter.zh, id=quarter)])
+        sheet.append([line.format(quarter=quarter.zh, id=quarter, **said)])
     sheet["A1"].font = TITLE
     for line in sheet.iter_rows(min_row=2):
         line[0].alignment = WRAP
@@ -387,7 +412,7 @@ def write_entry_workbook(data_dir: Path, quarter: QuarterId, path: Path) -> Path
     registry = Registry.load(data_dir)
     kinds, latest = _order(Path(data_dir), registry, quarter)
     book = Workbook()
-    _instructions(book, quarter)
+    _instructions(book, quarter, circular)
     totals = {kind: _attachment(book, kind, rows, quarter, circular) for kind, rows in kinds.items()}
     _units(book, kinds)
     _headline(book, quarter, latest, totals)  # written last (it refers to the totals), shown second:

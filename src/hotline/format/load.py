@@ -13,7 +13,16 @@ from hotline.data.files import DataFolder
 from hotline.data.schema import ATTACHMENT_NO, FORMAT_FILE
 from hotline.data.toml_file import TomlFile
 from hotline.format import expression, template
-from hotline.format.model import PERIOD_KINDS, SCORE_NAMES, TIE_BREAK_COLUMNS, TIES, CircularFormat, Group, Score
+from hotline.format.model import (
+    PERIOD_KINDS,
+    SCORE_NAMES,
+    SCORE_SOURCES,
+    TIE_BREAK_COLUMNS,
+    TIES,
+    CircularFormat,
+    Group,
+    Score,
+)
 
 # The groups this version's pages, documents and data files know (with their attachment numbers and
 # data files); their labels, titles and named counts are the format's to set.
@@ -53,8 +62,51 @@ def load(data: DataFolder | Path) -> CircularFormat:
     if period not in PERIOD_KINDS:
         raise toml.error("period.kind", f"期次“{period}”不可用（可用：{_listed(PERIOD_KINDS)}；按月的通报尚未支持）")
     groups = _groups(toml)
-    toml.check_keys("score", {"full_marks", "base", "rule", "explained"})
+    score = _score(toml)
+    toml.check_keys("ranking", {"tie_break", "ties"})
+    tie_break = tuple(toml.get("ranking.tie_break", list))
+    for index, column in enumerate(tie_break):
+        key = f"ranking.tie_break[{index}]"
+        if not isinstance(column, str) or column not in TIE_BREAK_COLUMNS:
+            raise toml.error(key, f"“{column}”不是可用于排名的列（可用：{_listed(TIE_BREAK_COLUMNS)}）")
+        if column in tie_break[:index]:
+            raise toml.error(key, f"“{column}”重复了")
+    ties = toml.get("ranking.ties", str)
+    if ties not in TIES:
+        raise toml.error("ranking.ties", f"“{ties}”不可用（可用：{_listed(TIES)}）")
+    toml.check_keys("lists", {"top_volume"})
+    top_volume = _integer(toml, "lists.top_volume", 1, MAX_NAMED)
+    return CircularFormat(
+        period,
+        groups,
+        score,
+        tie_break,
+        ties,
+        top_volume,
+    )
+
+
+def _score(toml: TomlFile) -> Score:
+    """[score]: full marks, and a rule with its base, or published scores only (``source``)."""
+    toml.check_keys("score", {"source", "full_marks", "base", "rule", "explained"})
+    source = toml.get("score.source", str) if toml.has("score.source") else "rule"
+    if source not in SCORE_SOURCES:
+        raise toml.error("score.source", f"“{source}”不可用（可用：{_listed(SCORE_SOURCES)}）")
     full_marks = _number(toml, "score.full_marks", low=0, high=1000, low_open=True)
+    if source == "published":
+        for key in ("score.base", "score.rule"):
+            if toml.has(key):
+                raise toml.error(
+                    key,
+                    '通报只公布得分（source = "published"）时不重新计算，不写基础分和计分规则：请删去这一项，'
+                    '或把 source 改为 "rule"',
+                )
+        explained_text = _text(toml, "score.explained", MAX_EXPLAINED)
+        try:
+            explained = template.parse(explained_text, {"full_marks": EXPLAINED_PLACEHOLDERS["full_marks"]})
+        except template.TemplateError as exc:
+            raise toml.error("score.explained", f"得分来源的文字说明有误：{exc.message}") from None
+        return Score(float(full_marks), None, None, explained, str(toml.path), toml.line_of("score.source"))
     base = _number(toml, "score.base", low=0, high=1000)
     if full_marks < base:
         raise toml.error("score.full_marks", f"满分{full_marks:g}小于基础分{base:g}：满分应不小于基础分")
@@ -75,27 +127,7 @@ def load(data: DataFolder | Path) -> CircularFormat:
         explained = template.parse(explained_text, EXPLAINED_PLACEHOLDERS)
     except template.TemplateError as exc:
         raise toml.error("score.explained", f"计分规则的文字说明有误：{exc.message}") from None
-    toml.check_keys("ranking", {"tie_break", "ties"})
-    tie_break = tuple(toml.get("ranking.tie_break", list))
-    for index, column in enumerate(tie_break):
-        key = f"ranking.tie_break[{index}]"
-        if not isinstance(column, str) or column not in TIE_BREAK_COLUMNS:
-            raise toml.error(key, f"“{column}”不是可用于排名的列（可用：{_listed(TIE_BREAK_COLUMNS)}）")
-        if column in tie_break[:index]:
-            raise toml.error(key, f"“{column}”重复了")
-    ties = toml.get("ranking.ties", str)
-    if ties not in TIES:
-        raise toml.error("ranking.ties", f"“{ties}”不可用（可用：{_listed(TIES)}）")
-    toml.check_keys("lists", {"top_volume"})
-    top_volume = _integer(toml, "lists.top_volume", 1, MAX_NAMED)
-    return CircularFormat(
-        period,
-        groups,
-        Score(float(full_marks), float(base), rule, explained, str(path), toml.line_of("score.rule")),
-        tie_break,
-        ties,
-        top_volume,
-    )
+    return Score(float(full_marks), float(base), rule, explained, str(toml.path), toml.line_of("score.rule"))
 
 
 def _groups(toml: TomlFile) -> tuple[Group, ...]:

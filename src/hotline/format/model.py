@@ -20,6 +20,9 @@ SCORE_NAMES = {
     "bonus": "加分值合计",
     "penalty": "减分值合计",
 }
+#: Where a unit's composite score comes from: worked out by the format's rule from its points, or
+#: the circular's published score taken as it is (a place that publishes scores without their rule).
+SCORE_SOURCES = {"rule": "按计分规则计算", "published": "采用通报公布的得分，不重新计算"}
 #: The columns a tie between equal scores may be broken by (most first), with their labels.
 TIE_BREAK_COLUMNS = {"combined_work_orders": "合计工单量（含下属单位）"}
 PERIOD_KINDS = {"quarter": "季度"}
@@ -40,17 +43,37 @@ class Group:
 
 @dataclass(frozen=True)
 class Score:
-    """The composite score: a declared rule over the unit's points (summed with its sub-units')."""
+    """The composite score: a declared rule over the unit's points (summed with its sub-units'), or,
+    where the format says so (``source = "published"``), the circular's published score as it is:
+    then there is no rule and no base, nothing is recomputed, and every page says whose score it is."""
 
     full_marks: float
-    base: float
-    rule: Expression
-    in_plain_words: Template  # the rule explained in a sentence; placeholders {base} and {full_marks}
+    base: float | None  # None: published scores only
+    rule: Expression | None  # None: published scores only
+    in_plain_words: Template  # how scores are given, in a sentence; placeholders {full_marks} (and {base})
     path: str = field(default="", compare=False)  # where the rule is written, for an error about it
     line: int | None = field(default=None, compare=False)
 
+    @property
+    def published_only(self) -> bool:
+        """The circular's published scores are the scores: no rule recomputes them."""
+        return self.rule is None
+
+    @property
+    def basis(self) -> str:
+        """Whose score a page shows, as it qualifies one: 按计分规则 (the site's, by the rule) or
+        通报公布 (the circular's)."""
+        return "通报公布" if self.published_only else "按计分规则"
+
+    @property
+    def label(self) -> str:
+        """A score column's heading where it says whose score it is: 综合得分（按计分规则）."""
+        return f"综合得分（{self.basis}）"
+
     def compute(self, bonus, penalty):
         """The rule's score for summed points (numbers, or pandas Series of them)."""
+        if self.rule is None:
+            raise ValueError("published scores only: there is no rule to compute a score by")
         return self.rule.evaluate(
             {"full_marks": self.full_marks, "base": self.base, "bonus": bonus, "penalty": penalty}
         )
@@ -58,7 +81,10 @@ class Score:
     @property
     def numbers(self) -> dict[str, str]:
         """Full marks and the base as every text of the rule writes them (100, not 100.0)."""
-        return {"full_marks": f"{self.full_marks:g}", "base": f"{self.base:g}"}
+        numbers = {"full_marks": f"{self.full_marks:g}"}
+        if self.base is not None:
+            numbers["base"] = f"{self.base:g}"
+        return numbers
 
     def explained(self) -> str:
         """The format's sentence that explains the rule, its numbers filled in."""

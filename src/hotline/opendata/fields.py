@@ -4,6 +4,7 @@ workbook, the datapackage and the site's data dictionary."""
 from __future__ import annotations
 
 from hotline.data import schema
+from hotline.format.model import CircularFormat
 from hotline.rules.results import UNIT_COLUMNS
 
 UNITS_CSV = "baishui-12345-units.csv"
@@ -13,5 +14,7 @@ DATAPACKAGE = "datapackage.json"
 HEADLINE_FIELDS = (schema.QUARTER, *schema.HEADLINE_COLUMNS, schema.EXAMPLE)
 
 
-def unit_fields() -> list[schema.Column]:
-    return [schema.BY_KEY[key] for key in UNIT_COLUMNS]
+def unit_fields(circular: CircularFormat) -> list[schema.Column]:
+    """The unit table's fields; the score's says whose score it is (the rule's, or as published)."""
+    composite = schema.COMPOSITE_SCORE_PUBLISHED if circular.score.published_only else schema.COMPOSITE_SCORE
+    return [composite if key == composite.key else schema.BY_KEY[key] for key in UNIT_COLUMNS]

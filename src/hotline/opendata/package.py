@@ -63,7 +63,10 @@ def datapackage(history: History) -> dict:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8-sig",
-                "schema": {"fields": [_field(c) for c in fields.unit_fields()], "primaryKey": ["quarter", "unit_id"]},
+                "schema": {
+                    "fields": [_field(c) for c in fields.unit_fields(history.format)],
+                    "primaryKey": ["quarter", "unit_id"],
+                },
             },
             {
                 "name": "headline",
@@ -80,7 +83,7 @@ def datapackage(history: History) -> dict:
 def quarter_csv(history: History, quarter: str) -> pd.DataFrame:
     """One quarter's table as a reader opening it in Excel sees it: Chinese headers and words."""
     units = history.units[history.units["quarter"] == quarter][list(UNIT_COLUMNS)]
-    return tables.chinese(units, {key: schema.BY_KEY[key] for key in UNIT_COLUMNS}, history.format.labels)
+    return tables.chinese(units, {c.key: c for c in fields.unit_fields(history.format)}, history.format.labels)
 
 
 def write(history: History, folder: Path) -> list[Path]:
@@ -99,12 +102,17 @@ def write(history: History, folder: Path) -> list[Path]:
     dictionary = pd.DataFrame(
         [
             {"表": table, "字段": c.key, "中文列名": c.zh, "含义": c.description_zh, "Description": c.description_en}
-            for table, columns in (("单位数据", fields.unit_fields()), ("主要数字", fields.HEADLINE_FIELDS))
+            for table, columns in (
+                ("单位数据", fields.unit_fields(history.format)),
+                ("主要数字", fields.HEADLINE_FIELDS),
+            )
             for c in columns
         ]
     )
     sheets = {
-        "单位数据": tables.chinese(units, {c.key: c for c in fields.unit_fields()}, history.format.labels),
+        "单位数据": tables.chinese(
+            units, {c.key: c for c in fields.unit_fields(history.format)}, history.format.labels
+        ),
         "主要数字": tables.chinese(headline, {c.key: c for c in fields.HEADLINE_FIELDS}, history.format.labels),
         "字段说明": dictionary,
     }

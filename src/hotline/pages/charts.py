@@ -339,10 +339,13 @@ def _score_ticks(floor: float, full: float) -> list[float]:
 
 
 @_keepable
-def composite_scores(ranking: pd.DataFrame, quarter_zh: str, full: float, groups: dict[str, str]) -> Chart:
+def composite_scores(
+    ranking: pd.DataFrame, quarter_zh: str, full: float, groups: dict[str, str], *, published_only: bool = False
+) -> Chart:
     """Rule scores of every scored unit in ranking order, as dots on a labelled scale (a dot has no
     baseline to cut, as a bar would), with full marks ``full`` (the format's) marked and published
-    mismatches as diamonds."""
+    mismatches as diamonds. ``published_only``: the scores are the circular's, as the format takes them
+    (then none can differ, and the words say whose they are)."""
     use_cjk_font()
     ordered = ranking.tail(MAX_BARS)
     shown = _shown(len(ranking), "排名最后的")
@@ -401,14 +404,16 @@ def composite_scores(ranking: pd.DataFrame, quarter_zh: str, full: float, groups
     standing = f"所有单位均为满分{full:g}分。"
     if len(below):
         standing = f"{len(below)}个单位低于{full:g}分，最低的是{names}（{score:g}分）。"
+    made = "通报公布" if published_only else "按计分规则算出"
     alt = (
-        f"点图：{quarter_zh}{len(ranking)}个参与考评单位按计分规则算出的综合得分，按排名顺序排列，"
+        f"点图：{quarter_zh}{len(ranking)}个参与考评单位{made}的综合得分，按排名顺序排列，"
         f"虚线为满分{full:g}分。{standing}"
         + (f"与通报公布得分不一致的单位：{'、'.join(ranking.loc[differs, 'unit'])}。" if differs.any() else "")
         + shown
     )
     mismatched = "；菱形为与通报公布得分不一致的单位，括号内为公布得分" if differs.any() else ""
-    caption = f"{quarter_zh}各单位综合得分，按排名顺序（按计分规则；竖虚线为满分{full:g}分{mismatched}）{shown}"
+    basis = "通报公布" if published_only else "按计分规则"
+    caption = f"{quarter_zh}各单位综合得分，按排名顺序（{basis}；竖虚线为满分{full:g}分{mismatched}）{shown}"
     return Chart("composite-scores", render(figure), alt, caption)
 
 
@@ -526,7 +531,9 @@ def headline_trends(headline: pd.DataFrame, labels: dict[str, str]) -> Chart:
 
 
 @_keepable
-def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str], full: float) -> Chart:
+def score_heatmap(
+    matrix: pd.DataFrame, example_quarters: list[str], full: float, *, published_only: bool = False
+) -> Chart:
     """Unit × quarter grid of rule scores; darker is lower, blank where the unit was not scored.
     At most four quarters side by side (a phone's width): more are panels one below another, the
     latest year whole. Laid out here, in points: a name too long for its column takes two lines
@@ -612,13 +619,14 @@ def score_heatmap(matrix: pd.DataFrame, example_quarters: list[str], full: float
     figure.text(
         EDGE_PT / width_pt,
         1 - (EDGE_PT + BASELINE_PT) / height_pt,
-        "综合得分（按计分规则）：颜色越深，得分越低",
+        f"综合得分（{'通报公布' if published_only else '按计分规则'}）：颜色越深，得分越低",
         va="baseline",
     )
     latest = f"最近{MAX_LABELLED_QUARTERS}个季度" if cut else "各季度"
     below = full_marks.count(matrix, full)
     alt = (
-        f"热力图：{len(matrix)}个参与考评单位（行）在{len(matrix.columns)}个季度（列）按计分规则的综合得分，"
+        f"热力图：{len(matrix)}个参与考评单位（行）在{len(matrix.columns)}个季度（列）"
+        f"{'通报公布' if published_only else '按计分规则'}的综合得分，"
         f"颜色越深得分越低，空白表示该季度未参与考评。图中共有{below}个单位季度得分低于{full:g}分。{shown}"
     )
     caption = f"各单位{latest}综合得分（空白：该季度未参与考评）{shown}"

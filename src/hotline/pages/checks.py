@@ -30,6 +30,22 @@ PROBLEMS_RELATION = "{figure} = 附件1、附件2{column}合计"  # 延期, 重�
 TOTALS_RELATION = "附件“总计”行 = 该附件各行（含下属单位）之和"
 
 
+def checked_against(circular: CircularFormat, between: str = "或") -> str:
+    """What the circular's figures are checked against: the tables, and the score rule where the
+    format has one (where it takes the published scores as they are, there is nothing to check them by)."""
+    return "附件表格" if circular.score.published_only else f"附件表格{between}计分规则"
+
+
+def worked_out(circular: CircularFormat) -> str:
+    """Where the site's figure of a check comes from, as a column or a sentence heads it."""
+    return "按附件" if circular.score.published_only else "按附件/规则"
+
+
+def disagree(circular: CircularFormat, count: int) -> str:
+    """How many of a quarter's published figures disagree, in the site's one sentence for it."""
+    return f"通报中有{count}处数字与{checked_against(circular)}不一致。"
+
+
 def best_named(circular: CircularFormat, between: str = "、") -> str:
     """How many units of each group the circular names as best, as the format says: 前2的镇办、前3的部门."""
     return between.join(f"前{g.best_named}的{g.label}" for g in circular.groups)
@@ -129,4 +145,4 @@ def note(check: Check, units=None) -> str:
         )
     if check.group == rules.TOTALS:
         return f"总计行为{check.published}，各行之和为{check.computed}。"
-    return "通报公布的数字与附件表格或计分规则不一致。"
+    return "通报公布的数字与附件表格或计分规则不一致。"  # only the score checks are against the rule

@@ -134,7 +134,13 @@ class ComparisonPage:
         matrix.index = [self.history.current_name(uid) for uid in matrix.index]
         self.figures += 1
         return charts.numbered(
-            charts.score_heatmap(matrix, examples, self.history.format.score.full_marks), self.figures
+            charts.score_heatmap(
+                matrix,
+                examples,
+                self.history.format.score.full_marks,
+                published_only=self.history.format.score.published_only,
+            ),
+            self.figures,
         )
 
     def below_full_marks(self) -> HTML:

@@ -115,8 +115,11 @@ def _scores(history: History, here: str) -> Source:
                 best_named(circular, "和"),
             ),
             html(
-                "<p>网站按这个规则从附件表格算出每个单位的得分，并与通报公布的得分逐项核对，不一致的在该季度页面的“数据核对”中列出。"
-                '详细规则见<a href="{}">计算方法与数据说明</a>。</p>',
+                '<p>{}详细规则见<a href="{}">计算方法与数据说明</a>。</p>',
+                "通报只公布得分、没有公布计分规则，网站采用公布的得分，不重新计算。"
+                if circular.score.published_only
+                else "网站按这个规则从附件表格算出每个单位的得分，并与通报公布的得分逐项核对，"
+                "不一致的在该季度页面的“数据核对”中列出。",
                 links.href(links.METHODOLOGY, here),
             ),
         ]

@@ -10,6 +10,7 @@ import datetime as dt
 from xml.sax.saxutils import escape
 
 from hotline.circular import fmt
+from hotline.pages import checks as says
 from hotline.pages import links
 from hotline.rules.history import History
 
@@ -40,7 +41,7 @@ def atom_feed(history: History, base_url: str, site_name: str) -> str:
         summary = (
             f"{quarter.document.number}，{fmt.date(quarter.document.date)}印发。受理{fmt.count(h.received)}，"
             f"办结率{fmt.pct(h.completion_rate_pct)}。"
-            + (f"通报中有{differences}处数字与附件表格或计分规则不一致。" if differences else "")
+            + (says.disagree(result.format, differences) if differences else "")
             + (f"印发后有{len(corrections)}处更正，最近一次在{fmt.date(updated)}。" if corrections else "")
             + ("（示例数据）" if quarter.example else "")
         )

@@ -64,7 +64,7 @@ class HomePage:
         lines = [
             f"受理{fmt.count(h.received)}，办结率{fmt.pct(h.completion_rate_pct)}。",
             f"综合成绩较好：{fmt.join(q.published_best_units or r.best_units)}。",
-            f"通报中有{failed}处数字与附件表格或计分规则不一致。" if failed else "通报数字与附件表格、计分规则一致。",
+            says.disagree(r.format, failed) if failed else f"通报数字与{says.checked_against(r.format, '、')}一致。",
         ]
         return HTML(
             str(
@@ -125,7 +125,7 @@ class HomePage:
         r = self.latest
         ids = dict(zip(r.ranking["unit"], r.ranking["unit_id"], strict=True))
         best = join((self._unit(u, ids[u]) for u in r.best_units), "、")
-        parts = [html("<p><strong>综合成绩较好的单位</strong>（按计分规则）：{}</p>", best)]
+        parts = [html("<p><strong>综合成绩较好的单位</strong>（{}）：{}</p>", r.format.score.basis, best)]
         full = r.format.score.full_marks
         below = full_marks.below(r.ranking, full)
         if below.empty:
@@ -159,7 +159,14 @@ class HomePage:
                 )
                 for c in failed
             )
-            parts.append(html("<p>本季度通报有{}处数字与附件表格或计分规则不一致：</p><ul>{}</ul>", len(failed), items))
+            parts.append(
+                html(
+                    "<p>本季度通报有{}处数字与{}不一致：</p><ul>{}</ul>",
+                    len(failed),
+                    says.checked_against(r.format),
+                    items,
+                )
+            )
         return block(join(parts))
 
     def quarter_list(self) -> HTML:

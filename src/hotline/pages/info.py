@@ -170,10 +170,15 @@ def licence_line(history: History) -> Source:
     licence = opendata.datapackage(history)["licenses"][0]
     issuer = history.latest.quarter.document.issuer
     title = licence["title"].split(" / ")[0]
+    # Where the site computes scores by a rule, a citation must tell them from the published ones.
+    distinguish = (
+        "" if history.format.score.published_only else "，并区分“通报公布”的数字与本网站“按计分规则”计算的数字"
+    )
     return html(
         '<p class="licence"><strong>使用许可：</strong>这些数据是{}（数据包中的许可标注为“{}”），'
-        "可以自由下载、复制、分析和转载，无需申请。引用时请注明来源：{}《12345快速响应平台工单办理情况的通报》，"
-        "并区分“通报公布”的数字与本网站“按计分规则”计算的数字。</p>",
+        "可以自由下载、复制、分析和转载，无需申请。引用时请注明来源：{}《12345快速响应平台工单办理情况的通报》"
+        + distinguish
+        + "。</p>",
         title,
         licence["name"],
         issuer,

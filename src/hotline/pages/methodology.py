@@ -21,6 +21,7 @@ from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import Column, table
 from hotline.pages.units import SCORE_RULE_ANCHOR
 from hotline.rules import scoring
+from hotline.rules.checks import SCORES
 from hotline.rules.history import History
 
 
@@ -36,6 +37,11 @@ def ranking_in_words(circular: CircularFormat) -> str:
     tied = f"得分相同按{ties}从多到少；仍相同的，" if ties else "得分相同的，"
     last = "按附件中的先后顺序" if circular.ties == "order" else "名次并列"
     return f"排名：同类单位（{groups}分别排名）按综合得分从高到低，{tied}{last}。"
+
+
+def checked_groups(circular: CircularFormat) -> list[str]:
+    """What the quarter pages check, by group: the scores against the rule only where there is one."""
+    return [title for group, title in GROUP_TITLES.items() if group != SCORES or not circular.score.published_only]
 
 
 def best_in_words(circular: CircularFormat) -> str:
@@ -74,7 +80,20 @@ class MethodologyPage:
 
     def scoring_rule(self) -> HTML:
         """The rule as the code states it, then once in words with a worked example: the quarter pages
-        show the points and the result in columns and link here, never the formula on every row."""
+        show the points and the result in columns and link here, never the formula on every row.
+        Where the format takes the published scores as they are, that is said instead: there is no
+        rule to state, and no score is recomputed or checked."""
+        score = self.history.format.score
+        if score.published_only:
+            return _page(
+                html('<div id="{}"></div>', SCORE_RULE_ANCHOR),
+                _quote(f"综合得分：采用通报公布的得分（满分{score.full_marks:g}分），本网站不重新计算。"),
+                html("<p>{}</p>", score.explained()),
+                html(
+                    "<p>通报没有公布计分规则，网站无法核对公布的得分；排名、“综合成绩较好的单位”"
+                    "和各种统计都按公布的得分得出。</p>"
+                ),
+            )
         return _page(
             html('<div id="{}"></div>', SCORE_RULE_ANCHOR),
             _quote(f"综合得分 = {self.history.format.score.in_words()}，合计范围为单位本身及其全部下属单位。"),
@@ -124,11 +143,11 @@ class MethodologyPage:
             PROBLEMS_RELATION.format(figure="延期、重办、逾期", column="相应列的"),
             f"{said['overdue_rate']}（按通报的小数位数取舍）",
             TOTALS_RELATION,
-            "每个公布的综合得分 = 按上述规则计算的得分",
+            *([] if self.history.format.score.published_only else ["每个公布的综合得分 = 按上述规则计算的得分"]),
             "“综合成绩较好的单位” = 按排名规则选出的单位；“工单量较多的单位” = 工单量最多的同样数目的单位",
         ]
         return _page(
-            html("<p>每季度页面逐项核对通报正文与附件表格（{}）：</p>", "、".join(GROUP_TITLES.values())),
+            html("<p>每季度页面逐项核对通报正文与附件表格（{}）：</p>", "、".join(checked_groups(self.history.format))),
             html("<ul>{}</ul>", join(html("<li>{}</li>", item) for item in items)),
             html(
                 "<p>不一致之处以“✗”标出并附说明；网站不修改公布的数字，也不因不一致而停止发布。"
@@ -175,7 +194,11 @@ class MethodologyPage:
             return table(name, caption, heads, rows, css="dictionary")
 
         return _page(
-            dictionary("dictionary-units", fields.unit_fields(), f"单位数据（{fields.UNITS_CSV}，及每季度的 CSV）"),
+            dictionary(
+                "dictionary-units",
+                fields.unit_fields(self.history.format),
+                f"单位数据（{fields.UNITS_CSV}，及每季度的 CSV）",
+            ),
             dictionary("dictionary-headline", fields.HEADLINE_FIELDS, f"主要数字（{fields.HEADLINE_CSV}）"),
             dictionary("dictionary-files", (schema.UNIT, schema.SUB_UNIT), "附件表格中另有的列"),
         )

@@ -155,14 +155,18 @@ class QuarterPage:
         failed = self.result.differences
         if not failed:
             return block(
-                html('<p class="summary ok">本季度通报公布的数字与附件表格、计分规则全部一致（见文末“数据核对”）。</p>')
+                html(
+                    '<p class="summary ok">本季度通报公布的数字与{}全部一致（见文末“数据核对”）。</p>',
+                    says.checked_against(self.result.format, "、"),
+                )
             )
         items = join(
             html(
-                '<li><a href="#{}">{}</a>：通报为 {}，按附件/规则为 {}。{}</li>',
+                '<li><a href="#{}">{}</a>：通报为 {}，{}为 {}。{}</li>',
                 says.anchor(c),
                 says.label(c, self.result.format),
                 says.published(c),
+                says.worked_out(self.result.format),
                 says.shown(c),
                 says.note(c, self.result.units),
             )
@@ -171,8 +175,9 @@ class QuarterPage:
         return block(
             html(
                 '<div class="summary mismatch" role="note"><p><strong>请注意：'
-                "本季度通报中有{}处数字与附件表格或计分规则不一致</strong>（详见文末“数据核对”）：</p><ul>{}</ul></div>",
+                "本季度通报中有{}处数字与{}不一致</strong>（详见文末“数据核对”）：</p><ul>{}</ul></div>",
                 len(failed),
+                says.checked_against(self.result.format),
                 items,
             )
         )
@@ -201,7 +206,11 @@ class QuarterPage:
         drawn = {
             "work_orders": lambda: charts.work_orders_by_unit(r.units, r.id.zh, r.format.labels),
             "composite_scores": lambda: charts.composite_scores(
-                r.ranking, r.id.zh, r.format.score.full_marks, r.format.labels
+                r.ranking,
+                r.id.zh,
+                r.format.score.full_marks,
+                r.format.labels,
+                published_only=r.format.score.published_only,
             ),
             "problems": lambda: charts.problems_by_unit(r.units, r.id.zh),
         }[name]()
@@ -234,20 +243,26 @@ class QuarterPage:
         On a phone the counts and points wait behind one tap (``more``): each row shows the unit,
         its scores and its rank without scrolling sideways."""
         r = self.result
+        ruled = not r.format.score.published_only  # else the published score is the score: nothing to set beside it
         columns = [Column("单位")]
         columns += [Column(c.zh, numeric=True, more=True) for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)]
-        columns += [
-            Column(Source("综合得分<br>（通报）"), numeric=True),
-            Column(Source("综合得分<br>（按规则）"), numeric=True),
-            Column("排名", numeric=True),
-            Column("核对"),
-        ]
+        columns += [Column(Source("综合得分<br>（通报）"), numeric=True)]
+        if ruled:
+            columns += [Column(Source("综合得分<br>（按规则）"), numeric=True)]
+        columns += [Column("排名", numeric=True)]
+        if ruled:
+            columns += [Column("核对")]
+        scored_columns = len(columns) - 1 - len(schema.COUNT_COLUMNS) - len(schema.POINT_COLUMNS)
         rows, classes = [], []
         for row in wording.attachment_rows(r, kind):
             name = link(row.unit, links.href(links.unit_page(row.unit_id), self.here))
             if row.sub_unit:
-                rows.append([html('<span class="sub-mark">下属</span>{}', name), *row.cells, "", "", "", ""])
+                rows.append([html('<span class="sub-mark">下属</span>{}', name), *row.cells, *[""] * scored_columns])
                 classes.append("sub-unit")
+                continue
+            if not ruled:
+                rows.append([name, *row.cells, row.published_score, row.rank])
+                classes.append("unit")
                 continue
             check = r.check(f"score.{row.unit_id}")
             mark = Source("") if check is None else (html("✓") if check.agrees else link("✗", f"#{says.anchor(check)}"))
@@ -264,7 +279,7 @@ class QuarterPage:
                     check.computed,
                 )
             totals.append(shown)
-        footer = ["总计", *totals] + [""] * (len(schema.POINT_COLUMNS) + 4)
+        footer = ["总计", *totals] + [""] * (len(schema.POINT_COLUMNS) + scored_columns)
         title = wording.attachment_titles(r)[kind]
         caption = f"附件{schema.ATTACHMENT_NO[kind]}　{title}{wording.attachment_subtitle(r)}"
         return block(
@@ -280,7 +295,24 @@ class QuarterPage:
             )
         )
 
+    def reconciliation_intro(self) -> HTML:
+        """What 数据核对 does: checks against the tables, and recomputes the scores where the format
+        has a rule (where it takes the published scores as they are, none is recomputed)."""
+        if self.result.format.score.published_only:
+            done = "网站把通报正文公布的数字与附件表格逐项核对（综合得分采用通报公布的，不重新计算）。"
+        else:
+            done = "网站把通报正文公布的数字与附件表格逐项核对，并用公开的计分规则重算每个单位的综合得分。"
+        return block(html("<p>{}“✓”表示一致，“✗”表示不一致；不一致之处按原样公布，不作修改。</p>", done))
+
     def reconciliation(self, group: str) -> HTML:
+        if group == rules.SCORES and self.result.format.score.published_only:
+            return block(
+                html(
+                    "<p><strong>综合得分</strong>：通报只公布综合得分，没有公布计分规则，网站采用公布的得分，无从核对"
+                    '（见<a href="{}">计算方法与数据说明</a>）。</p>',
+                    links.href(links.METHODOLOGY, self.here, anchor=SCORE_RULE_ANCHOR),
+                )
+            )
         found = [c for c in self.result.checks if c.group == group]
         failed = sum(1 for c in found if not c.agrees)
         summary = html(
@@ -293,7 +325,7 @@ class QuarterPage:
         columns = [
             Column("核对项目"),
             Column("通报公布", numeric=group != rules.LISTS),
-            Column("按计分规则" if scores else "按附件/规则", numeric=group != rules.LISTS),
+            Column("按计分规则" if scores else says.worked_out(self.result.format), numeric=group != rules.LISTS),
             Column("结果"),
         ]
         if scores:  # after the result, which a phone shows first

@@ -116,7 +116,7 @@ def latest_sentence(history: History, unit_id: str, rows: pd.DataFrame) -> str:
         elif pd.notna(row["published_score"]):
             said = f"综合得分{score}分"
         else:
-            said = f"综合得分{score}分（按计分规则）"
+            said = f"综合得分{score}分（{quarter.format.score.basis}）"
         sentence += f"，{said}，在{ranked_among(quarter, row['kind'])}中排第{int(row['rank'])}名"
     else:
         parent = history.current_name(history.registry.units[unit_id].parent_id)
@@ -326,6 +326,8 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
     parts.append(html('<p class="latest">{}</p>', latest_sentence(history, unit_id, rows)))
     parts.append(score_notes(history, rows, here))
     figures = [figure(chart, links.file_href(chart_path(unit_id), here), 1)] if chart is not None else []
+    score = history.format.score
+    ruled = not score.published_only  # else the published score is the score: one column of it
     columns = [
         Column("季度"),
         Column("通报中的名称"),
@@ -334,8 +336,8 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
         Column("重办量", numeric=True),
         Column("逾期量", numeric=True),
         Column("综合得分（通报公布）", numeric=True),
-        Column("综合得分（按计分规则）", numeric=True),
-        Column("排名（按计分规则）"),
+        *([Column(score.label, numeric=True)] if ruled else []),
+        Column("排名（按计分规则）" if ruled else "排名（按公布的得分）"),
     ]
     table_rows, classes = [], []
     shown = ["quarter", "example", "unit", "kind", "rank", "work_orders", "extended", "redone", "overdue"]
@@ -355,7 +357,7 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
                 fmt.number(row.redone),
                 fmt.number(row.overdue),
                 fmt.number(row.published_score),
-                fmt.number(row.composite_score),
+                *([fmt.number(row.composite_score)] if ruled else []),
                 rank,
             ]
         )

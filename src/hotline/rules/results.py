@@ -127,6 +127,7 @@ def stated_headline(quarter: Quarter, sums: dict[str, dict[str, int]]) -> Headli
 def compute(quarter: Quarter, registry: Registry, circular: CircularFormat) -> QuarterResult:
     """Score, rank, sum and check a validated quarter by the place's format: the only place any of
     that happens."""
+    scoring.check_published(quarter.units, circular, quarter.folder)
     ranking = scoring.rank(scoring.composite_scores(quarter.units, circular), circular)
     scored = ranking.set_index("unit")[["composite_score", "combined_work_orders", "rank"]]
     units = quarter.units.join(scored, on="unit")
@@ -140,6 +141,8 @@ def compute(quarter: Quarter, registry: Registry, circular: CircularFormat) -> Q
     best = tuple(scoring.best_units(ranking, circular))
     size = len(quarter.published_top_volume) if quarter.published_top_volume else circular.top_volume
     largest = tuple(scoring.most_work_orders(units, size))
-    found = checking.check_quarter(quarter, units, ranking, sums, best, largest)
+    found = checking.check_quarter(
+        quarter, units, ranking, sums, best, largest, scores=not circular.score.published_only
+    )
     headline = stated_headline(quarter, sums)
     return QuarterResult(quarter, headline, units, ranking, sums, best, largest, found, circular)

@@ -7,10 +7,13 @@ The site's methodology page quotes these docstrings, so they are written for the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from hotline.data.errors import DataError
+from hotline.data.schema import ATTACHMENT_FILE, PUBLISHED_SCORE
 from hotline.format.model import CircularFormat
 from hotline.rules import extremes
 
@@ -29,7 +32,8 @@ def top_level_unit(units: pd.DataFrame) -> pd.Series:
 
 
 def composite_scores(units: pd.DataFrame, circular: CircularFormat) -> pd.DataFrame:
-    """综合得分按通报格式中的计分规则计算，加分值、减分值的合计范围为单位本身及其全部下属单位。
+    """综合得分按通报格式中的计分规则计算，加分值、减分值的合计范围为单位本身及其全部下属单位；
+    通报格式规定只采用通报公布的得分时，综合得分就是通报公布的得分，不重新计算。
 
     Returns one row per top-level unit, in file order, with its kind (and registry id, when the
     rows have one), the summed points, the combined work orders (unit plus sub-units), the score,
@@ -44,11 +48,17 @@ def composite_scores(units: pd.DataFrame, circular: CircularFormat) -> pd.DataFr
         penalty_total=("penalty", "sum"),
         combined_work_orders=("work_orders", "sum"),
     )
-    score = pd.Series(circular.score.compute(scored["bonus_total"], scored["penalty_total"]), index=scored.index)
+    top = units[units["parent"] == ""].set_index("unit")
+    if circular.score.published_only:
+        score = top["published_score"].reindex(scored.index).astype(float)
+    else:
+        score = pd.Series(circular.score.compute(scored["bonus_total"], scored["penalty_total"]), index=scored.index)
     values = score.to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         shown = np.round(values, SCORE_DECIMALS)  # as kept: floating point's noise is not a breach
         outside = ~np.isfinite(values) | (shown < 0) | (shown > circular.score.full_marks)
+    if outside.any() and circular.score.published_only:  # refused, by file and line, by check_published
+        raise ValueError(f"published scores missing or outside 0…full marks: {list(score.index[outside])}")
     if outside.any():  # a rule that divides by zero, or leaves 0…full marks: said before any page is made
         rule, units_named = circular.score, score.index[outside]
         names = "、".join(map(str, units_named[:3])) + ("等" if len(units_named) > 3 else "")
@@ -61,7 +71,6 @@ def composite_scores(units: pd.DataFrame, circular: CircularFormat) -> pd.DataFr
             item="项",
         )
     scored["composite_score"] = score.astype(float).round(SCORE_DECIMALS)
-    top = units[units["parent"] == ""].set_index("unit")
     scored["published_score"] = top["published_score"].reindex(scored.index)
     if "unit_id" in units:
         scored.insert(0, "unit_id", top["unit_id"].reindex(scored.index))
@@ -69,6 +78,30 @@ def composite_scores(units: pd.DataFrame, circular: CircularFormat) -> pd.DataFr
         score_agrees(p, c) for p, c in zip(scored["published_score"], scored["composite_score"], strict=True)
     ]
     return scored.rename_axis("unit").reset_index()
+
+
+def check_published(units: pd.DataFrame, circular: CircularFormat, folder: Path) -> None:
+    """A published score above the format's full marks is refused, and where the format takes the
+    published scores as the scores, so is a top-level unit without one (it could not be ranked);
+    named by file, line and column, as the data's own checks name a value."""
+    full = circular.score.full_marks
+    for row in units[units["parent"] == ""].itertuples():
+        path = folder / ATTACHMENT_FILE[row.kind]
+        if pd.notna(row.published_score) and row.published_score > full:
+            raise DataError(
+                path,
+                f"综合得分“{row.published_score:g}”超出0–{full:g}的范围（满分见 format.toml）",
+                line=row.source_line,
+                column=PUBLISHED_SCORE.zh,
+            )
+        if pd.isna(row.published_score) and circular.score.published_only:
+            raise DataError(
+                path,
+                f"{row.unit}没有综合得分：通报格式规定采用通报公布的得分（format.toml 的 score.source），"
+                "每个单位（下属单位除外）都要填写",
+                line=row.source_line,
+                column=PUBLISHED_SCORE.zh,
+            )
 
 
 def score_agrees(published: float, computed: float) -> bool:
