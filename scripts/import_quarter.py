@@ -26,18 +26,22 @@ from hotline.data.quarter_id import QuarterId
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _read(source: Path):
+def _read(source: Path, data: Path):
+    """The workbook or the circular's text, its tables headed by the columns' labels in the format."""
+    from hotline.format import load as load_format
+
+    labels = dict(load_format.load(data).column_labels)
     if not source.exists():
         raise DataError(source, "找不到这个文件：请检查文件名和所在文件夹")
     if not source.is_file():
         raise DataError(source, "这不是一个文件")
     if source.suffix.lower() == ".xlsx":
-        return parse_workbook(source)
+        return parse_workbook(source, labels)
     if source.suffix.lower() not in (".txt", ".md"):
         raise DataError(source, "只能导入通报原文（.txt，UTF-8）或工作簿（.xlsx）")
     from hotline.data.files import decode
 
-    return parse_circular_text(decode(source.read_bytes(), source), source)
+    return parse_circular_text(decode(source.read_bytes(), source), source, labels)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             raise DataError(args.source, "--reason 只用于 --replace（重新导入已发布的季度）")
         if args.replace and args.reason is not None and not args.reason.strip():
             raise DataError(args.source, "--reason 不能为空：请写明改动的原因")
-        imported = _read(args.source)
+        imported = _read(args.source, args.data)
         quarter = QuarterId.parse(args.quarter) if args.quarter else imported.quarter
         if quarter is None:
             raise DataError(args.source, "无法从原文标题识别季度，请用 --quarter 指定，如 --quarter 2024Q2")

@@ -99,12 +99,12 @@ def test_a_unit_chart_is_drawn_again_after_a_matplotlib_upgrade(history, tmp_pat
 
     unit_id = history.units["unit_id"].iloc[0]
     rows, name = history.rows_of(unit_id), history.current_name(unit_id)
-    before = generated._chart_files(rows, name, FULL, tmp_path)
+    before = generated._chart_files(rows, name, FULL, "承办工单量", tmp_path)
     generated._chart_code.cache_clear()
     real = generated.version
     monkeypatch.setattr(generated, "version", lambda package: "99.0" if package == "matplotlib" else real(package))
     try:
-        assert generated._chart_files(rows, name, FULL, tmp_path) != before
+        assert generated._chart_files(rows, name, FULL, "承办工单量", tmp_path) != before
     finally:
         generated._chart_code.cache_clear()
 

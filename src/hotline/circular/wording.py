@@ -210,4 +210,4 @@ def has_sub_units(result: QuarterResult, kind: str) -> bool:
 def attachment_header(result: QuarterResult, kind: str) -> tuple[str, ...]:
     """The header as the circular prints it (下属单位 only where a table has sub-units)."""
     columns = [c for c in schema.FILE_COLUMNS if c is not schema.SUB_UNIT or has_sub_units(result, kind)]
-    return tuple(c.zh for c in columns)
+    return tuple(c.zh for c in result.format.columns(columns))

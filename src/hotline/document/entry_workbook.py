@@ -132,7 +132,7 @@ def _attachment(
     sheet.append([f"{quarter.zh}{circular.group(kind).title}"])
     sheet["A1"].font = BOLD
     sheet.append(["(包含联合派单)"])
-    sheet.append([c.zh for c in columns])
+    sheet.append([c.zh for c in circular.columns(columns)])  # the format's labels, which the importer reads
     for cell in sheet[3]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, horizontal="center")
@@ -362,7 +362,7 @@ INSTRUCTIONS = [
     "    月度满意率：本季度三个月已列出，填平台公布的当月满意率（0到100的数，不写%）；没有公布的月份留空。",
     "    如通报必须写与公式不同的数字，可以直接覆盖绿色单元格；导入后运行 make check，程序会逐项列出与{checked}"
     "不一致之处。",
-    "二、附件1、附件2：按各单位本季度的实际情况，填写承办工单量、延期量、重办量、逾期量、加分值、减分值。"
+    "二、附件1、附件2：按各单位本季度的实际情况，填写{typed}。"
     "空白表示0；分值最多一位小数。请直接输入数字，不要粘贴成文本，也不要合并单元格。",
     "    单位名称按单位名录和上季度通报列出，不要改动；下属单位列在其上级部门之下。公文附件按{ranked_by}排序，"
     "与这里的顺序无关。本季度没有某个单位时，可在“审阅”中撤销工作表保护（没有密码）后删去它的整行，导入时会列出删去的单位。",
@@ -397,6 +397,7 @@ def _instructions(book: Workbook, quarter: QuarterId, circular: CircularFormat) 
             "ranked_by": "计分规则",
             "score_cells": f"绿色单元格是公式。综合得分按计分规则计算：{score.explained()}",
         }
+    said["typed"] = "、".join(c.zh for c in circular.columns((*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)))
     for line in INSTRUCTIONS:
         sheet.append([line.format(quarter=quarter.zh, id=quarter, **said)])
     sheet["A1"].font = TITLE

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hotline.data.errors import DataError
 from hotline.data.files import DataFolder
-from hotline.data.schema import ATTACHMENT_NO, FORMAT_FILE
+from hotline.data.schema import ATTACHMENT_NO, FILE_COLUMNS, FORMAT_FILE
 from hotline.data.toml_file import TomlFile
 from hotline.format import expression, template
 from hotline.format.model import (
@@ -27,7 +27,10 @@ from hotline.format.model import (
 # The groups this version's pages, documents and data files know (with their attachment numbers and
 # data files); their labels, titles and named counts are the format's to set.
 GROUP_KEYS = {"town": "镇办", "department": "部门"}
-_TABLES = {"period", "groups", "score", "ranking", "lists"}
+_TABLES = {"period", "groups", "score", "ranking", "lists", "columns"}
+# The columns whose labels the format gives: those of the attachment tables (towns.csv, departments.csv).
+LABELLED_COLUMNS = {c.key: c.zh for c in FILE_COLUMNS}
+MAX_COLUMN_LABEL = 12  # characters: a column's label heads a narrow table column on a phone
 MAX_LABEL = 20  # characters of a group's label: it heads tables on a phone
 MAX_NAMED = 50
 MAX_TITLE = 40  # characters of an attachment's title (after the period's name)
@@ -76,14 +79,22 @@ def load(data: DataFolder | Path) -> CircularFormat:
         raise toml.error("ranking.ties", f"“{ties}”不可用（可用：{_listed(TIES)}）")
     toml.check_keys("lists", {"top_volume"})
     top_volume = _integer(toml, "lists.top_volume", 1, MAX_NAMED)
-    return CircularFormat(
-        period,
-        groups,
-        score,
-        tie_break,
-        ties,
-        top_volume,
-    )
+    return CircularFormat(period, groups, score, tie_break, ties, top_volume, _column_labels(toml))
+
+
+def _column_labels(toml: TomlFile) -> tuple[tuple[str, str], ...]:
+    """[columns]: a label for each column of the attachment tables, each its own."""
+    toml.check_keys("columns", set(LABELLED_COLUMNS))
+    labels: list[tuple[str, str]] = []
+    for key in LABELLED_COLUMNS:
+        label = _text(toml, f"columns.{key}", MAX_COLUMN_LABEL)
+        if any(character.isspace() for character in label):  # a printed table's cells are split at spaces
+            raise toml.error(f"columns.{key}", f"列名“{label}”中有空格：列名不能有空格")
+        same = next((other for other, used in labels if used == label), None)
+        if same is not None:
+            raise toml.error(f"columns.{key}", f"列名“{label}”与 columns.{same} 相同：每一列的名称应能区分")
+        labels.append((key, label))
+    return tuple(labels)
 
 
 def _score(toml: TomlFile) -> Score:

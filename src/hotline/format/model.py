@@ -8,8 +8,9 @@ nothing a staff member writes is ever run as code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from hotline.data import schema
 from hotline.format.expression import Expression
 from hotline.format.template import Template
 
@@ -113,9 +114,25 @@ class CircularFormat:
     tie_break: tuple[str, ...]
     ties: str  # a key of TIES
     top_volume: int  # how many units a draft names for most work orders
+    # What readers see for each column of the attachment tables, by key (承办工单量 for
+    # work_orders): on the pages, in the document, the entry workbook and the downloads. The data
+    # files keep the schema's headers, which are how the data are stored, not how they are shown.
+    column_labels: tuple[tuple[str, str], ...] = ()
 
     def group(self, key: str) -> Group:
         return next(g for g in self.groups if g.key == key)
+
+    def label_of(self, key: str) -> str:
+        """A column's label as the format names it (the schema's, for a column the format does not name)."""
+        return dict(self.column_labels).get(key) or schema.BY_KEY[key].zh
+
+    def column(self, key: str) -> schema.Column:
+        """A column of the schema as readers see it: its label the format's."""
+        return replace(schema.BY_KEY[key], zh=self.label_of(key))
+
+    def columns(self, keys) -> list[schema.Column]:
+        """:meth:`column` for each of ``keys`` (keys or schema columns), in their order."""
+        return [self.column(getattr(key, "key", key)) for key in keys]
 
     @property
     def labels(self) -> dict[str, str]:

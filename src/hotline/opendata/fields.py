@@ -15,6 +15,11 @@ HEADLINE_FIELDS = (schema.QUARTER, *schema.HEADLINE_COLUMNS, schema.EXAMPLE)
 
 
 def unit_fields(circular: CircularFormat) -> list[schema.Column]:
-    """The unit table's fields; the score's says whose score it is (the rule's, or as published)."""
+    """The unit table's fields, the attachment columns by the format's labels; the score's says
+    whose score it is (the rule's, or as published)."""
     composite = schema.COMPOSITE_SCORE_PUBLISHED if circular.score.published_only else schema.COMPOSITE_SCORE
-    return [composite if key == composite.key else schema.BY_KEY[key] for key in UNIT_COLUMNS]
+    labelled = {c.key for c in schema.FILE_COLUMNS}
+    return [
+        composite if key == composite.key else circular.column(key) if key in labelled else schema.BY_KEY[key]
+        for key in UNIT_COLUMNS
+    ]

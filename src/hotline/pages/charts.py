@@ -309,9 +309,11 @@ def _nothing(axes, sentence: str) -> None:
 
 
 @_keepable
-def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str, groups: dict[str, str]) -> Chart:
+def work_orders_by_unit(
+    units: pd.DataFrame, quarter_zh: str, groups: dict[str, str], *, work_orders: str = schema.WORK_ORDERS.zh
+) -> Chart:
     """Every unit and sub-unit by its own work orders, largest first, coloured by kind (``groups``:
-    each kind's label, as the format names it)."""
+    each kind's label, as the format names it; ``work_orders``: that column's label there)."""
     use_cjk_font()
     largest = extremes.largest(units, "work_orders", MAX_BARS)
     shown = _shown(len(units), "工单量最多的")
@@ -325,10 +327,10 @@ def work_orders_by_unit(units: pd.DataFrame, quarter_zh: str, groups: dict[str, 
     top = extremes.largest(units, "work_orders", 3)
     leaders = "、".join(f"{r.unit}{r.work_orders}件" for r in top.itertuples())
     alt = (
-        f"横向条形图：{quarter_zh}{len(units)}个单位（含下属单位，括号内为上级部门）的承办工单量，"
-        f"从多到少排列，镇办与部门用不同颜色区分。最多的是{leaders}。{shown}"
+        f"横向条形图：{quarter_zh}{len(units)}个单位（含下属单位，括号内为上级部门）的{work_orders}，"
+        f"从多到少排列，{'与'.join(groups[k] for k in groups)}用不同颜色区分。最多的是{leaders}。{shown}"
     )
-    caption = f"{quarter_zh}各单位承办工单量（件，从多到少；下属单位单列，括号内为上级部门）{shown}"
+    caption = f"{quarter_zh}各单位{work_orders}（件，从多到少；下属单位单列，括号内为上级部门）{shown}"
     return Chart("work-orders", render(figure), alt, caption)
 
 
@@ -418,7 +420,7 @@ def composite_scores(
 
 
 @_keepable
-def problems_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
+def problems_by_unit(units: pd.DataFrame, quarter_zh: str, labels: dict[str, str] | None = None) -> Chart:
     """延期、重办、逾期 for every unit that has any, as stacked bars."""
     use_cjk_font()
     keys = [schema.EXTENDED.key, schema.REDONE.key, schema.OVERDUE.key]
@@ -427,7 +429,8 @@ def problems_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     count = len(affected)
     shown = _shown(count, "最多的")
     affected = extremes.largest(affected, "_total", MAX_BARS)
-    values = ["，".join(f"{schema.zh(k)[:2]}{r[k]}" for k in keys if r[k]) for _, r in affected.iterrows()]
+    named = {k: (labels or {}).get(k) or schema.zh(k) for k in keys}  # the format's labels of the three columns
+    values = ["，".join(f"{named[k][:2]}{r[k]}" for k in keys if r[k]) for _, r in affected.iterrows()]
     figure, axes, bands = _rows([_label(r) for r in affected.itertuples()], values, LEGEND_PT, EDGE_PT)
     left = pd.Series(0, index=affected.index)
     for key in keys:  # a white edge between the parts of a bar
@@ -438,11 +441,11 @@ def problems_by_unit(units: pd.DataFrame, quarter_zh: str) -> Chart:
     axes.set_xlim(0, max(1, affected["_total"].max() if count else 1))
     if not count:
         _nothing(axes, "本季度没有延期、重办、逾期工单")
-    _legend(figure, [plt.Rectangle((0, 0), 1, 1, color=PROBLEM_COLOURS[k]) for k in keys], [schema.zh(k) for k in keys])
+    _legend(figure, [plt.Rectangle((0, 0), 1, 1, color=PROBLEM_COLOURS[k]) for k in keys], [named[k] for k in keys])
     sums = totals.attachment_sums(units)
-    overall = {schema.zh(k): totals.overall(sums, k) for k in keys}
+    overall = {named[k]: totals.overall(sums, k) for k in keys}
     alt = (
-        f"堆叠条形图：{quarter_zh}有延期、重办或逾期工单的{count}个单位，每个单位的延期量、重办量、逾期量。"
+        f"堆叠条形图：{quarter_zh}有延期、重办或逾期工单的{count}个单位，每个单位的{'、'.join(named.values())}。"
         f"附件合计：" + "，".join(f"{k}{v}件" for k, v in overall.items()) + f"。{shown}"
     )
     caption = f"{quarter_zh}有延期、重办、逾期工单的单位（件，附件表格数字，按合计从多到少）{shown}"
@@ -633,9 +636,10 @@ def score_heatmap(
     return Chart("score-heatmap", render(figure), alt, caption)
 
 
-def unit_history(rows: pd.DataFrame, name: str, full: float) -> Chart:
+def unit_history(rows: pd.DataFrame, name: str, full: float, *, work_orders: str = schema.WORK_ORDERS.zh) -> Chart:
     """One unit over time: work orders as bars, rule score as a line (when scored) in the upper part
-    of the chart, above the bars and their labels, each named in the legend."""
+    of the chart, above the bars and their labels, each named in the legend (``work_orders``: that
+    column's label in the format)."""
     use_cjk_font()
     figure, bars_axis = plt.subplots(figsize=(WIDTH_IN, 3.3), layout="constrained")
     quarters = rows["quarter"].astype(str).tolist()
@@ -672,10 +676,10 @@ def unit_history(rows: pd.DataFrame, name: str, full: float) -> Chart:
             plt.Rectangle((0, 0), 1, 1, color=KIND_COLOURS[schema.TOWN]),
             plt.Line2D([], [], color=BLACK, marker="o"),
         ]
-        entries = ["承办工单量（件，左轴）", "综合得分（分，右轴）"]
+        entries = [f"{work_orders}（件，左轴）", "综合得分（分，右轴）"]
     else:
         bars_axis.set_ylim(0, max(1, rows["work_orders"].max()) * 1.25)
-        handles, entries = [plt.Rectangle((0, 0), 1, 1, color=KIND_COLOURS[schema.TOWN])], ["承办工单量（件）"]
+        handles, entries = [plt.Rectangle((0, 0), 1, 1, color=KIND_COLOURS[schema.TOWN])], [f"{work_orders}（件）"]
     figure.legend(
         handles,
         entries,
@@ -688,11 +692,11 @@ def unit_history(rows: pd.DataFrame, name: str, full: float) -> Chart:
         handletextpad=0.4,
         columnspacing=1.0,
     )
-    alt = f"{name}各季度的承办工单量（柱）" + ("和综合得分（折线）" if scored.any() else "") + "："
+    alt = f"{name}各季度的{work_orders}（柱）" + ("和综合得分（折线）" if scored.any() else "") + "："
     alt += "；".join(
         f"{quarter_name(r.quarter, 1)}工单{r.work_orders}件"
         + (f"、得分{r.composite_score:g}" if pd.notna(r.composite_score) else "")
         for r in rows.itertuples()
     )
-    drawn = "承办工单量与综合得分" if scored.any() else "承办工单量（下属单位没有单独的综合得分）"
+    drawn = f"{work_orders}与综合得分" if scored.any() else f"{work_orders}（下属单位没有单独的综合得分）"
     return Chart("history", render(figure), alt, f"{name}各季度{drawn}")

@@ -17,13 +17,14 @@ GROUP_TITLES = {
     rules.SCORES: "公布的综合得分与计分规则",
 }
 # How each check relates a published figure to the tables, said once: each check's label, and the
-# methodology page's list of what is checked (with the notes there).
+# methodology page's list of what is checked (with the notes there). {work_orders}: that column's
+# label in the format (see relation()).
 HEADLINE_RELATIONS = {
     "received": "受理 = 电话直接答复 + 交办镇办（附件1合计）+ 交办部门（附件2合计）",
     "completed": "办结 = 受理 − 尚未办结",
     "completion_rate": "办结率 = 办结 ÷ 受理",
-    "assigned_towns": "交办各镇（办） = 附件1承办工单量合计",
-    "assigned_departments": "交办部门和单位 = 附件2承办工单量合计",
+    "assigned_towns": "交办各镇（办） = 附件1{work_orders}合计",
+    "assigned_departments": "交办部门和单位 = 附件2{work_orders}合计",
     "overdue_rate": "逾期率 = 逾期 ÷ 受理",
 }
 PROBLEMS_RELATION = "{figure} = 附件1、附件2{column}合计"  # 延期, 重办, 逾期
@@ -46,6 +47,11 @@ def disagree(circular: CircularFormat, count: int) -> str:
     return f"通报中有{count}处数字与{checked_against(circular)}不一致。"
 
 
+def relation(key: str, circular: CircularFormat) -> str:
+    """A headline check's relation to the tables, with the columns named as the format labels them."""
+    return HEADLINE_RELATIONS[key].format(work_orders=circular.label_of("work_orders"))
+
+
 def best_named(circular: CircularFormat, between: str = "、") -> str:
     """How many units of each group the circular names as best, as the format says: 前2的镇办、前3的部门."""
     return between.join(f"前{g.best_named}的{g.label}" for g in circular.groups)
@@ -62,19 +68,20 @@ def mark(check: Check) -> str:
 
 def label(check: Check, circular: CircularFormat) -> str:
     if check.key in HEADLINE_RELATIONS:
-        return HEADLINE_RELATIONS[check.key]
+        return relation(check.key, circular)
     if check.key == "best_units":
         return f"综合成绩较好的单位（排名{best_named(circular)}）"
     if check.group == rules.HEADLINE:
         column = schema.BY_KEY[check.column]
-        return PROBLEMS_RELATION.format(figure=column.zh.removesuffix("量"), column=column.zh)
+        return PROBLEMS_RELATION.format(figure=column.zh.removesuffix("量"), column=circular.label_of(column.key))
     if check.group == rules.TOTALS:
-        return f"附件{schema.ATTACHMENT_NO[check.kind]}总计·{schema.zh(check.column)}"
+        return f"附件{schema.ATTACHMENT_NO[check.kind]}总计·{circular.label_of(check.column)}"
     if check.group == rules.SCORES:
         return f"{check.unit}（{circular.labels[check.kind]}）"
+    work_orders = circular.label_of("work_orders")
     if check.key == "top_volume":
-        return f"工单量较多的单位 = 附件中承办工单量最多的{len(check.published)}个单位"
-    return f"工单量较多单位·{check.unit}的承办工单量"
+        return f"工单量较多的单位 = 附件中{work_orders}最多的{len(check.published)}个单位"
+    return f"工单量较多单位·{check.unit}的{work_orders}"
 
 
 def _value(check: Check, value) -> str:

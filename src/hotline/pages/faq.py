@@ -11,7 +11,7 @@ the circulars or the rules do not say (no office hours, no promise of a reply ti
 from __future__ import annotations
 
 from hotline.data import schema
-from hotline.format.model import TIE_BREAK_COLUMNS
+from hotline.format.model import TIE_BREAK_COLUMNS, CircularFormat
 from hotline.pages import links
 from hotline.pages.checks import best_named
 from hotline.pages.safe import Source, html, join
@@ -85,13 +85,10 @@ def _circular(history: History, here: str) -> Source:
     )
 
 
-def _words() -> Source:
-    items = [
-        (schema.WORK_ORDERS.zh.removesuffix("量"), _meaning(schema.WORK_ORDERS)),
-        (schema.EXTENDED.zh.removesuffix("量"), _meaning(schema.EXTENDED)),
-        (schema.REDONE.zh.removesuffix("量"), _meaning(schema.REDONE)),
-        (schema.OVERDUE.zh.removesuffix("量"), _meaning(schema.OVERDUE)),
-    ]
+def _words(circular: CircularFormat) -> Source:
+    """The four counts, by the words the tables head them with (the format's labels)."""
+    counts = (schema.WORK_ORDERS, schema.EXTENDED, schema.REDONE, schema.OVERDUE)
+    items = [(circular.label_of(c.key).removesuffix("量"), _meaning(c)) for c in counts]
     lines = join(html("<li><strong>{}</strong>：{}</li>", word, meaning) for word, meaning in items)
     return html('<ul class="faq-terms">{}</ul>', lines)
 
@@ -153,7 +150,7 @@ def faq_page(history: History) -> str:
         html("<p>关于12345热线、季度通报和本网站上的数字，读者最常问的几个问题。</p>"),
         ("12345热线怎么打？", _calling(history, here)),
         ("季度通报是什么？", _circular(history, here)),
-        ("承办、延期、重办、逾期是什么意思？", _words()),
+        ("承办、延期、重办、逾期是什么意思？", _words(history.format)),
         ("综合得分怎么算？排名怎么排？", _scores(history, here)),
         ("怎样找到某个单位？数字改过吗？", _finding(history, here)),
     )

@@ -16,7 +16,14 @@ from hotline.format import expression
 from hotline.format.model import TIE_BREAK_COLUMNS, CircularFormat
 from hotline.opendata import fields
 from hotline.pages import links
-from hotline.pages.checks import GROUP_TITLES, HEADLINE_RELATIONS, PROBLEMS_RELATION, TOTALS_RELATION, best_named
+from hotline.pages.checks import (
+    GROUP_TITLES,
+    HEADLINE_RELATIONS,
+    PROBLEMS_RELATION,
+    TOTALS_RELATION,
+    best_named,
+    relation,
+)
 from hotline.pages.safe import Source, block, html, join
 from hotline.pages.tables import Column, table
 from hotline.pages.units import SCORE_RULE_ANCHOR
@@ -135,7 +142,7 @@ class MethodologyPage:
         )
 
     def reconciliation_rules(self) -> HTML:
-        said = HEADLINE_RELATIONS
+        said = {key: relation(key, self.history.format) for key in HEADLINE_RELATIONS}
         items = [
             said["received"],
             f"{said['assigned_towns']}；{said['assigned_departments']}",
@@ -200,7 +207,9 @@ class MethodologyPage:
                 f"单位数据（{fields.UNITS_CSV}，及每季度的 CSV）",
             ),
             dictionary("dictionary-headline", fields.HEADLINE_FIELDS, f"主要数字（{fields.HEADLINE_CSV}）"),
-            dictionary("dictionary-files", (schema.UNIT, schema.SUB_UNIT), "附件表格中另有的列"),
+            dictionary(
+                "dictionary-files", self.history.format.columns((schema.UNIT, schema.SUB_UNIT)), "附件表格中另有的列"
+            ),
         )
 
     def sources(self) -> HTML:

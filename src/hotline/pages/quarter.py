@@ -204,7 +204,9 @@ class QuarterPage:
         """One of the quarter's charts, numbered on this page (图1, 图2 …)."""
         r = self.result
         drawn = {
-            "work_orders": lambda: charts.work_orders_by_unit(r.units, r.id.zh, r.format.labels),
+            "work_orders": lambda: charts.work_orders_by_unit(
+                r.units, r.id.zh, r.format.labels, work_orders=r.format.label_of("work_orders")
+            ),
             "composite_scores": lambda: charts.composite_scores(
                 r.ranking,
                 r.id.zh,
@@ -212,7 +214,9 @@ class QuarterPage:
                 r.format.labels,
                 published_only=r.format.score.published_only,
             ),
-            "problems": lambda: charts.problems_by_unit(r.units, r.id.zh),
+            "problems": lambda: charts.problems_by_unit(
+                r.units, r.id.zh, {k: r.format.label_of(k) for k in ("extended", "redone", "overdue")}
+            ),
         }[name]()
         self.figures += 1
         return charts.numbered(drawn, self.figures)
@@ -245,7 +249,8 @@ class QuarterPage:
         r = self.result
         ruled = not r.format.score.published_only  # else the published score is the score: nothing to set beside it
         columns = [Column("单位")]
-        columns += [Column(c.zh, numeric=True, more=True) for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS)]
+        shown = r.format.columns((*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS))
+        columns += [Column(c.zh, numeric=True, more=True) for c in shown]
         columns += [Column(Source("综合得分<br>（通报）"), numeric=True)]
         if ruled:
             columns += [Column(Source("综合得分<br>（按规则）"), numeric=True)]

@@ -103,9 +103,11 @@ def latest_sentence(history: History, unit_id: str, rows: pd.DataFrame) -> str:
     """The unit's latest figures in one sentence (what search shows for its page)."""
     row = rows.iloc[-1]
     quarter = history.result(row["quarter"])
-    sentence = f"{quarter.id.zh}：承办工单量{int(row['work_orders'])}件"
+    sentence = f"{quarter.id.zh}：{quarter.format.label_of('work_orders')}{int(row['work_orders'])}件"
     problems = [
-        f"{schema.zh(k).removesuffix('量')}{int(row[k])}件" for k in ("extended", "redone", "overdue") if row[k]
+        f"{quarter.format.label_of(k).removesuffix('量')}{int(row[k])}件"
+        for k in ("extended", "redone", "overdue")
+        if row[k]
     ]
     if problems:
         sentence += "，" + "、".join(problems)
@@ -328,14 +330,12 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
     figures = [figure(chart, links.file_href(chart_path(unit_id), here), 1)] if chart is not None else []
     score = history.format.score
     ruled = not score.published_only  # else the published score is the score: one column of it
+    labelled = history.format.label_of  # the tables' column labels, as the format names them
     columns = [
         Column("季度"),
         Column("通报中的名称"),
-        Column("承办工单量", numeric=True),
-        Column("延期量", numeric=True),
-        Column("重办量", numeric=True),
-        Column("逾期量", numeric=True),
-        Column("综合得分（通报公布）", numeric=True),
+        *(Column(labelled(key), numeric=True) for key in ("work_orders", "extended", "redone", "overdue")),
+        Column(f"{labelled('published_score')}（通报公布）", numeric=True),
         *([Column(score.label, numeric=True)] if ruled else []),
         Column("排名（按计分规则）" if ruled else "排名（按公布的得分）"),
     ]

@@ -36,17 +36,18 @@ def _chart_code() -> bytes:
     return code + "".join(f"{name}={version(name)};" for name in ("matplotlib", "pandas", "numpy")).encode()
 
 
-def _chart_files(rows: pd.DataFrame, name: str, full: float, cache: Path) -> tuple[Path, Path]:
-    """Where a unit's chart is cached: keyed by its rows, its name, full marks and the chart code."""
-    drawn = f"{name}\0{full!r}\0".encode() + rows.to_csv(index=False).encode()
+def _chart_files(rows: pd.DataFrame, name: str, full: float, label: str, cache: Path) -> tuple[Path, Path]:
+    """Where a unit's chart is cached: keyed by its rows, its name, full marks, the work orders'
+    label (the format's) and the chart code."""
+    drawn = f"{name}\0{full!r}\0{label}\0".encode() + rows.to_csv(index=False).encode()
     key = hashlib.sha256(_chart_code() + drawn).hexdigest()
     return cache / f"{key}.svg", cache / f"{key}.txt"
 
 
-def _draw_into_cache(rows: pd.DataFrame, name: str, full: float, svg: Path, text: Path) -> None:
+def _draw_into_cache(rows: pd.DataFrame, name: str, full: float, label: str, svg: Path, text: Path) -> None:
     from hotline.pages import charts
 
-    chart = charts.unit_history(rows, name, full)
+    chart = charts.unit_history(rows, name, full, work_orders=label)
     svg.parent.mkdir(parents=True, exist_ok=True)
     keys.write_whole(svg, chart.svg)
     keys.write_whole(text, f"{chart.caption}\n{chart.alt}".encode())  # last: the pair is whole
@@ -55,17 +56,17 @@ def _draw_into_cache(rows: pd.DataFrame, name: str, full: float, svg: Path, text
 def unit_charts(history: History, cache: Path, workers: int) -> dict[str, Chart]:
     """Every unit's chart, from the cache or drawn now (in parallel when there are many)."""
     wanted = {}
-    full = history.format.score.full_marks
+    full, label = history.format.score.full_marks, history.format.label_of("work_orders")
     for unit_id in dict.fromkeys(history.units["unit_id"]):
         rows = history.rows_of(unit_id)
         name = history.current_name(unit_id)
-        wanted[unit_id] = (rows, name, full, *_chart_files(rows, name, full, cache))
-    missing = [w for w in wanted.values() if not (w[3].is_file() and w[4].is_file())]
+        wanted[unit_id] = (rows, name, full, label, *_chart_files(rows, name, full, label, cache))
+    missing = [w for w in wanted.values() if not (w[4].is_file() and w[5].is_file())]
     if missing:
         with process_pool(min(workers, len(missing))) as pool:
             list(pool.map(_draw_into_cache, *zip(*missing, strict=True), chunksize=8))
     found = {}
-    for unit_id, (_, _, _, svg, text) in wanted.items():
+    for unit_id, (*_, svg, text) in wanted.items():
         caption, alt = text.read_text(encoding="utf-8").split("\n", 1)
         found[unit_id] = Chart("history", svg.read_bytes(), alt, caption)
     return found

@@ -20,8 +20,20 @@ from hotline.data.errors import DataError, SheetRow
 from hotline.data.quarter_id import QuarterId
 from hotline.data.values import parse_count, parse_number
 
-TOWN_HEADER = [c.zh for c in schema.FILE_COLUMNS if c is not schema.SUB_UNIT]
-DEPARTMENT_HEADER = [c.zh for c in schema.FILE_COLUMNS]
+
+def attachment_columns(kind: str) -> list[schema.Column]:
+    """An attachment's columns in print order (下属单位 only in 附件2)."""
+    return [c for c in schema.FILE_COLUMNS if kind == schema.DEPARTMENT or c is not schema.SUB_UNIT]
+
+
+def attachment_header(kind: str, labels: dict[str, str] | None = None) -> list[str]:
+    """An attachment's header as the circular and the entry workbook print it: the format's column
+    labels (``labels``, by key; the caller reads them from the format), else the schema's."""
+    return [(labels or {}).get(c.key) or c.zh for c in attachment_columns(kind)]
+
+
+TOWN_HEADER = attachment_header(schema.TOWN)
+DEPARTMENT_HEADER = attachment_header(schema.DEPARTMENT)
 
 
 @dataclass
@@ -68,9 +80,15 @@ def clean_name(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def parse_table(kind: str, lines: list[tuple[int | str | SheetRow, list[str]]], source: Path) -> Table:
-    """Rows of one attachment, each given with a location (for errors) and its cells."""
-    expected = TOWN_HEADER if kind == schema.TOWN else DEPARTMENT_HEADER
+def parse_table(
+    kind: str, lines: list[tuple[int | str | SheetRow, list[str]]], source: Path, labels: dict[str, str] | None = None
+) -> Table:
+    """Rows of one attachment, each given with a location (for errors) and its cells; its header
+    is the one :func:`attachment_header` gives for ``labels``, and errors name its columns so."""
+    expected = attachment_header(kind, labels)
+    keys = [c.key for c in attachment_columns(kind)]
+    said = dict(zip(keys, expected, strict=True))  # a column as the table heads it
+    said.setdefault(schema.SUB_UNIT.key, (labels or {}).get(schema.SUB_UNIT.key) or schema.SUB_UNIT.zh)
     table = Table(kind)
     header_seen = False
     parent = ""
@@ -95,30 +113,34 @@ def parse_table(kind: str, lines: list[tuple[int | str | SheetRow, list[str]]], 
                 source, f"这一行有{len(cells)}个单元格，表头只有{len(expected)}个：可能有单元格错位", line=where
             )
         cells += [""] * (len(expected) - len(cells))
-        row = dict(zip(expected, cells, strict=True))
+        row = dict(zip(keys, cells, strict=True))
         if kind == schema.TOWN:
-            row[schema.SUB_UNIT.zh] = ""
-        first, sub = clean_name(row[schema.UNIT.zh]), clean_name(row[schema.SUB_UNIT.zh])
+            row[schema.SUB_UNIT.key] = ""
+        first, sub = clean_name(row[schema.UNIT.key]), clean_name(row[schema.SUB_UNIT.key])
+        unit_column, sub_column = said[schema.UNIT.key], said[schema.SUB_UNIT.key]
         if first == "总计":
             for column in schema.COUNT_COLUMNS:
-                table.totals[column.key] = parse_count(row[column.zh], source, where, column.zh)
+                table.totals[column.key] = parse_count(row[column.key], source, where, said[column.key])
             continue
         if first and sub:
             raise DataError(
-                source, "一行中“办理部门”和“下属单位”都有名称，无法确定是哪一种", line=where, column=schema.SUB_UNIT.zh
+                source,
+                f"一行中“{unit_column}”和“{sub_column}”都有名称，无法确定是哪一种",
+                line=where,
+                column=sub_column,
             )
         if not first and not sub:
-            raise DataError(source, "这一行没有单位名称：可能是单元格错位", line=where, column=schema.UNIT.zh)
+            raise DataError(source, "这一行没有单位名称：可能是单元格错位", line=where, column=unit_column)
         if sub and not parent:
-            raise DataError(source, f"下属单位“{sub}”前面没有上级部门", line=where, column=schema.SUB_UNIT.zh)
+            raise DataError(source, f"下属单位“{sub}”前面没有上级部门", line=where, column=sub_column)
         for column in schema.COUNT_COLUMNS:
-            parse_count(row[column.zh], source, where, column.zh)
+            parse_count(row[column.key], source, where, said[column.key])
         for column in (*schema.POINT_COLUMNS, schema.PUBLISHED_SCORE):
-            parse_number(row[column.zh], source, where, column.zh)
+            parse_number(row[column.key], source, where, said[column.key])
         if first:
             parent = first
         out = [parent if sub else first, sub]
-        out += [row[c.zh] for c in schema.FILE_COLUMNS[2:]]
+        out += [row[c.key] for c in schema.FILE_COLUMNS[2:]]
         table.rows.append(out)
         table.places.append(where)
     if not header_seen:

@@ -73,7 +73,8 @@ def _search(pattern: str, text: str):
     return match.groups() if match else None
 
 
-def parse_circular_text(text: str, source: Path) -> Imported:
+def parse_circular_text(text: str, source: Path, labels: dict[str, str] | None = None) -> Imported:
+    """The circular's text as printed; ``labels``: the format's column labels by key, which head its tables."""
     lines = text.splitlines()
     flat = re.sub(r"\s+", "", text)
     found: dict = {"document": {}, "headline": {}, "lists": {}}
@@ -179,7 +180,7 @@ def parse_circular_text(text: str, source: Path) -> Imported:
             missing.append(f"narrative.{key}")
             texts[key] = f"{PLACEHOLDER}：未能从通报原文中识别这一部分，请按原文录入。\n"
 
-    tables = {kind: parse_table(kind, body, source) for kind, body in _attachment_sections(lines).items()}
+    tables = {kind: parse_table(kind, body, source, labels) for kind, body in _attachment_sections(lines).items()}
     for kind in (schema.TOWN, schema.DEPARTMENT):
         if kind not in tables:
             raise DataError(

@@ -45,7 +45,14 @@ from hotline.data import schema, values
 from hotline.data.errors import PLACEHOLDER, DataError, SheetRow
 from hotline.data.importer import formulas
 from hotline.data.importer.formulas import FormulaError
-from hotline.data.importer.tables import DEPARTMENT_HEADER, TOWN_HEADER, Imported, Table, clean_name, parse_table
+from hotline.data.importer.tables import (
+    Imported,
+    Table,
+    attachment_columns,
+    attachment_header,
+    clean_name,
+    parse_table,
+)
 from hotline.data.quarter_id import QuarterId
 
 HEADLINE_SHEET = "主要数字"
@@ -53,8 +60,7 @@ INSTRUCTIONS_SHEET = "填写说明"
 UNITS_SHEET = "单位名单"  # hidden: the units of 附件1 and 附件2 when the workbook was made (the drop-down list)
 UNITS_NAME = "单位列表"  # the workbook's defined name for that list, which the drop-down cells refer to
 ATTACHMENT_SHEETS = {kind: f"附件{schema.ATTACHMENT_NO[kind]}" for kind in schema.ATTACHMENT_FILE}
-HEADERS = {schema.TOWN: TOWN_HEADER, schema.DEPARTMENT: DEPARTMENT_HEADER}
-NUMBER_LABELS = {c.zh for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS, schema.PUBLISHED_SCORE)}
+NUMBER_KEYS = {c.key for c in (*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS, schema.PUBLISHED_SCORE)}
 
 # Limits that keep a hostile or broken workbook from exhausting memory or time (each is far above
 # what a county's circular needs: about 60 units, 9 columns).
@@ -168,10 +174,12 @@ def _check_typed_number(value, path: Path, where: SheetRow, column: str, item: s
 class _Cells:
     """The cells of a workbook as staff see them, each formula resolved (see the module's docstring)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, labels: dict[str, str] | None = None):
         from openpyxl import load_workbook
 
         self.path = path
+        self.labels = labels  # the format's column labels, which head the attachment sheets
+        self.headers = {kind: attachment_header(kind, labels) for kind in ATTACHMENT_SHEETS}
         try:
             with zipfile.ZipFile(path) as archive:
                 unpacked = sum(info.file_size for info in archive.infolist())
@@ -233,7 +241,7 @@ class _Cells:
         if name == HEADLINE_SHEET:
             column = coordinate_to_tuple(f"{KEY_COLUMN}1")[1]
             return any(self._raw(sheet, r, column) == "quarter" for r in list(rows)[:5])
-        header = HEADERS.get(next((k for k, v in ATTACHMENT_SHEETS.items() if v == name), ""), [])
+        header = self.headers.get(next((k for k, v in ATTACHMENT_SHEETS.items() if v == name), ""), [])
         for row in list(rows)[:10]:
             cells = [clean_name(_cell_text(self._raw(sheet, row, c))) for c in range(1, len(header) + 1)]
             if header and cells == header:
@@ -290,7 +298,7 @@ class _Cells:
         kind = next((k for k, v in ATTACHMENT_SHEETS.items() if v == sheet), None)
         if kind is None:
             return SheetRow(sheet, row), get_column_letter(column), "列"
-        header = HEADERS[kind]
+        header = self.headers[kind]
         unit = clean_name(_cell_text(self._raw(ws, row, 1)))
         if kind == schema.DEPARTMENT:
             unit = clean_name(_cell_text(self._raw(ws, row, 2))) or unit
@@ -485,7 +493,7 @@ def _table(cells: _Cells, kind: str, expected: list[str]) -> Table:
     name = ATTACHMENT_SHEETS[kind]
     cells.sheet(name, expected)
     grid = cells.grid(name)
-    header = HEADERS[kind]
+    header = cells.headers[kind]
     header_row = next((r for r, v in grid if v and clean_name(_cell_text(v[0])) == header[0]), None)
     if header_row is not None:
         _check_merged(cells, name, header_row, len(header))
@@ -497,7 +505,7 @@ def _table(cells: _Cells, kind: str, expected: list[str]) -> Table:
         ),
         None,
     )
-    numbers = [i for i, label in enumerate(header) if label in NUMBER_LABELS]
+    numbers = [i for i, column in enumerate(attachment_columns(kind)) if column.key in NUMBER_KEYS]
     lines = []
     for row, raw in grid:
         if total_row is not None and row > total_row and any(_cell_text(v) for v in raw):
@@ -515,7 +523,7 @@ def _table(cells: _Cells, kind: str, expected: list[str]) -> Table:
                 if i < len(raw):
                     _check_typed_number(raw[i], cells.path, SheetRow(name, row, unit), header[i])
         lines.append((where, [_cell_text(v) for v in raw]))
-    return parse_table(kind, lines, cells.path)
+    return parse_table(kind, lines, cells.path, cells.labels)
 
 
 def _units_list(cells: _Cells) -> list[tuple[str, str]]:
@@ -734,14 +742,15 @@ def _headline(cells: _Cells, tables: dict[str, Table], expected: list[str]) -> t
     return found, missing
 
 
-def parse_workbook(path: Path) -> Imported:
+def parse_workbook(path: Path, labels: dict[str, str] | None = None) -> Imported:
     """The attachment sheets, and the 主要数字 sheet when there is one (an entry workbook: a draft).
 
     ``Imported.circular["headline"]`` then holds, from 主要数字's two tables, ``outstanding`` =
     ``[{"unit": "林皋镇", "count": 2}, …]`` (rows in sheet order, blank and 0 rows left out) and
     ``monthly_satisfaction`` = ``[{"month": "2024-06", "satisfaction_pct": 89.96}, …]`` (months
-    in order, blank ones left out); each key is absent when its table is empty."""
-    cells = _Cells(Path(path))
+    in order, blank ones left out); each key is absent when its table is empty. ``labels``: the
+    format's column labels by key (the entry workbook heads its attachment sheets with them)."""
+    cells = _Cells(Path(path), labels)
     entry = cells.has(INSTRUCTIONS_SHEET) or cells.has(UNITS_SHEET) or cells.has(HEADLINE_SHEET)
     expected = ([HEADLINE_SHEET] if entry else []) + list(ATTACHMENT_SHEETS.values())
     tables = {kind: _table(cells, kind, expected) for kind in ATTACHMENT_SHEETS}
