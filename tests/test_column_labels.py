@@ -104,6 +104,11 @@ def test_a_columns_label_reaches_the_pages_tables_downloads_workbook_and_documen
         ("penalty", "减分值\u0301", "penalty", "看不见"),  # a combining mark (zero-width: refused as a file)
         ("overdue", "十三个字的列名稍微长了一点", "overdue", "太长"),
         ("redone", "重办 量", "redone", "空格"),
+        ("work_orders", "=SUM(1)", "work_orders", "当作公式"),
+        ("work_orders", "＠工单", "work_orders", "当作公式"),
+        ("published_score", "排名", "published_score", "另一列"),  # a download's rank column
+        ("published_score", "综合得分（通报公布）", "published_score", "另一列"),
+        ("unit", "总计", "unit", "“总计”行"),
         ("overdue", "十二个字的列名刚好不太长", None, None),  # the longest a label may be
     ],
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hotline.data.errors import DataError
 from hotline.data.files import DataFolder
-from hotline.data.schema import ATTACHMENT_NO, FILE_COLUMNS, FORMAT_FILE
+from hotline.data.schema import ATTACHMENT_NO, COMPOSITE_SCORE_PUBLISHED, DERIVED_COLUMNS, FILE_COLUMNS, FORMAT_FILE
 from hotline.data.toml_file import TomlFile
 from hotline.format import expression, template
 from hotline.format.model import (
@@ -31,6 +31,11 @@ _TABLES = {"period", "groups", "score", "ranking", "lists", "columns"}
 # The columns whose labels the format gives: those of the attachment tables (towns.csv, departments.csv).
 LABELLED_COLUMNS = {c.key: c.zh for c in FILE_COLUMNS}
 MAX_COLUMN_LABEL = 12  # characters: a column's label heads a narrow table column on a phone
+# Names a column's label may not take: the other columns of the downloads (two columns of one name in
+# a table), and 总计, which names the tables' total rows (a header and a total row would be one).
+RESERVED_LABELS = {c.zh for c in (*DERIVED_COLUMNS, COMPOSITE_SCORE_PUBLISHED)} | {"总计"}
+# A first character that makes a spreadsheet take a cell for a formula (as the downloads guard cells).
+FORMULA_FIRST = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 MAX_LABEL = 20  # characters of a group's label: it heads tables on a phone
 MAX_NAMED = 50
 MAX_TITLE = 40  # characters of an attachment's title (after the period's name)
@@ -90,6 +95,14 @@ def _column_labels(toml: TomlFile) -> tuple[tuple[str, str], ...]:
         label = _text(toml, f"columns.{key}", MAX_COLUMN_LABEL)
         if any(character.isspace() for character in label):  # a printed table's cells are split at spaces
             raise toml.error(f"columns.{key}", f"列名“{label}”中有空格：列名不能有空格")
+        if label.startswith(FORMULA_FIRST):
+            raise toml.error(
+                f"columns.{key}", f"列名“{label}”以“{label[0]}”开头，电子表格会把它当作公式：请改用文字开头"
+            )
+        if label in RESERVED_LABELS:
+            raise toml.error(
+                f"columns.{key}", f"列名“{label}”已是下载数据中另一列或“总计”行的名称：请换一个名称，以免两者混淆"
+            )
         same = next((other for other, used in labels if used == label), None)
         if same is not None:
             raise toml.error(f"columns.{key}", f"列名“{label}”与 columns.{same} 相同：每一列的名称应能区分")
