@@ -98,6 +98,29 @@ def test_a_unit_without_a_published_score_is_named_with_file_and_line(data_copy)
     assert "城关街道办没有综合得分" in error.message and "score.source" in error.message
 
 
+def test_a_published_score_with_more_than_two_decimals_is_refused_at_its_line(data_copy):
+    """Scores are kept to two decimals: 99.999 would be shown, ranked and checked as 100."""
+    publish_only(data_copy)
+    correct(data_copy, "towns.csv", "城关街道办,,81,2,,,4.8,4,100", "城关街道办,,81,2,,,4.8,4,99.999")
+    with pytest.raises(DataError) as caught:
+        History.build(data_copy)
+    assert (caught.value.path.name, caught.value.line) == ("towns.csv", 2) and "最多两位小数" in caught.value.message
+    correct(data_copy, "towns.csv", "城关街道办,,81,2,,,4.8,4,99.999", "城关街道办,,81,2,,,4.8,4,99.99")
+    assert (
+        History.build(data_copy).result("2024Q1").ranking.set_index("unit").loc["城关街道办", "composite_score"]
+        == 99.99
+    )
+
+
+def test_the_data_dictionary_gives_the_formats_full_marks(data_copy):
+    from hotline.opendata import fields
+
+    path = data_copy / FORMAT_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("full_marks = 100", "full_marks = 150"), encoding="utf-8")
+    score = next(f for f in fields.unit_fields(load_format.load(data_copy)) if f.key == "published_score")
+    assert "（0–150）" in score.description_zh and "(0–150)" in score.description_en
+
+
 @pytest.mark.parametrize(("score", "refused"), [("100", False), ("100.5", True)])
 def test_a_published_score_above_the_formats_full_marks_is_refused_at_its_line(data_copy, score, refused):
     """Full marks are the format's (here Baishui's 100, with the rule): the bound is pinned on both sides."""
@@ -142,7 +165,9 @@ def test_every_page_and_download_says_the_score_is_the_published_one(published, 
     assert "无从核对" in scores.get_text() and scores.find("table") is None
 
     front = home.HomePage(published)
-    assert "综合成绩较好的单位（通报公布）" in BeautifulSoup(front.best_and_attention().data, "html.parser").get_text()
+    assert (
+        "综合成绩较好的单位（按公布的得分）" in BeautifulSoup(front.best_and_attention().data, "html.parser").get_text()
+    )
     assert rule_words not in BeautifulSoup(front.latest_summary().data, "html.parser").get_text()
 
     unit_id = result.ranking.set_index("unit").loc["供销联社", "unit_id"]

@@ -103,7 +103,13 @@ def _row(value: dict[str, str], kind: str, path: Path, line: int) -> dict:
             path, "下属单位没有单独的综合得分，请留空（得分计入上级部门）", line=line, column=schema.PUBLISHED_SCORE.zh
         )
     # A negative score is refused as every negative number is; one above full marks by the rules,
-    # which know the format's full marks (hotline.rules.scoring.check_published).
+    # which know the format's full marks (hotline.rules.scoring.check_published). More than two
+    # decimals: a circular prints one or two, and the scores are kept to two (a published 99.999
+    # would be shown, ranked and checked as 100).
+    if score is not None and round(score, 2) != score:
+        raise DataError(
+            path, f"综合得分“{raw_score}”的小数太多：最多两位小数", line=line, column=schema.PUBLISHED_SCORE.zh
+        )
     row["published_score"] = score
     row["source_line"] = line
     return row

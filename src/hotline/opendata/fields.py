@@ -3,6 +3,8 @@ workbook, the datapackage and the site's data dictionary."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hotline.data import schema
 from hotline.format.model import CircularFormat
 from hotline.rules.results import UNIT_COLUMNS
@@ -19,7 +21,19 @@ def unit_fields(circular: CircularFormat) -> list[schema.Column]:
     whose score it is (the rule's, or as published)."""
     composite = schema.COMPOSITE_SCORE_PUBLISHED if circular.score.published_only else schema.COMPOSITE_SCORE
     labelled = {c.key for c in schema.FILE_COLUMNS}
-    return [
+    fields = [
         composite if key == composite.key else circular.column(key) if key in labelled else schema.BY_KEY[key]
         for key in UNIT_COLUMNS
     ]
+    return [_full_marks_in(field, circular.score.full_marks) for field in fields]
+
+
+def _full_marks_in(column: schema.Column, full: float) -> schema.Column:
+    """A column's description with the format's full marks where the schema says 0–100."""
+    if "0–100" not in column.description_zh + column.description_en:
+        return column
+    return replace(
+        column,
+        description_zh=column.description_zh.replace("0–100", f"0–{full:g}"),
+        description_en=column.description_en.replace("0–100", f"0–{full:g}"),
+    )
