@@ -349,6 +349,56 @@ def test_a_kernel_forked_from_its_worker_gives_the_pages_a_kernel_started_anew_g
     assert "--existing" not in capfd.readouterr().out  # a kernel that thinks it has no parent says how to reach it
 
 
+def _what_a_kernel_leaves(fork: bool) -> tuple[list[str], bool]:
+    """In a fresh notebook worker: the kernel's open files beyond its standard streams that are not
+    its own sockets, and whether a process the kernel started outlives the kernel's shutdown."""
+    from jupyter_core.utils import run_sync
+
+    if not fork:
+        notebooks._kernels_started = 1
+    kernel = notebooks._worker_kernel()
+    code = (
+        "import os, subprocess\n"
+        "child = subprocess.Popen(['sleep', '300']).pid\n"
+        "files = []\n"
+        "for n in os.listdir('/proc/self/fd'):\n"
+        "    try:\n"
+        "        files.append(os.readlink(f'/proc/self/fd/{n}'))\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "files = [f for f in files if f.startswith('/') and not f.startswith(('/dev/', '/proc/'))]\n"
+        "print(child, '|'.join(sorted(f for f in files if not f.endswith('-journal'))))\n"
+    )
+    said = []
+    client = kernel.client()
+    reply = run_sync(client.execute_interactive)(code, timeout=60, output_hook=lambda m: said.append(m))
+    assert reply["content"]["status"] == "ok", reply["content"]
+    text = "".join(m["content"].get("text", "") for m in said if m["msg_type"] == "stream").split()
+    child, files = int(text[0]), [f for f in (text[1:] or [""])[0].split("|") if f]
+    notebooks._discard_kernel()
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{child}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = os.path.exists(f"/proc/{child}") and "Z" not in Path(f"/proc/{child}/stat").read_text().split()[2]
+    if alive:
+        os.kill(child, signal.SIGKILL)
+    return files, alive
+
+
+def test_a_forked_kernel_keeps_none_of_its_workers_files_and_takes_its_processes_with_it():
+    """As a kernel started the usual way: the same files open (none of the worker's), and a process
+    it started ends at its shutdown (the provisioner signals the kernel's process group)."""
+    import concurrent.futures
+    import multiprocessing
+
+    left = {}
+    for fork in (True, False):
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            left[fork] = pool.submit(_what_a_kernel_leaves, fork).result(timeout=120)
+    assert left[True] == left[False]
+    assert left[True][1] is False
+
+
 def test_a_stylesheet_change_alone_reaches_the_published_pages(workspace, tmp_path):
     """Sphinx sees no changed page when only _static/ changed; the build must still publish it."""
     data, output = workspace

@@ -19,6 +19,7 @@ import os
 import pickle
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -162,9 +163,10 @@ def _one_client_kernel_manager():
             if forked is None or not forked.start(kernel_cmd, kw.get("env"), kw.get("cwd")):
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
             provisioner = self.provisioner
-            # No process group: the kernel makes its own session, and until it has, the group
-            # would be this worker's (the provisioner signals the kernel alone then).
-            provisioner.process, provisioner.pid, provisioner.pgid = forked, forked.pid, None
+            # The kernel's own session and group (it calls setsid first thing), which the provisioner
+            # signals, so a process the kernel started ends with it; until the group exists the
+            # signal fails and the provisioner signals the kernel alone.
+            provisioner.process, provisioner.pid, provisioner.pgid = forked, forked.pid, forked.pid
             provisioner.cwd = kw.get("cwd") or os.getcwd()
             self._reconcile_connection_info(provisioner.connection_info)
 
@@ -216,6 +218,13 @@ class ForkedKernel:
             self.wait()
         return arguments is not None
 
+    def abandon(self) -> None:
+        """Let the forked process end unused (its kernel could not be started): it reads an empty
+        request and exits, and is reaped here."""
+        with contextlib.suppress(OSError):
+            os.close(self._pipe)
+        self.wait()
+
     def poll(self) -> int | None:
         if self.returncode is None:
             try:
@@ -250,6 +259,10 @@ class ForkedKernel:
 def _forked_kernel_main(pipe: int) -> int:
     """The forked process (see :class:`ForkedKernel`): import, wait, run the kernel; its exit code."""
     os.setsid()  # as jupyter_client starts a kernel: a session of its own
+    # Nothing of the worker's but its standard streams: its pool's pipes and any file it had open
+    # are not the kernel's (a kernel started the usual way has only 0, 1 and 2).
+    os.closerange(3, pipe)
+    os.closerange(pipe + 1, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
     with contextlib.suppress(Exception):  # imported again, and reported, by the kernel if broken
         exec(PAGE_IMPORTS, {})
         import ipykernel.kernelapp  # noqa: F401
@@ -258,6 +271,9 @@ def _forked_kernel_main(pipe: int) -> int:
     if not request:
         return 0  # the worker ended, or starts its kernel the usual way
     arguments, env, cwd = pickle.loads(request)
+    import ipykernel_launcher
+
+    sys.argv = [ipykernel_launcher.__file__, *arguments]  # as a kernel started the usual way sees it
     os.environ.clear()
     os.environ.update(env)
     if cwd:
@@ -303,7 +319,12 @@ def _worker_kernel():
         sockets = tempfile.mkdtemp(prefix="hotline-kernel-")
         _kernel = _one_client_kernel_manager()(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
         _kernel.forked = forked
-        run_sync(_kernel.start_kernel)()
+        try:
+            run_sync(_kernel.start_kernel)()
+        finally:
+            if _kernel.forked is not None:  # not handed its kernel: it ends rather than wait for the worker's end
+                _kernel.forked.abandon()
+                _kernel.forked = None
         Finalize(_kernel, run_sync(_kernel.shutdown_kernel), kwargs={"now": True}, exitpriority=10)
         Finalize(_kernel, shutil.rmtree, args=(sockets,), kwargs={"ignore_errors": True}, exitpriority=5)
     return _kernel
