@@ -48,6 +48,13 @@ def test_a_columns_label_reaches_the_pages_tables_downloads_workbook_and_documen
 
     page = headers(QuarterPage(result).attachment("town").data)
     assert NEW in page and OLD not in page
+    relabel(data_copy, "bonus", "<b>加分</b>")  # markup typed as a label stays text
+    relabel(data_copy, "published_score", "公布得分")
+    marked = History.build(data_copy).latest
+    scores = BeautifulSoup(QuarterPage(marked).reconciliation("scores").data, "html.parser")
+    assert "<b>加分</b>合计" in [th.get_text() for th in scores.find("thead").find_all("th")]
+    assert scores.find("b") is None and "由<b>加分</b>合计、减分值合计算出" in scores.get_text()
+    assert "公布得分（通报）" in headers(QuarterPage(marked).attachment("town").data)
     unit_id = result.ranking["unit_id"].iloc[0]
     unit_page = units.unit_page(built, unit_id, None)
     assert NEW in headers(unit_page) and OLD not in unit_page

@@ -251,7 +251,7 @@ class QuarterPage:
         columns = [Column("单位")]
         shown = r.format.columns((*schema.COUNT_COLUMNS, *schema.POINT_COLUMNS))
         columns += [Column(c.zh, numeric=True, more=True) for c in shown]
-        columns += [Column(Source("综合得分<br>（通报）"), numeric=True)]
+        columns += [Column(html("{}<br>（通报）", r.format.label_of("published_score")), numeric=True)]
         if ruled:
             columns += [Column(Source("综合得分<br>（按规则）"), numeric=True)]
         columns += [Column("排名", numeric=True)]
@@ -334,10 +334,13 @@ class QuarterPage:
             Column("结果"),
         ]
         if scores:  # after the result, which a phone shows first
-            columns += [Column("加分值合计", numeric=True), Column("减分值合计", numeric=True)]
+            bonus, penalty = (f"{self.result.format.label_of(key)}合计" for key in ("bonus", "penalty"))
+            columns += [Column(bonus, numeric=True), Column(penalty, numeric=True)]
             summary += html(
-                "<p>按计分规则的得分由加分值合计、减分值合计算出（下属单位的计入上级部门），"
+                "<p>按计分规则的得分由{}、{}算出（下属单位的计入上级部门），"
                 '规则见<a href="{}">计算方法与数据说明</a>。</p>',
+                bonus,
+                penalty,
                 links.href(links.METHODOLOGY, self.here, anchor=SCORE_RULE_ANCHOR),
             )
         columns += [Column("说明")]
