@@ -67,6 +67,11 @@ class Score:
         return "通报公布" if self.published_only else "按计分规则"
 
     @property
+    def ranked_by(self) -> str:
+        """What the site's ranking (and its best units) is by, as a page qualifies it."""
+        return "按公布的得分" if self.published_only else "按计分规则"
+
+    @property
     def label(self) -> str:
         """A score column's heading where it says whose score it is: 综合得分（按计分规则）."""
         return f"综合得分（{self.basis}）"

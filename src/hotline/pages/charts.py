@@ -544,6 +544,7 @@ def score_heatmap(
 
     ``matrix``: rows named by the units' current names, columns by quarter ids."""
     use_cjk_font()
+    basis = "通报公布" if published_only else "按计分规则"  # whose scores (the format's Score.basis)
     cut = matrix.shape[1] > MAX_LABELLED_QUARTERS
     if cut:
         matrix = matrix.iloc[:, -MAX_LABELLED_QUARTERS:]
@@ -622,14 +623,14 @@ def score_heatmap(
     figure.text(
         EDGE_PT / width_pt,
         1 - (EDGE_PT + BASELINE_PT) / height_pt,
-        f"综合得分（{'通报公布' if published_only else '按计分规则'}）：颜色越深，得分越低",
+        f"综合得分（{basis}）：颜色越深，得分越低",
         va="baseline",
     )
     latest = f"最近{MAX_LABELLED_QUARTERS}个季度" if cut else "各季度"
     below = full_marks.count(matrix, full)
     alt = (
         f"热力图：{len(matrix)}个参与考评单位（行）在{len(matrix.columns)}个季度（列）"
-        f"{'通报公布' if published_only else '按计分规则'}的综合得分，"
+        f"{basis}的综合得分，"
         f"颜色越深得分越低，空白表示该季度未参与考评。图中共有{below}个单位季度得分低于{full:g}分。{shown}"
     )
     caption = f"各单位{latest}综合得分（空白：该季度未参与考评）{shown}"

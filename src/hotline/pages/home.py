@@ -126,8 +126,7 @@ class HomePage:
         ids = dict(zip(r.ranking["unit"], r.ranking["unit_id"], strict=True))
         best = join((self._unit(u, ids[u]) for u in r.best_units), "、")
         # The site's own list, by its ranking: of the rule's scores, or of the published ones.
-        ranked_by = "按公布的得分" if r.format.score.published_only else "按计分规则"
-        parts = [html("<p><strong>综合成绩较好的单位</strong>（{}）：{}</p>", ranked_by, best)]
+        parts = [html("<p><strong>综合成绩较好的单位</strong>（{}）：{}</p>", r.format.score.ranked_by, best)]
         full = r.format.score.full_marks
         below = full_marks.below(r.ranking, full)
         if below.empty:

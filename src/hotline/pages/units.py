@@ -337,7 +337,7 @@ def unit_page(history: History, unit_id: str, chart: Chart | None) -> str:
         *(Column(labelled(key), numeric=True) for key in ("work_orders", "extended", "redone", "overdue")),
         Column(f"{labelled('published_score')}（通报公布）", numeric=True),
         *([Column(score.label, numeric=True)] if ruled else []),
-        Column("排名（按计分规则）" if ruled else "排名（按公布的得分）"),
+        Column(f"排名（{score.ranked_by}）"),
     ]
     table_rows, classes = [], []
     shown = ["quarter", "example", "unit", "kind", "rank", "work_orders", "extended", "redone", "overdue"]

@@ -87,8 +87,9 @@ def parse_table(
     is the one :func:`attachment_header` gives for ``labels``, and errors name its columns so."""
     expected = attachment_header(kind, labels)
     keys = [c.key for c in attachment_columns(kind)]
-    said = dict(zip(keys, expected, strict=True))  # a column as the table heads it
-    said.setdefault(schema.SUB_UNIT.key, (labels or {}).get(schema.SUB_UNIT.key) or schema.SUB_UNIT.zh)
+    # Each column as the tables head it (下属单位 too, which 附件1 has not but its errors may name).
+    every = attachment_columns(schema.DEPARTMENT)
+    said = dict(zip([c.key for c in every], attachment_header(schema.DEPARTMENT, labels), strict=True))
     table = Table(kind)
     header_seen = False
     parent = ""
