@@ -109,6 +109,28 @@ def test_a_unit_chart_is_drawn_again_after_a_matplotlib_upgrade(history, tmp_pat
         generated._chart_code.cache_clear()
 
 
+def test_a_unit_chart_is_keyed_by_every_value_it_shows_and_nothing_else(history, tmp_path):
+    """The chart is drawn from its shown columns only, so a change elsewhere (a penalty that leaves
+    the score) keeps it, and any shown value, to the last digit, draws it again."""
+    from hotline.pages import charts
+    from hotline.site import generated
+
+    unit_id = history.units["unit_id"].iloc[0]
+    rows, name = history.rows_of(unit_id).copy(), history.current_name(unit_id)
+    key = generated._chart_files(generated.chart_rows(rows), name, FULL, "承办工单量", tmp_path)
+    unshown = rows.assign(penalty=rows["penalty"] + 1, unit="改名后的单位")
+    assert generated._chart_files(generated.chart_rows(unshown), name, FULL, "承办工单量", tmp_path) == key
+    for column, changed in (
+        ("work_orders", rows["work_orders"] + 1),
+        ("composite_score", rows["composite_score"] + 0.01),
+        ("quarter", rows["quarter"].str.replace("Q1", "Q2")),
+    ):
+        shown = generated.chart_rows(rows.assign(**{column: changed}))
+        assert generated._chart_files(shown, name, FULL, "承办工单量", tmp_path) != key, column
+    # What the chart is drawn from is what it is keyed by: drawing the full rows gives the same chart.
+    assert charts.unit_history(rows, name, FULL).svg == charts.unit_history(generated.chart_rows(rows), name, FULL).svg
+
+
 # --- a government site's identifiers and contact (issue 22): optional, each checked against its form ---
 
 PORTAL = "      portal_url: http://www.baishui.gov.cn/\n"

@@ -36,10 +36,21 @@ def _chart_code() -> bytes:
     return code + "".join(f"{name}={version(name)};" for name in ("matplotlib", "pandas", "numpy")).encode()
 
 
+# What a unit chart shows of a unit's rows (see hotline.pages.charts.unit_history): the chart is
+# given these columns only, so its cache key needs no more.
+CHART_COLUMNS = ["quarter", "work_orders", "composite_score"]
+
+
+def chart_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[CHART_COLUMNS]
+
+
 def _chart_files(rows: pd.DataFrame, name: str, full: float, label: str, cache: Path) -> tuple[Path, Path]:
-    """Where a unit's chart is cached: keyed by its rows, its name, full marks, the work orders'
-    label (the format's) and the chart code."""
-    drawn = f"{name}\0{full!r}\0{label}\0".encode() + rows.to_csv(index=False).encode()
+    """Where a unit's chart is cached: keyed by its rows (the columns it shows, as plain values:
+    a unit's rows are keyed on every rebuild, and writing them out as CSV took most of that),
+    its name, full marks, the work orders' label (the format's) and the chart code."""
+    values = repr([rows[column].tolist() for column in CHART_COLUMNS])
+    drawn = f"{name}\0{full!r}\0{label}\0{values}".encode()
     key = hashlib.sha256(_chart_code() + drawn).hexdigest()
     return cache / f"{key}.svg", cache / f"{key}.txt"
 
@@ -58,7 +69,7 @@ def unit_charts(history: History, cache: Path, workers: int) -> dict[str, Chart]
     wanted = {}
     full, label = history.format.score.full_marks, history.format.label_of("work_orders")
     for unit_id in dict.fromkeys(history.units["unit_id"]):
-        rows = history.rows_of(unit_id)
+        rows = chart_rows(history.rows_of(unit_id))
         name = history.current_name(unit_id)
         wanted[unit_id] = (rows, name, full, label, *_chart_files(rows, name, full, label, cache))
     missing = [w for w in wanted.values() if not (w[4].is_file() and w[5].is_file())]
