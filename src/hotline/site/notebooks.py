@@ -6,7 +6,7 @@ fork of the worker, which has them imported already (:class:`ForkedKernel`). An 
 cached under the hash of its inputs (template, package, the data it reads). The notebooks read the
 results the build computed once (a saved file), never the data files.
 
-After a run the build prepares the notebook for the book: papermill's parameters cell is hidden,
+After a run the worker prepares the notebook for the book: papermill's parameters cell is hidden,
 timestamps are dropped, the page gets its title, and each chart's alt text and caption (which the
 chart put in its output's metadata) become the figure's alt text and caption.
 """
@@ -401,9 +401,12 @@ def run_in_worker(
     parameters: dict,
     timeout: int = CELL_TIMEOUT,
     kept_charts: tuple[str, str] | None = None,
+    job: Job | None = None,
 ) -> dict | None:
     """Run one notebook (in a worker process); report an error as data rather than raising.
     ``kept_charts``: where drawn charts are kept, and the code's key (see hotline.pages.charts).
+    With ``job``, the executed notebook is made ready for the book here (:func:`prepare`), from the
+    notebook in memory, rather than read again by the builder, whose threads write the unit pages.
 
     An error in a cell is the notebook's and is reported at once, and so is a cell that runs longer
     than ``timeout`` seconds. A kernel that died or did not start is replaced and the notebook run
@@ -415,7 +418,7 @@ def run_in_worker(
         try:
             kernel = _worker_kernel()
             _fresh_session(kernel, workdir, kept_charts)
-            papermill.execute_notebook(
+            executed = papermill.execute_notebook(
                 template,
                 str(Path(workdir) / "page.ipynb"),
                 parameters=parameters,
@@ -428,6 +431,11 @@ def run_in_worker(
                 request_save_on_cell_execute=False,
                 km=kernel,  # passed on to nbclient, which then leaves the kernel running
             )  # no cwd: the kernel already runs, and the fresh session moved it to workdir
+            if job is not None:
+                import nbformat
+
+                prepare(executed, job)
+                nbformat.write(executed, Path(workdir) / "page.ipynb")
             return None
         except papermill.PapermillExecutionError as exc:
             return {"cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"}
@@ -452,17 +460,13 @@ def _failed_source(path: Path) -> str:
     return ""
 
 
-def prepare(path: Path, job: Job) -> None:
+def prepare(notebook: nbformat.NotebookNode, job: Job) -> None:
     """An executed notebook made ready for the book (see the module's docstring)."""
-    import nbformat
-
-    notebook = nbformat.read(path, as_version=4)
     hide_injected_parameters(notebook)
     strip_run_metadata(notebook)
     caption_figures(notebook)
     if job.title:
         retitle(notebook, job.title, job.template)
-    nbformat.write(notebook, path)
 
 
 def run_notebooks(
@@ -497,6 +501,7 @@ def run_notebooks(
                     job.parameters,
                     CELL_TIMEOUT,
                     None if job.name in rerun else kept_charts,
+                    job,
                 ),
             )
         try:
@@ -514,7 +519,6 @@ def run_notebooks(
                     failures.append(f"笔记本执行失败：{where}：{error['error']}{saved}")
                     shutil.rmtree(work, ignore_errors=True)
                     continue
-                prepare(work / "page.ipynb", job)
                 shutil.rmtree(cache / job.key, ignore_errors=True)
                 work.rename(cache / job.key)
         except BaseException:
