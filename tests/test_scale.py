@@ -92,6 +92,31 @@ def test_unit_history_of_one_quarter_is_not_one_wide_bar():
     assert max(xs) - min(xs) < chart.size[0] * 3 / 4 / 4  # in points: under a quarter of the width
 
 
+@pytest.mark.parametrize("count", [charts.MAX_VALUE_LABELS + 1, 40])
+def test_many_quarter_bars_drawn_as_one_collection_look_as_bars_do(count):
+    """A long history's bars are one collection (for speed): drawn, they are the bars, pixel for pixel."""
+    import matplotlib.pyplot as plt
+
+    values = [(n * 37) % 90 + 5 for n in range(count)]
+    colour = charts.KIND_COLOURS[schema.TOWN]
+
+    def pixels(draw):
+        figure, axis = plt.subplots(figsize=(6, 2), dpi=100)
+        draw(axis)
+        axis.set_xlim(-0.5, count - 0.5)
+        axis.set_ylim(0, 100)
+        figure.canvas.draw()
+        image = bytes(figure.canvas.buffer_rgba())
+        plt.close(figure)
+        return image
+
+    expected = pixels(lambda axis: axis.bar(range(count), values, color=colour, width=0.5))
+    assert pixels(lambda axis: charts._quarter_bars(axis, list(range(count)), values, colour)) == expected
+    assert (
+        pixels(lambda axis: charts._quarter_bars(axis, list(range(count)), [v + 1 for v in values], colour)) != expected
+    )
+
+
 def test_a_sixty_bar_chart_weighs_well_under_a_hundred_kilobytes(large_quarter_charts):
     """Three of them and the page stay within what a phone on a slow network loads quickly."""
     for chart in large_quarter_charts:
