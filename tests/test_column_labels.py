@@ -133,7 +133,8 @@ def test_a_column_label_that_would_show_wrongly_is_refused_at_its_key(data_copy,
 
 def test_an_unknown_column_is_refused_by_name(data_copy):
     path = data_copy / FORMAT_FILE
-    path.write_text(path.read_text(encoding="utf-8") + 'satisfaction = "满意率"\n', encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[columns]\n", '[columns]\nsatisfaction = "满意率"\n'), encoding="utf-8")
     with pytest.raises(DataError) as caught:
         load_format.load(data_copy)
     assert caught.value.column == "columns.satisfaction" and "未知的项" in caught.value.message

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from hotline.circular import fmt
 from hotline.data import narrative, schema
+from hotline.format.template import Template
 from hotline.rules import totals
 from hotline.rules.checks import Check
 from hotline.rules.results import QuarterResult
@@ -58,39 +59,64 @@ def basic_situation(result: QuarterResult) -> tuple[Sentence, ...]:
         return Figure(fmt.count(stated), check(column.key))
 
     joint = "全部办结" if h.joint_dispatch_outstanding == 0 else f"{h.joint_dispatch_outstanding}件尚未办结"
-    first: Sentence = (
-        f"{quarter.id.zh_short}，我县12345快速响应平台共受理事项",
-        Figure(fmt.count(h.received), check("received")),
-        f"，截止{fmt.month_day(h.completed_as_of)}，办结",
-        Figure(fmt.count(h.completed), check("completed")),
-        "，办结率",
-        Figure(fmt.pct(h.completion_rate_pct), check("completion_rate")),
-        "，延期",
-        problem(schema.EXTENDED),
-        "，重办",
-        problem(schema.REDONE),
-        "，逾期",
-        problem(schema.OVERDUE),
-        f"（具体见附件）。其中通过电话咨询直接答复{fmt.count(h.answered_directly)}，交办各镇（办）",
-        Figure(fmt.count(h.assigned_towns), check("assigned_towns")),
-        *not_completed(schema.TOWN),
-        "，交办部门和单位",
-        Figure(fmt.count(h.assigned_departments), check("assigned_departments")),
-        *not_completed(schema.DEPARTMENT),
-        f"，联合派单{fmt.count(h.joint_dispatch)}{joint}。",
+    wording = result.format.wording
+    first = _filled(
+        wording.headline,
+        period=quarter.id.zh_short,
+        received=Figure(fmt.count(h.received), check("received")),
+        completed_as_of=fmt.month_day(h.completed_as_of),
+        completed=Figure(fmt.count(h.completed), check("completed")),
+        completion_rate=Figure(fmt.pct(h.completion_rate_pct), check("completion_rate")),
+        extended=problem(schema.EXTENDED),
+        redone=problem(schema.REDONE),
+        overdue=problem(schema.OVERDUE),
+        answered_directly=fmt.count(h.answered_directly),
+        assigned_towns=Figure(fmt.count(h.assigned_towns), check("assigned_towns")),
+        towns_outstanding=not_completed(schema.TOWN),
+        assigned_departments=Figure(fmt.count(h.assigned_departments), check("assigned_departments")),
+        departments_outstanding=not_completed(schema.DEPARTMENT),
+        joint_dispatch=fmt.count(h.joint_dispatch),
+        joint_outstanding=joint,
     )
-    listed = quarter.published_top_volume or tuple(result.most_work_orders)
+    remark = _paragraph_inlines(quarter.narrative.get("quality_remark"))
+    return (first, (*top_volume_sentence(result), *remark), best_units_sentence(result))
+
+
+def top_volume_sentence(result: QuarterResult) -> Sentence:
+    """The units with most work orders, each with its work orders, as the circular names them."""
+    listed = result.quarter.published_top_volume or tuple(result.most_work_orders)
     work_orders = dict(zip(result.units["unit"], result.units["work_orders"], strict=True))
     named = fmt.join(f"{unit}（{work_orders[unit]}）" for unit, _ in listed)
-    remark = _paragraph_inlines(quarter.narrative.get("quality_remark"))
-    second: Sentence = ("从承办数量看，工单量较多的是", Figure(named, check("top_volume")), "。", *remark)
-    best = quarter.published_best_units or result.best_units
-    third: Sentence = (
-        f"{quarter.id.zh_short}综合成绩较好的单位有：",
-        Figure(fmt.join(best), check("best_units")),
-        "。",
+    return _filled(result.format.wording.top_volume, top_volume=Figure(named, result.check("top_volume")))
+
+
+def best_units_sentence(result: QuarterResult) -> Sentence:
+    best = result.quarter.published_best_units or result.best_units
+    return _filled(
+        result.format.wording.best_units,
+        period=result.id.zh_short,
+        best_units=Figure(fmt.join(best), result.check("best_units")),
     )
-    return (first, second, third)
+
+
+def _filled(template: Template, **values: Segment | tuple[Segment, ...]) -> Sentence:
+    """A sentence of the format's ``template``, each placeholder filled with its segment (or
+    segments): a figure keeps its check, so the page can flag it wherever the format puts it.
+    A text value and the template's text around it are one segment (one run of the document);
+    segments given as a tuple stay apart, as the circular's parts (尚未办结) always were."""
+    out: list[Segment] = []
+    joinable = False  # whether the last segment is text that the next text continues
+    for part in template.parts:
+        value = part if isinstance(part, str) else values[part.name]
+        if isinstance(value, tuple):
+            out.extend(value)
+            joinable = False
+        elif type(value) is str and joinable:
+            out[-1] += value
+        elif value != "":
+            out.append(value)
+            joinable = type(value) is str
+    return tuple(out)
 
 
 def _paragraph_inlines(text: narrative.Narrative | None) -> tuple[narrative.Inline, ...]:

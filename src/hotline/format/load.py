@@ -19,15 +19,18 @@ from hotline.format.model import (
     SCORE_SOURCES,
     TIE_BREAK_COLUMNS,
     TIES,
+    WORDING_LISTS,
+    WORDING_PLACEHOLDERS,
     CircularFormat,
     Group,
     Score,
+    Wording,
 )
 
 # The groups this version's pages, documents and data files know (with their attachment numbers and
 # data files); their labels, titles and named counts are the format's to set.
 GROUP_KEYS = {"town": "镇办", "department": "部门"}
-_TABLES = {"period", "groups", "score", "ranking", "lists", "columns"}
+_TABLES = {"period", "groups", "score", "ranking", "lists", "columns", "wording"}
 # The columns whose labels the format gives: those of the attachment tables (towns.csv, departments.csv).
 LABELLED_COLUMNS = {c.key: c.zh for c in FILE_COLUMNS}
 MAX_COLUMN_LABEL = 12  # characters: a column's label heads a narrow table column on a phone
@@ -40,6 +43,7 @@ MAX_LABEL = 20  # characters of a group's label: it heads tables on a phone
 MAX_NAMED = 50
 MAX_TITLE = 40  # characters of an attachment's title (after the period's name)
 MAX_EXPLAINED = 300  # characters of the sentence that explains the score rule
+MAX_SENTENCE = 500  # characters of a sentence of the circular, as typed (placeholders included)
 DECIMALS = 2  # of full marks and the base score: as a circular prints them
 # Characters a label, title or sentence has no use for, and which hide, blank or garble what is
 # shown: controls and tabs (Cc), format characters (Cf), private use (Co), surrogates (Cs), line
@@ -84,7 +88,27 @@ def load(data: DataFolder | Path) -> CircularFormat:
         raise toml.error("ranking.ties", f"“{ties}”不可用（可用：{_listed(TIES)}）")
     toml.check_keys("lists", {"top_volume"})
     top_volume = _integer(toml, "lists.top_volume", 1, MAX_NAMED)
-    return CircularFormat(period, groups, score, tie_break, ties, top_volume, _column_labels(toml))
+    labels = _column_labels(toml)
+    return CircularFormat(period, groups, score, tie_break, ties, top_volume, _wording(toml), labels)
+
+
+def _wording(toml: TomlFile) -> Wording:
+    """[wording]: the sentences of 一、基本情况, each a template over its own placeholders; a
+    listing sentence must name its list (a unit page quotes the sentence around the unit's name)."""
+    toml.check_keys("wording", set(WORDING_PLACEHOLDERS))
+    sentences = {}
+    for key, placeholders in WORDING_PLACEHOLDERS.items():
+        at = f"wording.{key}"
+        text = _text(toml, at, MAX_SENTENCE)
+        try:
+            sentence = template.parse(text, placeholders)
+        except template.TemplateError as exc:
+            raise toml.error(at, f"通报的这句话有误：{exc.message}") from None
+        listed = WORDING_LISTS.get(key)
+        if listed is not None and sum(part == template.Placeholder(listed) for part in sentence.parts) != 1:
+            raise toml.error(at, f"这句话应当写一次 {{{listed}}}（{placeholders[listed]}）：名单就填在那里")
+        sentences[key] = sentence
+    return Wording(**sentences)
 
 
 def _column_labels(toml: TomlFile) -> tuple[tuple[str, str], ...]:

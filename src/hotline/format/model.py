@@ -109,6 +109,44 @@ class Score:
         return self.rule.to_excel({**self.numbers, "bonus": bonus_cell, "penalty": penalty_cell})
 
 
+# The sentences of 一、基本情况 a format words (see hotline.circular.wording), each with the
+# placeholders it may use and what each stands for (shown to staff in errors and in format.toml).
+WORDING_PLACEHOLDERS = {
+    "headline": {
+        "period": "期次的简称，如“一季度”",
+        "received": "受理",
+        "completed_as_of": "办结的截止日期，如“4月19日”",
+        "completed": "办结",
+        "completion_rate": "办结率",
+        "extended": "延期",
+        "redone": "重办",
+        "overdue": "逾期",
+        "answered_directly": "电话直接答复",
+        "assigned_towns": "交办镇办",
+        "towns_outstanding": "镇办尚未办结的工单，如“，林皋镇2件尚未办结”，没有时为空",
+        "assigned_departments": "交办部门和单位",
+        "departments_outstanding": "部门尚未办结的工单，没有时为空",
+        "joint_dispatch": "联合派单",
+        "joint_outstanding": "联合派单的办结情况：“全部办结”或“N件尚未办结”",
+    },
+    "top_volume": {"top_volume": "工单量较多的单位及其工单量，如“城关街道办（81）、尧禾镇（45）”"},
+    "best_units": {"period": "期次的简称，如“一季度”", "best_units": "综合成绩较好的单位，如“城关街道办、人社局”"},
+}
+# The one placeholder each listing sentence must have: a unit page quotes the sentence around the unit.
+WORDING_LISTS = {"top_volume": "top_volume", "best_units": "best_units"}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The circular's sentences of 一、基本情况, as templates (see :mod:`hotline.format.template`):
+    the headline figures; the units with most work orders (the quality remark follows it in the same
+    paragraph); the units with the best scores."""
+
+    headline: Template
+    top_volume: Template
+    best_units: Template
+
+
 @dataclass(frozen=True)
 class CircularFormat:
     """A place's circular: how often it is issued, its groups, score, ranking and named lists."""
@@ -119,6 +157,7 @@ class CircularFormat:
     tie_break: tuple[str, ...]
     ties: str  # a key of TIES
     top_volume: int  # how many units a draft names for most work orders
+    wording: Wording  # the sentences of 一、基本情况
     # What readers see for each column of the attachment tables, by key (承办工单量 for
     # work_orders): on the pages, in the document, the entry workbook and the downloads. The data
     # files keep the schema's headers, which are how the data are stored, not how they are shown.

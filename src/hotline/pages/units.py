@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from hotline.circular import fmt
+from hotline.circular import fmt, wording
 from hotline.data import narrative, schema
 from hotline.data.quarter_id import QuarterId
 from hotline.data.registry import CATEGORIES
@@ -220,6 +220,12 @@ def _blocks(section: str, text_: narrative.Narrative):
             yield place, narrative.plain_inlines(block.inlines)
 
 
+def _around_list(sentence: wording.Sentence) -> tuple[str, str]:
+    """A listing sentence of the circular (as the format words it) before and after its list."""
+    at = next(n for n, segment in enumerate(sentence) if isinstance(segment, wording.Figure))
+    return "".join(map(str, sentence[:at])), "".join(map(str, sentence[at + 1 :]))
+
+
 _MENTIONS: dict[int, tuple[QuarterResult, dict[str, tuple[Mention, ...]]]] = {}
 
 
@@ -238,14 +244,16 @@ def mentions(result: QuarterResult) -> dict[str, tuple[Mention, ...]]:
     listed = quarter.published_top_volume or tuple(result.most_work_orders)
     work_orders = dict(zip(result.units["unit"], result.units["work_orders"], strict=True))
     named = [f"{unit}（{work_orders.get(unit, n)}）" for unit, n in listed]
+    opening, closing = _around_list(wording.top_volume_sentence(result))
     for position, (unit, _) in enumerate(listed):
-        before = "从承办数量看，工单量较多的是" + "".join(f"{n}、" for n in named[:position])
-        after = named[position].removeprefix(unit) + "".join(f"、{n}" for n in named[position + 1 :]) + "。"
+        before = opening + "".join(f"{n}、" for n in named[:position])
+        after = named[position].removeprefix(unit) + "".join(f"、{n}" for n in named[position + 1 :]) + closing
         found.setdefault(unit, []).append(Mention(place, (before, unit, after)))
     best = list(quarter.published_best_units or result.best_units)
+    opening, closing = _around_list(wording.best_units_sentence(result))
     for position, unit in enumerate(best):
-        before = f"{result.id.zh_short}综合成绩较好的单位有：" + "".join(f"{n}、" for n in best[:position])
-        after = "".join(f"、{n}" for n in best[position + 1 :]) + "。"
+        before = opening + "".join(f"{n}、" for n in best[:position])
+        after = "".join(f"、{n}" for n in best[position + 1 :]) + closing
         found.setdefault(unit, []).append(Mention(place, (before, unit, after)))
     pattern = _name_pattern(result.units["unit"])
     for section in NARRATIVE_PLACES:
