@@ -108,9 +108,21 @@ def test_a_figure_keeps_its_check_wherever_the_format_puts_it(data_copy):
         ("headline", '"受理\\u202e{received}"', "不可见"),
         ("headline", '"第一行\\n第二行"', "不能分行"),
         ("headline", '""', "不能为空"),
-        ("best_units", '"{period}综合成绩较好的单位有：{top_volume}。"', "未知的占位符“{top_volume}”"),
-        ("best_units", '"{period}综合成绩较好。"', "应当写一次 {best_units}"),
-        ("top_volume", '"{top_volume}、{top_volume}"', "应当写一次 {top_volume}"),
+        ("best_units", '"{period}综合成绩较好的单位有：{top_volume}。"', "{top_volume}（工单量较多的单位及其工单量"),
+        ("best_units", '"{period}综合成绩较好的单位有：{top_volume}。"', "只能写在 wording.top_volume 这句话中"),
+        ("headline", '"受理{received}，{best_units}"', "只能写在 wording.best_units 这句话中"),
+        (
+            "best_units",
+            '"{period}综合成绩较好。"',
+            "应当写一次 {best_units}（综合成绩较好的单位，如“城关街道办、人社局”），现在写了0次",
+        ),
+        ("top_volume", '"{top_volume}、{top_volume}"', "现在写了2次"),
+        ("headline", '"{towns_outstanding}{departments_outstanding}"', "这句话只有占位符"),
+        ("headline", '"{received} {completed}"', "这句话只有占位符"),
+        ("headline", '"受理{received}\u05d0{completed}"', "从右向左书写的文字"),
+        ("headline", '"受理{received}\u0627"', "从右向左书写的文字"),
+        ("headline", '"受理\u2800{received}"', "看不见或会改变显示的字符"),
+        ("headline", '"受理\u1cbc{received}"', "看不见或会改变显示的字符"),
         ("top_volume", '"' + "字" * 501 + '{top_volume}"', "太长"),
     ],
 )
@@ -132,3 +144,35 @@ def test_a_format_without_its_sentences_or_with_an_unknown_one_is_refused(data_c
     path.write_text(original[: original.index("\n# 通报正文“一、基本情况”")] + "\n", encoding="utf-8")
     with pytest.raises(DataError, match="wording"):
         load_format.load(data_copy)
+
+
+def test_every_placeholder_a_sentence_may_use_is_filled(data_copy):
+    """Each sentence written with every placeholder it may use is filled in whole: the placeholders
+    staff are offered and the values the site gives are the same list."""
+    from hotline.format.model import WORDING_PLACEHOLDERS
+
+    for key, names in WORDING_PLACEHOLDERS.items():
+        set_wording(data_copy, key, '"' + "、".join(f"{name}={{{name}}}" for name in names) + '"')
+    result = History.build(data_copy).latest
+    said = [text_of(s) for s in wording.basic_situation(result)]
+    for sentence, names in zip(said, WORDING_PLACEHOLDERS.values(), strict=True):
+        assert all(f"{name}=" in sentence for name in names) and "{" not in sentence
+    assert "received=1615件、completed_as_of=4月19日" in said[0]
+    assert "towns_outstanding=，林皋镇2件尚未办结、" in said[0] and "joint_outstanding=全部办结" in said[0]
+
+
+def test_a_unit_page_quotes_what_is_outstanding_only_where_the_sentence_says_it(data_copy, history):
+    assert any("2件尚未办结" in m.parts for m in units.mentions(history.latest)["林皋镇"])
+    set_wording(data_copy, "headline", '"{period}共受理{received}，办结{completed}。"')
+    result = History.build(data_copy).latest
+    assert not any("尚未办结" in "".join(m.parts) for m in units.mentions(result).get("林皋镇", ()))
+    assert "尚未办结" not in text_of(wording.basic_situation(result)[0])
+
+
+def test_a_placeholder_the_code_leaves_unfilled_is_named():
+    """A placeholder offered to staff but not given by the code is a named mistake of the code."""
+    from hotline.format import template
+
+    sentence = template.parse("共受理{received}", {"received": "受理"})
+    with pytest.raises(template.MissingPlaceholder, match=r"\{received\}"):
+        wording._filled(sentence, completed="1612件")

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 
 from hotline.circular import fmt
 from hotline.data import narrative, schema
-from hotline.format.template import Template
+from hotline.format.template import MissingPlaceholder, Template
 from hotline.rules import totals
 from hotline.rules.checks import Check
 from hotline.rules.results import QuarterResult
+
+# The placeholder of the headline sentence that states each group's outstanding work orders: a unit
+# page quotes "N件尚未办结" only where the format's sentence says it.
+OUTSTANDING = {schema.TOWN: "towns_outstanding", schema.DEPARTMENT: "departments_outstanding"}
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,11 @@ def top_volume_sentence(result: QuarterResult) -> Sentence:
     listed = result.quarter.published_top_volume or tuple(result.most_work_orders)
     work_orders = dict(zip(result.units["unit"], result.units["work_orders"], strict=True))
     named = fmt.join(f"{unit}（{work_orders[unit]}）" for unit, _ in listed)
-    return _filled(result.format.wording.top_volume, top_volume=Figure(named, result.check("top_volume")))
+    return _filled(
+        result.format.wording.top_volume,
+        period=result.id.zh_short,
+        top_volume=Figure(named, result.check("top_volume")),
+    )
 
 
 def best_units_sentence(result: QuarterResult) -> Sentence:
@@ -107,6 +115,8 @@ def _filled(template: Template, **values: Segment | tuple[Segment, ...]) -> Sent
     out: list[Segment] = []
     joinable = False  # whether the last segment is text that the next text continues
     for part in template.parts:
+        if not isinstance(part, str) and part.name not in values:
+            raise MissingPlaceholder(part.name, f"通报句子“{template.text}”的占位符 {{{part.name}}} 没有给出内容")
         value = part if isinstance(part, str) else values[part.name]
         if isinstance(value, tuple):
             out.extend(value)

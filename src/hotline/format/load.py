@@ -47,9 +47,13 @@ MAX_SENTENCE = 500  # characters of a sentence of the circular, as typed (placeh
 DECIMALS = 2  # of full marks and the base score: as a circular prints them
 # Characters a label, title or sentence has no use for, and which hide, blank or garble what is
 # shown: controls and tabs (Cc), format characters (Cf), private use (Co), surrogates (Cs), line
-# and paragraph separators (Zl, Zp), combining marks (Mn, Me), and the fillers that draw nothing.
-_REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp", "Mn", "Me"}
-_BLANK_LETTERS = {"\u3164", "\u115f", "\u1160", "\uffa0"}
+# and paragraph separators (Zl, Zp), combining marks (Mn, Me), code points with no character yet
+# (Cn: no font draws them), and the fillers and blanks that draw nothing (braille blank, U+FFFC).
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp", "Mn", "Me"}
+_BLANK_LETTERS = {"\u3164", "\u115f", "\u1160", "\uffa0", "\u2800", "\ufffc"}
+# Letters written right to left (Hebrew, Arabic …): beside a number they reverse the order in which
+# a reader sees the figures around them, and a Chinese circular has no use for them.
+_RIGHT_TO_LEFT = {"R", "AL"}
 EXPLAINED_PLACEHOLDERS = {"base": "基础分", "full_marks": "满分"}
 
 
@@ -100,13 +104,22 @@ def _wording(toml: TomlFile) -> Wording:
     for key, placeholders in WORDING_PLACEHOLDERS.items():
         at = f"wording.{key}"
         text = _text(toml, at, MAX_SENTENCE)
+        for other, names in WORDING_PLACEHOLDERS.items():  # a placeholder of another sentence, named as such
+            misplaced = next((n for n in names if n not in placeholders and "{" + n + "}" in text), None)
+            if misplaced is not None:
+                raise toml.error(at, f"{{{misplaced}}}（{names[misplaced]}）只能写在 wording.{other} 这句话中")
         try:
             sentence = template.parse(text, placeholders)
         except template.TemplateError as exc:
             raise toml.error(at, f"通报的这句话有误：{exc.message}") from None
+        if not any(isinstance(part, str) and part.strip() for part in sentence.parts):
+            raise toml.error(at, "这句话只有占位符：请写出通报的原话，只把数字或名单的位置写成占位符")
         listed = WORDING_LISTS.get(key)
-        if listed is not None and sum(part == template.Placeholder(listed) for part in sentence.parts) != 1:
-            raise toml.error(at, f"这句话应当写一次 {{{listed}}}（{placeholders[listed]}）：名单就填在那里")
+        found = sum(part == template.Placeholder(listed) for part in sentence.parts) if listed else 1
+        if found != 1:
+            raise toml.error(
+                at, f"这句话应当写一次 {{{listed}}}（{placeholders[listed]}），现在写了{found}次：名单就填在那里"
+            )
         sentences[key] = sentence
     return Wording(**sentences)
 
@@ -214,6 +227,11 @@ def _text(toml: TomlFile, key: str, longest: int) -> str:
         if unicodedata.category(character) in _REFUSED_CATEGORIES or character in _BLANK_LETTERS:
             raise toml.error(
                 key, f"第{position}个字符（U+{ord(character):04X}）是看不见或会改变显示的字符：请删去，只写文字"
+            )
+        if unicodedata.bidirectional(character) in _RIGHT_TO_LEFT:
+            raise toml.error(
+                key,
+                f"第{position}个字符（U+{ord(character):04X}）是从右向左书写的文字，会颠倒旁边数字的显示顺序：请删去",
             )
     return value
 

@@ -129,7 +129,10 @@ WORDING_PLACEHOLDERS = {
         "joint_dispatch": "联合派单",
         "joint_outstanding": "联合派单的办结情况：“全部办结”或“N件尚未办结”",
     },
-    "top_volume": {"top_volume": "工单量较多的单位及其工单量，如“城关街道办（81）、尧禾镇（45）”"},
+    "top_volume": {
+        "period": "期次的简称，如“一季度”",
+        "top_volume": "工单量较多的单位及其工单量，如“城关街道办（81）、尧禾镇（45）”",
+    },
     "best_units": {"period": "期次的简称，如“一季度”", "best_units": "综合成绩较好的单位，如“城关街道办、人社局”"},
 }
 # The one placeholder each listing sentence must have: a unit page quotes the sentence around the unit.

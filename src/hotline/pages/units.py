@@ -239,8 +239,11 @@ def mentions(result: QuarterResult) -> dict[str, tuple[Mention, ...]]:
     found: dict[str, list[Mention]] = {}
     place = NARRATIVE_PLACES["quality_remark"]
     quarter, headline = result.quarter, result.headline
+    stated = result.format.wording.headline.names
+    kinds = dict(zip(result.units["unit"], result.units["kind"], strict=True))
     for item in headline.outstanding:
-        found.setdefault(item.unit, []).append(Mention(place, ("", item.unit, f"{item.count}件尚未办结")))
+        if wording.OUTSTANDING[kinds[item.unit]] in stated:  # quoted only where the circular says it
+            found.setdefault(item.unit, []).append(Mention(place, ("", item.unit, f"{item.count}件尚未办结")))
     listed = quarter.published_top_volume or tuple(result.most_work_orders)
     work_orders = dict(zip(result.units["unit"], result.units["work_orders"], strict=True))
     named = [f"{unit}（{work_orders.get(unit, n)}）" for unit, n in listed]
