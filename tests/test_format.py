@@ -15,7 +15,7 @@ from hotline.pages import checks as says
 from hotline.pages import faq, methodology
 from hotline.rules.history import History
 
-from .conftest import DATA
+from .conftest import DATA, correct
 
 
 def set_value(data: Path, key: str, value: str) -> None:
@@ -249,3 +249,25 @@ def test_a_format_file_that_is_a_folder_is_named_as_such(data_copy):
     (data_copy / FORMAT_FILE).unlink()
     (data_copy / FORMAT_FILE).mkdir()
     assert "不是一个普通文件" in refused(data_copy).message
+
+
+def test_the_home_pages_about_says_the_issuer_groups_and_checks_from_the_data(data_copy, history):
+    """关于本网站 was fixed words naming Baishui's office and its rule: now the issuer is the data's,
+    the groups and what the figures are checked against the format's."""
+    from bs4 import BeautifulSoup
+
+    from hotline.pages.home import HomePage
+
+    def about(built: History) -> str:
+        return BeautifulSoup(HomePage(built).about().data, "html.parser").get_text()
+
+    assert about(history) == (
+        "白水县人民政府办公室每季度发布通报，公布12345快速响应平台受理、办结群众诉求的情况，以及各镇办、各部门的"
+        "工单量和综合得分。本网站把每期通报整理成可以浏览、检索和下载的网页：网页上的每个数字都由整理后的数据"
+        "计算得出，或注明为通报公布数；通报正文与附件表格、计分规则不一致的地方，网站逐项列出，不作修改、不予隐藏。"
+    )
+    set_value(data_copy, "label", '"乡镇"')
+    set_value(data_copy, "published_score", '"考评得分"')
+    correct(data_copy, "circular.toml", 'issuer = "白水县人民政府办公室"', 'issuer = "某县人民政府办公室"')
+    text = about(History.build(data_copy))
+    assert text.startswith("某县人民政府办公室每季度发布通报") and "以及各乡镇、各部门的工单量和考评得分。" in text

@@ -57,8 +57,8 @@ def _calling(history: History, here: str) -> Source:
 
 
 def _circular(history: History, here: str) -> Source:
-    issued = [r for r in history.results if not r.quarter.is_draft]
-    issuer = issued[-1].quarter.document.issuer if issued else "县政府办公室"
+    issued = history.issued
+    issuer = history.issuer
     latest = ""
     if issued:
         result = issued[-1]

@@ -66,7 +66,5 @@ def atom_feed(history: History, base_url: str, site_name: str) -> str:
         f'  <link rel="related" type="text/html" title="更正记录与发布记录" href="{escape(corrections)}"/>\n'
         f"  <id>{escape(_url(base_url, FEED))}</id>\n"
         f"  <updated>{_stamp(max(updated_days))}</updated>\n"
-        f"  <author><name>{escape(history.issued[-1].quarter.document.issuer)}</name></author>\n"
-        + "".join(entries)
-        + "</feed>\n"
+        f"  <author><name>{escape(history.issuer)}</name></author>\n" + "".join(entries) + "</feed>\n"
     )

@@ -170,6 +170,22 @@ class HomePage:
             )
         return block(join(parts))
 
+    def about(self) -> HTML:
+        """关于本网站: who issues the circular (its issuer, from the data), what it publishes (the
+        format's groups and score column) and what the site checks its figures against."""
+        circular = self.history.format
+        return block(
+            html(
+                "<p>{}每季度发布通报，公布12345快速响应平台受理、办结群众诉求的情况，以及{}的工单量和{}。"
+                "本网站把每期通报整理成可以浏览、检索和下载的网页：网页上的每个数字都由整理后的数据计算得出，"
+                "或注明为通报公布数；通报正文与{}不一致的地方，网站逐项列出，不作修改、不予隐藏。</p>",
+                self.history.issuer,
+                "、".join(f"各{group.label}" for group in circular.groups),
+                circular.label_of("published_score"),
+                says.checked_against(circular, "、"),
+            )
+        )
+
     def quarter_list(self) -> HTML:
         items = join(
             html(

@@ -168,7 +168,7 @@ def fill_file_facts(site: Path) -> list[Path]:
 def licence_line(history: History) -> Source:
     """The open data's licence, as the datapackage states it, and how to cite the source."""
     licence = opendata.datapackage(history)["licenses"][0]
-    issuer = history.latest.quarter.document.issuer
+    issuer = history.issuer
     title = licence["title"].split(" / ")[0]
     # Where the site computes scores by a rule, a citation must tell them from the published ones.
     distinguish = (

@@ -108,6 +108,12 @@ class History:
         return tuple(r for r in self.results if not r.quarter.is_draft)
 
     @property
+    def issuer(self) -> str:
+        """Who issues the circular, as the latest issued quarter names it (the latest quarter's while
+        none is issued yet: the preview of a first draft)."""
+        return (self.issued or self.results)[-1].quarter.document.issuer
+
+    @property
     def has_examples(self) -> bool:
         return any(r.quarter.example for r in self.results)
 
