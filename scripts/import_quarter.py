@@ -27,10 +27,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _read(source: Path, data: Path):
-    """The workbook or the circular's text, its tables headed by the columns' labels in the format."""
+    """The workbook or the circular's text, its tables headed by the columns' labels in the format,
+    its sentences of 一、基本情况 read by the format's wording."""
     from hotline.format import load as load_format
 
-    labels = dict(load_format.load(data).column_labels)
+    circular = load_format.load(data)
+    labels, wording = dict(circular.column_labels), circular.wording.as_plain_data()
     if not source.exists():
         raise DataError(source, "找不到这个文件：请检查文件名和所在文件夹")
     if not source.is_file():
@@ -41,7 +43,7 @@ def _read(source: Path, data: Path):
         raise DataError(source, "只能导入通报原文（.txt，UTF-8）或工作簿（.xlsx）")
     from hotline.data.files import decode
 
-    return parse_circular_text(decode(source.read_bytes(), source), source, labels)
+    return parse_circular_text(decode(source.read_bytes(), source), source, labels, wording)
 
 
 def main(argv: list[str] | None = None) -> int:

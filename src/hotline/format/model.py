@@ -149,6 +149,20 @@ class Wording:
     top_volume: Template
     best_units: Template
 
+    def as_plain_data(self) -> dict[str, tuple[tuple[bool, str], ...]]:
+        """Each sentence as (is a placeholder, its text or name) pieces: how the importer, a stage
+        before the format's, is given the sentences to read a circular's text by."""
+        return {
+            key: tuple(
+                (not isinstance(part, str), part if isinstance(part, str) else part.name) for part in sentence.parts
+            )
+            for key, sentence in (
+                ("headline", self.headline),
+                ("top_volume", self.top_volume),
+                ("best_units", self.best_units),
+            )
+        }
+
 
 @dataclass(frozen=True)
 class CircularFormat:

@@ -73,8 +73,62 @@ def _search(pattern: str, text: str):
     return match.groups() if match else None
 
 
-def parse_circular_text(text: str, source: Path, labels: dict[str, str] | None = None) -> Imported:
-    """The circular's text as printed; ``labels``: the format's column labels by key, which head its tables."""
+# What each placeholder of the format's sentences of 一、基本情况 (hotline.format.model's
+# WORDING_PLACEHOLDERS) looks like in a circular's text, as a pattern whose named groups are the
+# figures read; a count is its number and 件. The circular is read by the format's own sentences
+# first, so a place that words them otherwise imports its figures too.
+_COUNTS = ("received", "completed", "extended", "redone", "overdue", "answered_directly", "assigned_towns")
+_COUNTS += ("assigned_departments", "joint_dispatch")
+_OUTSTANDING_TEXT = r"(?:，[^，。]+?\d+件尚未办结)*"
+_PLACEHOLDER_TEXT = {
+    **{name: rf"(?P<{name}>\d+)件" for name in _COUNTS},
+    "period": r"[一二三四]季度",
+    "completed_as_of": r"(?P<as_of_month>\d{1,2})月(?P<as_of_day>\d{1,2})日",
+    "completion_rate": r"(?P<completion_rate>[\d.]+)%",
+    "towns_outstanding": _OUTSTANDING_TEXT,
+    "departments_outstanding": _OUTSTANDING_TEXT,
+    "joint_outstanding": r"(?P<joint_outstanding>全部办结|\d+件尚未办结)",
+    "top_volume": r"(?P<top_volume>[^。]+)",
+    "best_units": r"(?P<best_units>[^。]+)",
+}
+
+
+def _sentence_pattern(pieces: tuple[tuple[bool, str], ...]) -> re.Pattern[str]:
+    """A sentence of the format as a pattern over the paragraph's text (spaces taken out, as the
+    text is read): its words as they are, each placeholder as what it stands for; a placeholder
+    written twice is matched again but read once."""
+    out, seen = [], set()
+    for is_placeholder, text in pieces:
+        if not is_placeholder:
+            out.append(re.escape(text.replace(" ", "")))
+            continue
+        pattern = _PLACEHOLDER_TEXT.get(text, ".*?")
+        if text in seen:
+            pattern = re.sub(r"\(\?P<\w+>", "(?:", pattern)
+        seen.add(text)
+        out.append(pattern)
+    return re.compile("".join(out))
+
+
+def _worded(wording: dict[str, tuple[tuple[bool, str], ...]], basic: str) -> dict[str, str]:
+    """The figures and lists of 一、基本情况 read by the format's sentences, where they match."""
+    found: dict[str, str] = {}
+    for pieces in wording.values():
+        match = _sentence_pattern(pieces).search(basic)
+        if match:
+            found.update({name: value for name, value in match.groupdict().items() if value is not None})
+    return found
+
+
+def parse_circular_text(
+    text: str,
+    source: Path,
+    labels: dict[str, str] | None = None,
+    wording: dict[str, tuple[tuple[bool, str], ...]] | None = None,
+) -> Imported:
+    """The circular's text as printed; ``labels``: the format's column labels by key, which head its
+    tables; ``wording``: the format's sentences of 一、基本情况 (``Wording.as_plain_data``), by which
+    its figures are read first (Baishui's words, as its circulars vary them, are read after)."""
     lines = text.splitlines()
     flat = re.sub(r"\s+", "", text)
     found: dict = {"document": {}, "headline": {}, "lists": {}}
@@ -118,6 +172,7 @@ def parse_circular_text(text: str, source: Path, labels: dict[str, str] | None =
 
     head = found["headline"]
     basic = "".join(_between(lines, "一、基本情况", r"^二、")).replace(" ", "")
+    worded = _worded(wording, basic) if wording else {}
     for key, pattern in [
         ("received", r"共受理事项(\d+)件"),
         ("completed", r"办结(\d+)件"),
@@ -129,14 +184,18 @@ def parse_circular_text(text: str, source: Path, labels: dict[str, str] | None =
         ("assigned_departments", r"交办部门和单位(\d+)件"),
         ("joint_dispatch", r"联合派单(\d+)件"),
     ]:
-        value = _search(pattern, basic)
+        value = (worded[key],) if key in worded else _search(pattern, basic)
         put("headline", key, int(value[0]) if value else None)
-    as_of = _search(r"截[止至](\d{1,2})月(\d{1,2})日", basic)
+    as_of = (
+        (worded["as_of_month"], worded["as_of_day"])
+        if "as_of_month" in worded
+        else _search(r"截[止至](\d{1,2})月(\d{1,2})日", basic)
+    )
     year = doc["date"].year if "date" in doc else None
     put("headline", "completed_as_of", dt.date(year, int(as_of[0]), int(as_of[1])) if as_of and year else None)
-    rate = _search(r"办结率([\d.]+)%", basic)
+    rate = (worded["completion_rate"],) if "completion_rate" in worded else _search(r"办结率([\d.]+)%", basic)
     put("headline", "completion_rate_pct", float(rate[0]) if rate else None)
-    if "全部办结" in basic:
+    if worded.get("joint_outstanding", "全部办结" if "全部办结" in basic else "") == "全部办结":
         head["joint_dispatch_outstanding"] = 0
     else:
         missing.append("headline.joint_dispatch_outstanding")
@@ -155,7 +214,7 @@ def parse_circular_text(text: str, source: Path, labels: dict[str, str] | None =
         {"month": f"{year}-{ZH_NUMBERS[month]:02d}", "satisfaction_pct": float(value)}
         for month, value in re.findall(r"([一二三四五六七八九十]+)月份[^。，]*?满意率[^\d。]*([\d.]+)%", flat)
     ]
-    volume = _search(r"工单量较多的是(.+?)。", basic)
+    volume = (worded["top_volume"],) if "top_volume" in worded else _search(r"工单量较多的是(.+?)。", basic)
     put(
         "lists",
         "top_volume",
@@ -163,7 +222,7 @@ def parse_circular_text(text: str, source: Path, labels: dict[str, str] | None =
         if volume
         else None,
     )
-    best = _search(r"综合成绩较好的单位有：(.+?)。", basic)
+    best = (worded["best_units"],) if "best_units" in worded else _search(r"综合成绩较好的单位有：(.+?)。", basic)
     put("lists", "best_units", best[0].split("、") if best else None)
 
     narrative = {
