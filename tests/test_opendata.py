@@ -152,3 +152,16 @@ def test_the_workbook_keeps_each_value_its_type_and_marks_its_header(tmp_path):
         assert "<bookViews>" in archive.read("xl/workbook.xml").decode()
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()  # no formula anywhere
     assert pd.read_excel(path).shape == (4, 5)
+
+
+def test_the_packages_title_and_description_name_the_issuers_county(data_copy, history):
+    """The open data name the county the circular's issuer names (it was a fixed 白水县)."""
+    from hotline.opendata.package import datapackage
+    from hotline.rules.history import History
+
+    from .conftest import correct
+
+    assert datapackage(history)["title"].startswith("白水县12345快速响应平台工单办理情况通报数据")
+    correct(data_copy, "circular.toml", 'issuer = "白水县人民政府办公室"', 'issuer = "某县人民政府办公室"')
+    package = datapackage(History.build(data_copy))
+    assert package["title"].startswith("某县12345快速响应平台") and package["description"].startswith("某县12345")

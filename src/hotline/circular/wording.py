@@ -41,6 +41,12 @@ Segment = str | Figure | narrative.Inline
 Sentence = tuple[Segment, ...]
 
 
+def county_of(issuer: str) -> str:
+    """The county in an issuer's name (白水县 in 白水县人民政府办公室): the saved files' names and the
+    open data's title say it."""
+    return issuer.partition("人民政府")[0] or issuer
+
+
 def page_title(result: QuarterResult) -> str:
     """The quarter page's title (a draft's says so wherever the title is shown: the preview's menu too)."""
     return f"{result.id.zh}工单办理情况通报{'（草稿）' if result.quarter.is_draft else ''}"

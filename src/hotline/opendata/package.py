@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from hotline.circular import wording
 from hotline.data import schema
 from hotline.opendata import fields, tables
 from hotline.rules.history import History
@@ -45,15 +46,16 @@ def _field(column: schema.Column) -> dict:
 
 def datapackage(history: History) -> dict:
     examples = [str(r.id) for r in history.results if r.quarter.example]
+    county = wording.county_of(history.issuer)  # the issuer's, as the data name it
     description = (
-        "白水县12345快速响应平台季度通报的数据：各单位工单量、延期、重办、逾期、加减分和综合得分，以及各季度主要数字。"
+        f"{county}12345快速响应平台季度通报的数据：各单位工单量、延期、重办、逾期、加减分和综合得分，以及各季度主要数字。"
         "以 = + - @ 开头的文字前加有单引号，以免电子表格软件把它当作公式。"
     )
     if examples:
         description += f"其中 {', '.join(examples)} 为程序生成的示例数据（example = true），不是真实通报。"
     return {
         "name": "baishui-12345-circulars",
-        "title": "白水县12345快速响应平台工单办理情况通报数据 / Baishui County 12345 hotline circulars",
+        "title": f"{county}12345快速响应平台工单办理情况通报数据 / Baishui County 12345 hotline circulars",
         "description": description,
         "licenses": [{"name": "other-pd", "title": "政府公开信息 / Published government information"}],
         "resources": [

@@ -17,7 +17,7 @@ import html as html_module
 import re
 from pathlib import Path
 
-from hotline.circular import fmt
+from hotline.circular import fmt, wording
 from hotline.data import schema
 from hotline.data.quarter_id import QuarterId
 from hotline.opendata import fields
@@ -40,18 +40,13 @@ FORMATS = {".pdf": "PDF", ".docx": ".docx", ".csv": "CSV", ".xlsx": "Excel .xlsx
 # --- the names files are saved under -----------------------------------------------------------------
 
 
-def county_of(issuer: str) -> str:
-    """The county in an issuer's name (白水县 in 白水县人民政府办公室), for the saved files' names."""
-    return issuer.partition("人民政府")[0] or issuer
-
-
 def saved_name(result: QuarterResult, what: str = "", suffix: str = ".pdf") -> str:
     """The name a quarter's file is saved under: 白水县12345通报-2024年第一季度.pdf, with what it is
     when it is not the circular (…-各单位数据.csv) and a note for a draft or an example quarter."""
     quarter = result.quarter
     note = "（草稿）" if quarter.is_draft else "（示例）" if quarter.example else ""
     what = f"-{what}" if what else ""
-    return f"{county_of(quarter.document.issuer)}12345通报-{result.id.zh}{note}{what}{suffix}"
+    return f"{wording.county_of(quarter.document.issuer)}12345通报-{result.id.zh}{note}{what}{suffix}"
 
 
 def document_label(result: QuarterResult) -> str:
@@ -198,7 +193,7 @@ def downloads_page(history: History) -> str:
     )
     if history.has_examples:
         intro = example_banner(EXAMPLE_NOTE) + intro
-    county = county_of(latest.quarter.document.issuer)
+    county = wording.county_of(latest.quarter.document.issuer)
 
     def file(name: str, label: str, saved_as: str, note: str = ""):
         return html(
