@@ -138,3 +138,26 @@ def test_an_unknown_column_is_refused_by_name(data_copy):
     with pytest.raises(DataError) as caught:
         load_format.load(data_copy)
     assert caught.value.column == "columns.satisfaction" and "未知的项" in caught.value.message
+
+
+def test_the_data_dictionary_names_other_columns_by_their_labels(data_copy):
+    """A description that names another column (a sub-unit's row names its parent in “办理部门”; the
+    combined work orders sum 承办工单量) names it as the format labels it, in one pass."""
+    from hotline.opendata import fields
+
+    def described(circular) -> dict[str, str]:
+        shown = [*fields.unit_fields(circular), *circular.columns(("unit", "sub_unit"))]  # the dictionary's
+        return {c.key: c.description_zh for c in shown}
+
+    assert "“办理部门”" in described(load_format.load(data_copy))["sub_unit"]
+    assert "承办工单量之和" in described(load_format.load(data_copy))["combined_work_orders"]
+    path = data_copy / FORMAT_FILE
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('unit = "办理部门"', 'unit = "承办单位"').replace(
+        'work_orders = "承办工单量"', 'work_orders = "延期量之外"'
+    )
+    text = text.replace('extended = "延期量"', 'extended = "延期件数"')
+    path.write_text(text, encoding="utf-8")
+    after = described(load_format.load(data_copy))
+    assert "“承办单位”" in after["sub_unit"] and "办理部门" not in after["sub_unit"]
+    assert "延期量之外之和" in after["combined_work_orders"]  # replaced once, not read again as 延期量

@@ -8,6 +8,7 @@ nothing a staff member writes is ever run as code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from hotline.data import schema
@@ -188,8 +189,17 @@ class CircularFormat:
         return dict(self.column_labels).get(key) or schema.BY_KEY[key].zh
 
     def column(self, key: str) -> schema.Column:
-        """A column of the schema as readers see it: its label the format's."""
-        return replace(schema.BY_KEY[key], zh=self.label_of(key))
+        """A column of the schema as readers see it: its label the format's, and so are those of
+        the other columns its description names."""
+        return self.described(replace(schema.BY_KEY[key], zh=self.label_of(key)))
+
+    def described(self, column: schema.Column) -> schema.Column:
+        """``column`` with the attachment columns its description names (a sub-unit's row names
+        its parent in “办理部门”; the combined work orders sum 承办工单量) by the format's labels,
+        replaced in one pass (a label is never read again as another column's)."""
+        others = {c.zh: self.label_of(c.key) for c in schema.FILE_COLUMNS if c.key != column.key}
+        named = re.compile("|".join(map(re.escape, sorted(others, key=len, reverse=True))))
+        return replace(column, description_zh=named.sub(lambda found: others[found.group()], column.description_zh))
 
     def columns(self, keys) -> list[schema.Column]:
         """:meth:`column` for each of ``keys`` (keys or schema columns), in their order."""

@@ -22,7 +22,9 @@ def unit_fields(circular: CircularFormat) -> list[schema.Column]:
     composite = schema.COMPOSITE_SCORE_PUBLISHED if circular.score.published_only else schema.COMPOSITE_SCORE
     labelled = {c.key for c in schema.FILE_COLUMNS}
     fields = [
-        composite if key == composite.key else circular.column(key) if key in labelled else schema.BY_KEY[key]
+        circular.column(key)
+        if key in labelled
+        else circular.described(composite if key == composite.key else schema.BY_KEY[key])
         for key in UNIT_COLUMNS
     ]
     return [_full_marks_in(field, circular.score.full_marks) for field in fields]
