@@ -309,6 +309,20 @@ def test_a_notebook_run_in_a_kernel_that_ran_others_gives_the_same_page(tmp_path
     assert sorted(p.name for p in (tmp_path / "again").iterdir()) == ["page.ipynb"]
 
 
+def test_a_template_without_its_title_is_named_as_the_templates_fault_not_a_dead_kernel(tmp_path):
+    """The worker makes the run notebook ready for the book after the run: a template whose first
+    cell is not the title it replaces is a BuildError naming the template, raised once, never
+    reported as a kernel that died (nor run a second time)."""
+    template = tmp_path / "untitled.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, template)
+    (tmp_path / "work").mkdir()
+    job = notebooks.Job("2024Q1", template, "quarters/2024Q1.ipynb", {}, "key", "2024年第一季度工单办理情况通报")
+    with pytest.raises(BuildError, match="模板的第一个单元格应是一级标题"):
+        notebooks.run_in_worker(str(template), str(tmp_path / "work"), {}, job=job)
+
+
 def _run_in_new_worker(template: str, work: str, parameters: dict, fork: bool) -> tuple[dict | None, str]:
     """A notebook as a fresh notebook worker runs it, with its kernel forked from it or started the
     usual way; and which it was (the process class the kernel's manager holds)."""

@@ -431,12 +431,7 @@ def run_in_worker(
                 request_save_on_cell_execute=False,
                 km=kernel,  # passed on to nbclient, which then leaves the kernel running
             )  # no cwd: the kernel already runs, and the fresh session moved it to workdir
-            if job is not None:
-                import nbformat
-
-                prepare(executed, job)
-                nbformat.write(executed, Path(workdir) / "page.ipynb")
-            return None
+            break
         except papermill.PapermillExecutionError as exc:
             return {"cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"}
         except CellTimeoutError:
@@ -446,7 +441,14 @@ def run_in_worker(
             _discard_kernel()
             if attempt == 2:
                 return {"cell": None, "error": f"{type(exc).__name__}: {exc}"}
-    return None  # not reached: the second attempt returns
+    # Made ready after the run, outside it: a template's own fault (its first cell not a title, a
+    # BuildError) reaches the build as raised, and is never taken for a kernel that died.
+    if job is not None:
+        import nbformat
+
+        prepare(executed, job)
+        nbformat.write(executed, Path(workdir) / "page.ipynb")
+    return None
 
 
 def _failed_source(path: Path) -> str:
