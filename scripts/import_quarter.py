@@ -32,7 +32,7 @@ def _read(source: Path, data: Path):
     from hotline.format import load as load_format
 
     circular = load_format.load(data)
-    labels, wording = dict(circular.column_labels), circular.wording.as_plain_data()
+    labels, wording = dict(circular.column_labels), circular.wording.pieces()
     if not source.exists():
         raise DataError(source, "找不到这个文件：请检查文件名和所在文件夹")
     if not source.is_file():

@@ -157,7 +157,9 @@ def test_the_data_dictionary_names_other_columns_by_their_labels(data_copy):
         'work_orders = "承办工单量"', 'work_orders = "延期量之外"'
     )
     text = text.replace('extended = "延期量"', 'extended = "延期件数"')
+    text = text.replace('published_score = "综合得分"', 'published_score = "考评得分"')
     path.write_text(text, encoding="utf-8")
     after = described(load_format.load(data_copy))
     assert "“承办单位”" in after["sub_unit"] and "办理部门" not in after["sub_unit"]
     assert "延期量之外之和" in after["combined_work_orders"]  # replaced once, not read again as 延期量
+    assert after["published_score"].startswith("通报公布的考评得分")  # its own label too

@@ -397,11 +397,22 @@ ORIGINAL = {  # each reworded sentence of the reference text, up to where it end
 }
 
 
-def test_every_placeholder_of_the_formats_sentences_is_known_to_the_importer():
-    """The importer (a stage before the format's) keeps its own list of what each placeholder looks
-    like in a circular's text: it is the format's list."""
-    from hotline.data.importer import text as importer_text
-    from hotline.format.model import WORDING_PLACEHOLDERS
+def test_a_joint_dispatch_not_done_elsewhere_in_the_sentence_is_no_units(empty_data, tmp_path, capsys):
+    """Where the format's sentence holds the units not done, they are read from there only: a
+    "，12件尚未办结" of the joint dispatches written apart is not a unit named "1"."""
+    path = empty_data / "format.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "联合派单{joint_dispatch}{joint_outstanding}。", "联合派单{joint_dispatch}，{joint_outstanding}。"
+        ),
+        encoding="utf-8",
+    )
+    text = REFERENCE.read_text(encoding="utf-8").replace("联合派单51件全部办结。", "联合派单51件，12件尚未办结。")
+    from hotline.data.importer import parse_circular_text
+    from hotline.format import load as load_format
 
-    offered = {name for names in WORDING_PLACEHOLDERS.values() for name in names}
-    assert offered == set(importer_text._PLACEHOLDER_TEXT)
+    imported = parse_circular_text(text, tmp_path / "通报.txt", None, load_format.load(empty_data).wording.pieces())
+    assert imported.circular["headline"]["outstanding"] == [
+        {"unit": "林皋镇", "count": 2},
+        {"unit": "市场局", "count": 1},
+    ]

@@ -100,11 +100,14 @@ def test_many_quarter_bars_drawn_as_one_collection_look_as_bars_do(count):
     values = [(n * 37) % 90 + 5 for n in range(count)]
     colour = charts.KIND_COLOURS[schema.TOWN]
 
-    def pixels(draw):
+    def pixels(draw, *, scaled=False):
         figure, axis = plt.subplots(figsize=(6, 2), dpi=100)
         draw(axis)
         axis.set_xlim(-0.5, count - 0.5)
-        axis.set_ylim(0, 100)
+        if scaled:  # the axis scaled to the bars, as matplotlib does: from 0, like axis.bar's
+            axis.autoscale_view()
+        else:
+            axis.set_ylim(0, 100)
         figure.canvas.draw()
         image = bytes(figure.canvas.buffer_rgba())
         plt.close(figure)
@@ -115,6 +118,8 @@ def test_many_quarter_bars_drawn_as_one_collection_look_as_bars_do(count):
     assert (
         pixels(lambda axis: charts._quarter_bars(axis, list(range(count)), [v + 1 for v in values], colour)) != expected
     )
+    bars = pixels(lambda axis: axis.bar(range(count), values, color=colour, width=0.5), scaled=True)
+    assert pixels(lambda axis: charts._quarter_bars(axis, list(range(count)), values, colour), scaled=True) == bars
 
 
 def test_a_sixty_bar_chart_weighs_well_under_a_hundred_kilobytes(large_quarter_charts):

@@ -19,7 +19,7 @@ from hotline.pages import units
 from hotline.pages.quarter import QuarterPage
 from hotline.rules.history import History
 
-from .conftest import correct
+from .conftest import DATA, correct
 
 HEADLINE = (
     "{period}，我市12345热线受理{received}，其中直接答复{answered_directly}，"
@@ -149,7 +149,7 @@ def test_a_format_without_its_sentences_or_with_an_unknown_one_is_refused(data_c
 def test_every_placeholder_a_sentence_may_use_is_filled(data_copy):
     """Each sentence written with every placeholder it may use is filled in whole: the placeholders
     staff are offered and the values the site gives are the same list."""
-    from hotline.format.model import WORDING_PLACEHOLDERS
+    from hotline.data.sentences import SENTENCES as WORDING_PLACEHOLDERS
 
     for key, names in WORDING_PLACEHOLDERS.items():
         set_wording(data_copy, key, '"' + "、".join(f"{name}={{{name}}}" for name in names) + '"')
@@ -176,3 +176,21 @@ def test_a_placeholder_the_code_leaves_unfilled_is_named():
     sentence = template.parse("共受理{received}", {"received": "受理"})
     with pytest.raises(template.MissingPlaceholder, match=r"\{received\}"):
         wording._filled(sentence, completed="1612件")
+
+
+def test_the_format_files_comments_offer_the_placeholders_the_site_fills():
+    """Staff read the placeholders of each sentence in data/format.toml's comments: every one the
+    site fills is there, with what it stands for, and none that it does not fill."""
+    import re as regex
+
+    from hotline.data.sentences import SENTENCES
+
+    text = (DATA / FORMAT_FILE).read_text(encoding="utf-8")
+    comments = "".join(
+        line.lstrip("# ") for line in text[text.index("[wording]") :].splitlines() if line.startswith("#")
+    )
+    offered = {name for names in SENTENCES.values() for name in names}
+    assert set(regex.findall(r"\{(\w+)\}", comments)) == offered
+    for names in SENTENCES.values():
+        for name, placeholder in names.items():
+            assert f"{{{name}}}（{placeholder.meaning}）" in comments or name == "period", name

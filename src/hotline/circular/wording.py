@@ -20,10 +20,6 @@ from hotline.rules import totals
 from hotline.rules.checks import Check
 from hotline.rules.results import QuarterResult
 
-# The placeholder of the headline sentence that states each group's outstanding work orders: a unit
-# page quotes "N件尚未办结" only where the format's sentence says it.
-OUTSTANDING = {schema.TOWN: "towns_outstanding", schema.DEPARTMENT: "departments_outstanding"}
-
 
 @dataclass(frozen=True)
 class Figure:
@@ -60,7 +56,7 @@ def basic_situation(result: QuarterResult) -> tuple[Sentence, ...]:
     kind_of = dict(zip(result.units["unit"], result.units["kind"], strict=True))
 
     def not_completed(kind: str) -> tuple[Segment, ...]:
-        return tuple(f"，{o.unit}{o.count}件尚未办结" for o in h.outstanding if kind_of[o.unit] == kind)
+        return tuple(f"，{o.unit}{outstanding(o.count)}" for o in h.outstanding if kind_of[o.unit] == kind)
 
     def problem(column: schema.Column) -> Figure:
         stated = getattr(h, column.key)  # a draft's is computed (see results.stated_headline)
@@ -68,7 +64,7 @@ def basic_situation(result: QuarterResult) -> tuple[Sentence, ...]:
             stated = totals.overall(sums, column.key)
         return Figure(fmt.count(stated), check(column.key))
 
-    joint = "全部办结" if h.joint_dispatch_outstanding == 0 else f"{h.joint_dispatch_outstanding}件尚未办结"
+    joint = "全部办结" if h.joint_dispatch_outstanding == 0 else outstanding(h.joint_dispatch_outstanding)
     wording = result.format.wording
     first = _filled(
         wording.headline,
@@ -92,11 +88,27 @@ def basic_situation(result: QuarterResult) -> tuple[Sentence, ...]:
     return (first, (*top_volume_sentence(result), *remark), best_units_sentence(result))
 
 
-def top_volume_sentence(result: QuarterResult) -> Sentence:
-    """The units with most work orders, each with its work orders, as the circular names them."""
+def outstanding(count: int) -> str:
+    """Work orders not yet completed, as the circular says it: 2件尚未办结."""
+    return f"{count}件尚未办结"
+
+
+def top_volume_listed(result: QuarterResult) -> tuple[tuple[str, str], ...]:
+    """The units the circular names for most work orders (as published, or the draft's), each
+    with how it is listed: 劳动监察大队（139）, the work orders from the tables."""
     listed = result.quarter.published_top_volume or tuple(result.most_work_orders)
     work_orders = dict(zip(result.units["unit"], result.units["work_orders"], strict=True))
-    named = fmt.join(f"{unit}（{work_orders[unit]}）" for unit, _ in listed)
+    return tuple((unit, f"{unit}（{work_orders[unit]}）") for unit, _ in listed)
+
+
+def best_listed(result: QuarterResult) -> tuple[str, ...]:
+    """The units the circular names for the best scores (as published, or the draft's)."""
+    return tuple(result.quarter.published_best_units or result.best_units)
+
+
+def top_volume_sentence(result: QuarterResult) -> Sentence:
+    """The units with most work orders, each with its work orders, in the format's sentence."""
+    named = fmt.join(entry for _, entry in top_volume_listed(result))
     return _filled(
         result.format.wording.top_volume,
         period=result.id.zh_short,
@@ -105,11 +117,11 @@ def top_volume_sentence(result: QuarterResult) -> Sentence:
 
 
 def best_units_sentence(result: QuarterResult) -> Sentence:
-    best = result.quarter.published_best_units or result.best_units
+    """The units with the best scores, in the format's sentence."""
     return _filled(
         result.format.wording.best_units,
         period=result.id.zh_short,
-        best_units=Figure(fmt.join(best), result.check("best_units")),
+        best_units=Figure(fmt.join(best_listed(result)), result.check("best_units")),
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from hotline.data.errors import DataError
 from hotline.data.files import DataFolder
 from hotline.data.schema import ATTACHMENT_NO, COMPOSITE_SCORE_PUBLISHED, DERIVED_COLUMNS, FILE_COLUMNS, FORMAT_FILE
+from hotline.data.sentences import LIST_SENTENCES, SENTENCES
 from hotline.data.toml_file import TomlFile
 from hotline.format import expression, template
 from hotline.format.model import (
@@ -19,8 +20,6 @@ from hotline.format.model import (
     SCORE_SOURCES,
     TIE_BREAK_COLUMNS,
     TIES,
-    WORDING_LISTS,
-    WORDING_PLACEHOLDERS,
     CircularFormat,
     Group,
     Score,
@@ -99,26 +98,27 @@ def load(data: DataFolder | Path) -> CircularFormat:
 def _wording(toml: TomlFile) -> Wording:
     """[wording]: the sentences of 一、基本情况, each a template over its own placeholders; a
     listing sentence must name its list (a unit page quotes the sentence around the unit's name)."""
-    toml.check_keys("wording", set(WORDING_PLACEHOLDERS))
+    toml.check_keys("wording", set(SENTENCES))
     sentences = {}
-    for key, placeholders in WORDING_PLACEHOLDERS.items():
+    for key, offered in SENTENCES.items():
         at = f"wording.{key}"
+        placeholders = {name: placeholder.meaning for name, placeholder in offered.items()}
         text = _text(toml, at, MAX_SENTENCE)
-        for other, names in WORDING_PLACEHOLDERS.items():  # a placeholder of another sentence, named as such
-            misplaced = next((n for n in names if n not in placeholders and "{" + n + "}" in text), None)
+        unescaped = text.replace("{{", "").replace("}}", "")  # {{ and }} are braces, not placeholders
+        for other, names in SENTENCES.items():  # a placeholder of another sentence, named as such
+            misplaced = next((n for n in names if n not in offered and "{" + n + "}" in unescaped), None)
             if misplaced is not None:
-                raise toml.error(at, f"{{{misplaced}}}（{names[misplaced]}）只能写在 wording.{other} 这句话中")
+                raise toml.error(at, f"{{{misplaced}}}（{names[misplaced].meaning}）只能写在 wording.{other} 这句话中")
         try:
             sentence = template.parse(text, placeholders)
         except template.TemplateError as exc:
             raise toml.error(at, f"通报的这句话有误：{exc.message}") from None
         if not any(isinstance(part, str) and part.strip() for part in sentence.parts):
             raise toml.error(at, "这句话只有占位符：请写出通报的原话，只把数字或名单的位置写成占位符")
-        listed = WORDING_LISTS.get(key)
-        found = sum(part == template.Placeholder(listed) for part in sentence.parts) if listed else 1
+        found = sum(part == template.Placeholder(key) for part in sentence.parts) if key in LIST_SENTENCES else 1
         if found != 1:
             raise toml.error(
-                at, f"这句话应当写一次 {{{listed}}}（{placeholders[listed]}），现在写了{found}次：名单就填在那里"
+                at, f"这句话应当写一次 {{{key}}}（{placeholders[key]}），现在写了{found}次：名单就填在那里"
             )
         sentences[key] = sentence
     return Wording(**sentences)

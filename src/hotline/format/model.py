@@ -9,7 +9,7 @@ nothing a staff member writes is ever run as code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from hotline.data import schema
 from hotline.format.expression import Expression
@@ -110,36 +110,6 @@ class Score:
         return self.rule.to_excel({**self.numbers, "bonus": bonus_cell, "penalty": penalty_cell})
 
 
-# The sentences of 一、基本情况 a format words (see hotline.circular.wording), each with the
-# placeholders it may use and what each stands for (shown to staff in errors and in format.toml).
-WORDING_PLACEHOLDERS = {
-    "headline": {
-        "period": "期次的简称，如“一季度”",
-        "received": "受理",
-        "completed_as_of": "办结的截止日期，如“4月19日”",
-        "completed": "办结",
-        "completion_rate": "办结率",
-        "extended": "延期",
-        "redone": "重办",
-        "overdue": "逾期",
-        "answered_directly": "电话直接答复",
-        "assigned_towns": "交办镇办",
-        "towns_outstanding": "镇办尚未办结的工单，如“，林皋镇2件尚未办结”，没有时为空",
-        "assigned_departments": "交办部门和单位",
-        "departments_outstanding": "部门尚未办结的工单，没有时为空",
-        "joint_dispatch": "联合派单",
-        "joint_outstanding": "联合派单的办结情况：“全部办结”或“N件尚未办结”",
-    },
-    "top_volume": {
-        "period": "期次的简称，如“一季度”",
-        "top_volume": "工单量较多的单位及其工单量，如“城关街道办（81）、尧禾镇（45）”",
-    },
-    "best_units": {"period": "期次的简称，如“一季度”", "best_units": "综合成绩较好的单位，如“城关街道办、人社局”"},
-}
-# The one placeholder each listing sentence must have: a unit page quotes the sentence around the unit.
-WORDING_LISTS = {"top_volume": "top_volume", "best_units": "best_units"}
-
-
 @dataclass(frozen=True)
 class Wording:
     """The circular's sentences of 一、基本情况, as templates (see :mod:`hotline.format.template`):
@@ -150,18 +120,15 @@ class Wording:
     top_volume: Template
     best_units: Template
 
-    def as_plain_data(self) -> dict[str, tuple[tuple[bool, str], ...]]:
+    def pieces(self) -> dict[str, tuple[tuple[bool, str], ...]]:
         """Each sentence as (is a placeholder, its text or name) pieces: how the importer, a stage
         before the format's, is given the sentences to read a circular's text by."""
         return {
-            key: tuple(
-                (not isinstance(part, str), part if isinstance(part, str) else part.name) for part in sentence.parts
+            sentence.name: tuple(
+                (not isinstance(part, str), part if isinstance(part, str) else part.name)
+                for part in getattr(self, sentence.name).parts
             )
-            for key, sentence in (
-                ("headline", self.headline),
-                ("top_volume", self.top_volume),
-                ("best_units", self.best_units),
-            )
+            for sentence in fields(self)
         }
 
 
@@ -195,9 +162,11 @@ class CircularFormat:
 
     def described(self, column: schema.Column) -> schema.Column:
         """``column`` with the attachment columns its description names (a sub-unit's row names
-        its parent in “办理部门”; the combined work orders sum 承办工单量) by the format's labels,
-        replaced in one pass (a label is never read again as another column's)."""
-        others = {c.zh: self.label_of(c.key) for c in schema.FILE_COLUMNS if c.key != column.key}
+        its parent in “办理部门”; the combined work orders sum 承办工单量; a published score is
+        the circular's 综合得分) by the format's labels, replaced in one pass (a label is never
+        read again as another column's). The schema's labels are also plain words (下属单位), which
+        read as the format calls them too."""
+        others = {c.zh: self.label_of(c.key) for c in schema.FILE_COLUMNS}
         named = re.compile("|".join(map(re.escape, sorted(others, key=len, reverse=True))))
         return replace(column, description_zh=named.sub(lambda found: others[found.group()], column.description_zh))
 

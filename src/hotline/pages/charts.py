@@ -649,7 +649,9 @@ def _quarter_bars(axis, positions: list[int], values: list, colour: str, width: 
     rectangles = [
         [(p - half, 0), (p - half, v), (p + half, v), (p + half, 0)] for p, v in zip(positions, values, strict=True)
     ]
-    axis.add_collection(PolyCollection(rectangles, facecolors=colour, linewidths=0), autolim=True)
+    bars = PolyCollection(rectangles, facecolors=colour, linewidths=0)
+    bars.sticky_edges.y[:] = [0]  # as axis.bar's: an axis scaled to them starts at 0
+    axis.add_collection(bars, autolim=True)
 
 
 def unit_history(rows: pd.DataFrame, name: str, full: float, *, work_orders: str = schema.WORK_ORDERS.zh) -> Chart:

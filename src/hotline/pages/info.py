@@ -193,7 +193,7 @@ def downloads_page(history: History) -> str:
     )
     if history.has_examples:
         intro = example_banner(EXAMPLE_NOTE) + intro
-    county = wording.county_of(latest.quarter.document.issuer)
+    county = wording.county_of(history.issuer)
 
     def file(name: str, label: str, saved_as: str, note: str = ""):
         return html(

@@ -24,6 +24,7 @@ from hotline.circular import fmt, wording
 from hotline.data import narrative, schema
 from hotline.data.quarter_id import QuarterId
 from hotline.data.registry import CATEGORIES
+from hotline.data.sentences import OUTSTANDING_PLACEHOLDER
 from hotline.pages import links
 from hotline.pages.banner import example_banner
 from hotline.pages.figures import Chart
@@ -242,17 +243,15 @@ def mentions(result: QuarterResult) -> dict[str, tuple[Mention, ...]]:
     stated = result.format.wording.headline.names
     kinds = dict(zip(result.units["unit"], result.units["kind"], strict=True))
     for item in headline.outstanding:
-        if wording.OUTSTANDING[kinds[item.unit]] in stated:  # quoted only where the circular says it
-            found.setdefault(item.unit, []).append(Mention(place, ("", item.unit, f"{item.count}件尚未办结")))
-    listed = quarter.published_top_volume or tuple(result.most_work_orders)
-    work_orders = dict(zip(result.units["unit"], result.units["work_orders"], strict=True))
-    named = [f"{unit}（{work_orders.get(unit, n)}）" for unit, n in listed]
+        if OUTSTANDING_PLACEHOLDER[kinds[item.unit]] in stated:  # quoted only where the circular says it
+            found.setdefault(item.unit, []).append(Mention(place, ("", item.unit, wording.outstanding(item.count))))
+    listed = wording.top_volume_listed(result)
     opening, closing = _around_list(wording.top_volume_sentence(result))
-    for position, (unit, _) in enumerate(listed):
-        before = opening + "".join(f"{n}、" for n in named[:position])
-        after = named[position].removeprefix(unit) + "".join(f"、{n}" for n in named[position + 1 :]) + closing
+    for position, (unit, entry) in enumerate(listed):
+        before = opening + "".join(f"{e}、" for _, e in listed[:position])
+        after = entry.removeprefix(unit) + "".join(f"、{e}" for _, e in listed[position + 1 :]) + closing
         found.setdefault(unit, []).append(Mention(place, (before, unit, after)))
-    best = list(quarter.published_best_units or result.best_units)
+    best = wording.best_listed(result)
     opening, closing = _around_list(wording.best_units_sentence(result))
     for position, unit in enumerate(best):
         before = opening + "".join(f"{n}、" for n in best[:position])

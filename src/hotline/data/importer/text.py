@@ -14,6 +14,7 @@ from hotline.data import schema
 from hotline.data.errors import PLACEHOLDER, DataError
 from hotline.data.importer.tables import Imported, clean_name, parse_table
 from hotline.data.quarter_id import QuarterId
+from hotline.data.sentences import OUTSTANDING_PLACEHOLDER, SENTENCES, Placeholder
 
 ZH_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 ZH_NUMBERS |= {"十一": 11, "十二": 12}
@@ -73,36 +74,16 @@ def _search(pattern: str, text: str):
     return match.groups() if match else None
 
 
-# What each placeholder of the format's sentences of 一、基本情况 (hotline.format.model's
-# WORDING_PLACEHOLDERS) looks like in a circular's text, as a pattern whose named groups are the
-# figures read; a count is its number and 件. The circular is read by the format's own sentences
-# first, so a place that words them otherwise imports its figures too.
-_COUNTS = ("received", "completed", "extended", "redone", "overdue", "answered_directly", "assigned_towns")
-_COUNTS += ("assigned_departments", "joint_dispatch")
-_OUTSTANDING_TEXT = r"(?:，[^，。]+?\d+件尚未办结)*"
-_PLACEHOLDER_TEXT = {
-    **{name: rf"(?P<{name}>\d+)件" for name in _COUNTS},
-    "period": r"[一二三四]季度",
-    "completed_as_of": r"(?P<as_of_month>\d{1,2})月(?P<as_of_day>\d{1,2})日",
-    "completion_rate": r"(?P<completion_rate>[\d.]+)%",
-    "towns_outstanding": _OUTSTANDING_TEXT,
-    "departments_outstanding": _OUTSTANDING_TEXT,
-    "joint_outstanding": r"(?P<joint_outstanding>全部办结|\d+件尚未办结)",
-    "top_volume": r"(?P<top_volume>[^。]+)",
-    "best_units": r"(?P<best_units>[^。]+)",
-}
-
-
-def _sentence_pattern(pieces: tuple[tuple[bool, str], ...]) -> re.Pattern[str]:
+def _sentence_pattern(pieces: tuple[tuple[bool, str], ...], offered: dict[str, Placeholder]) -> re.Pattern[str]:
     """A sentence of the format as a pattern over the paragraph's text (spaces taken out, as the
-    text is read): its words as they are, each placeholder as what it stands for; a placeholder
-    written twice is matched again but read once."""
+    text is read): its words as they are, each placeholder as it reads in a circular
+    (:mod:`hotline.data.sentences`); a placeholder written twice is matched again but read once."""
     out, seen = [], set()
     for is_placeholder, text in pieces:
         if not is_placeholder:
             out.append(re.escape(text.replace(" ", "")))
             continue
-        pattern = _PLACEHOLDER_TEXT.get(text, ".*?")
+        pattern = offered[text].pattern()  # the format offers no other name
         if text in seen:
             pattern = re.sub(r"\(\?P<\w+>", "(?:", pattern)
         seen.add(text)
@@ -110,11 +91,11 @@ def _sentence_pattern(pieces: tuple[tuple[bool, str], ...]) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def _worded(wording: dict[str, tuple[tuple[bool, str], ...]], basic: str) -> dict[str, str]:
+def _read_by_sentences(wording: dict[str, tuple[tuple[bool, str], ...]], basic: str) -> dict[str, str]:
     """The figures and lists of 一、基本情况 read by the format's sentences, where they match."""
     found: dict[str, str] = {}
-    for pieces in wording.values():
-        match = _sentence_pattern(pieces).search(basic)
+    for key, pieces in wording.items():
+        match = _sentence_pattern(pieces, SENTENCES[key]).search(basic)
         if match:
             found.update({name: value for name, value in match.groupdict().items() if value is not None})
     return found
@@ -127,7 +108,7 @@ def parse_circular_text(
     wording: dict[str, tuple[tuple[bool, str], ...]] | None = None,
 ) -> Imported:
     """The circular's text as printed; ``labels``: the format's column labels by key, which head its
-    tables; ``wording``: the format's sentences of 一、基本情况 (``Wording.as_plain_data``), by which
+    tables; ``wording``: the format's sentences of 一、基本情况 (``Wording.pieces``), by which
     its figures are read first (Baishui's words, as its circulars vary them, are read after)."""
     lines = text.splitlines()
     flat = re.sub(r"\s+", "", text)
@@ -172,7 +153,7 @@ def parse_circular_text(
 
     head = found["headline"]
     basic = "".join(_between(lines, "一、基本情况", r"^二、")).replace(" ", "")
-    worded = _worded(wording, basic) if wording else {}
+    worded = _read_by_sentences(wording, basic) if wording else {}
     for key, pattern in [
         ("received", r"共受理事项(\d+)件"),
         ("completed", r"办结(\d+)件"),
@@ -199,8 +180,12 @@ def parse_circular_text(
         head["joint_dispatch_outstanding"] = 0
     else:
         missing.append("headline.joint_dispatch_outstanding")
+    # The units not done: where the format's sentence holds them, from there only (a 联合派单…尚未办结
+    # elsewhere in the paragraph is no unit's).
+    stated = [worded[p] for p in OUTSTANDING_PLACEHOLDER.values() if p in worded]
     head["outstanding"] = [
-        {"unit": unit, "count": int(count)} for unit, count in re.findall(r"，([^，。]+?)(\d+)件尚未办结", basic)
+        {"unit": unit, "count": int(count)}
+        for unit, count in re.findall(r"，([^，。]+?)(\d+)件尚未办结", "".join(stated) if stated else basic)
     ]
     overdue_rate = _search(r"逾期率为([\d.]+)%", flat)
     put("headline", "overdue_rate_pct", float(overdue_rate[0]) if overdue_rate else None)
