@@ -380,7 +380,10 @@ def _what_a_kernel_leaves(fork: bool) -> tuple[list[str], bool]:
         "        files.append(os.readlink(f'/proc/self/fd/{n}'))\n"
         "    except OSError:\n"
         "        pass\n"
-        "files = [f for f in files if f.startswith('/') and not f.startswith(('/dev/', '/proc/'))]\n"
+        # A folder held open is a passing listing (IPython scans its profile folder as it starts,
+        # at its own pace), not a file kept: only files are compared.
+        "files = [f for f in files if f.startswith('/') and not f.startswith(('/dev/', '/proc/'))\n"
+        "         and not os.path.isdir(f)]\n"
         "print(child, '|'.join(sorted(f for f in files if not f.endswith('-journal'))))\n"
     )
     said = []
