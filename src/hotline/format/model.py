@@ -43,6 +43,12 @@ class Group:
     best_named: int  # how many of its best units the circular names (综合成绩较好的单位)
 
 
+def score_basis(published_only: bool) -> str:
+    """Whose score a page or chart shows, as it qualifies one (see :attr:`Score.basis`): the charts,
+    which are given only whether the scores are the published ones, ask here too."""
+    return "通报公布" if published_only else "按计分规则"
+
+
 @dataclass(frozen=True)
 class Score:
     """The composite score: a declared rule over the unit's points (summed with its sub-units'), or,
@@ -65,7 +71,7 @@ class Score:
     def basis(self) -> str:
         """Whose score a page shows, as it qualifies one: 按计分规则 (the site's, by the rule) or
         通报公布 (the circular's)."""
-        return "通报公布" if self.published_only else "按计分规则"
+        return score_basis(self.published_only)
 
     @property
     def ranked_by(self) -> str:

@@ -46,6 +46,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
 
 from hotline.data import schema
+from hotline.format.model import score_basis
 from hotline.pages.figures import Chart, numbered  # noqa: F401  (the charts' type, and figure numbers)
 from hotline.rules import extremes, full_marks, totals
 
@@ -415,7 +416,7 @@ def composite_scores(
         + shown
     )
     mismatched = "；菱形为与通报公布得分不一致的单位，括号内为公布得分" if differs.any() else ""
-    basis = "通报公布" if published_only else "按计分规则"
+    basis = score_basis(published_only)
     caption = f"{quarter_zh}各单位综合得分，按排名顺序（{basis}；竖虚线为满分{full:g}分{mismatched}）{shown}"
     return Chart("composite-scores", render(figure), alt, caption)
 
@@ -545,7 +546,7 @@ def score_heatmap(
 
     ``matrix``: rows named by the units' current names, columns by quarter ids."""
     use_cjk_font()
-    basis = "通报公布" if published_only else "按计分规则"  # whose scores (the format's Score.basis)
+    basis = score_basis(published_only)  # whose scores
     cut = matrix.shape[1] > MAX_LABELLED_QUARTERS
     if cut:
         matrix = matrix.iloc[:, -MAX_LABELLED_QUARTERS:]

@@ -154,6 +154,11 @@ def parse_circular_text(
     head = found["headline"]
     basic = "".join(_between(lines, "一、基本情况", r"^二、")).replace(" ", "")
     worded = _read_by_sentences(wording, basic) if wording else {}
+
+    def read(key: str, fallback: str):
+        """A figure's text as the format's sentence read it, else by Baishui's words (``fallback``)."""
+        return (worded[key],) if key in worded else _search(fallback, basic)
+
     for key, pattern in [
         ("received", r"共受理事项(\d+)件"),
         ("completed", r"办结(\d+)件"),
@@ -165,7 +170,7 @@ def parse_circular_text(
         ("assigned_departments", r"交办部门和单位(\d+)件"),
         ("joint_dispatch", r"联合派单(\d+)件"),
     ]:
-        value = (worded[key],) if key in worded else _search(pattern, basic)
+        value = read(key, pattern)
         put("headline", key, int(value[0]) if value else None)
     as_of = (
         (worded["as_of_month"], worded["as_of_day"])
@@ -174,7 +179,7 @@ def parse_circular_text(
     )
     year = doc["date"].year if "date" in doc else None
     put("headline", "completed_as_of", dt.date(year, int(as_of[0]), int(as_of[1])) if as_of and year else None)
-    rate = (worded["completion_rate"],) if "completion_rate" in worded else _search(r"办结率([\d.]+)%", basic)
+    rate = read("completion_rate", r"办结率([\d.]+)%")
     put("headline", "completion_rate_pct", float(rate[0]) if rate else None)
     if worded.get("joint_outstanding", "全部办结" if "全部办结" in basic else "") == "全部办结":
         head["joint_dispatch_outstanding"] = 0
@@ -199,7 +204,7 @@ def parse_circular_text(
         {"month": f"{year}-{ZH_NUMBERS[month]:02d}", "satisfaction_pct": float(value)}
         for month, value in re.findall(r"([一二三四五六七八九十]+)月份[^。，]*?满意率[^\d。]*([\d.]+)%", flat)
     ]
-    volume = (worded["top_volume"],) if "top_volume" in worded else _search(r"工单量较多的是(.+?)。", basic)
+    volume = read("top_volume", r"工单量较多的是(.+?)。")
     put(
         "lists",
         "top_volume",
@@ -207,7 +212,7 @@ def parse_circular_text(
         if volume
         else None,
     )
-    best = (worded["best_units"],) if "best_units" in worded else _search(r"综合成绩较好的单位有：(.+?)。", basic)
+    best = read("best_units", r"综合成绩较好的单位有：(.+?)。")
     put("lists", "best_units", best[0].split("、") if best else None)
 
     narrative = {
